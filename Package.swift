@@ -1,0 +1,90 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Every target of ours builds in Swift 6 mode with strict concurrency, and a warning fails
+/// the build: "no warnings" is a rule, not a hope.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "IvyArchiver",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ivy-archiver", targets: ["IvyArchiverCLI"]),
+        .library(name: "IvyCloud", targets: ["IvyCloud"]),
+        .library(name: "IvySandbox", targets: ["IvySandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries: each wrapped by exactly one Swift module below.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswresample-dev"])]
+        ),
+
+        // The pipeline, lowest first. A module imports only modules above it in this list.
+        .target(
+            name: "IvyHTTP",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "IvyCloud",
+            dependencies: [
+                "IvyHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "IvyMedia",
+            dependencies: ["CFFmpeg"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "IvySandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Media")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "IvyArchiverCLI",
+            dependencies: [
+                "IvyCloud",
+                "IvyHTTP",
+                "IvySandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "IvyHTTPTests", dependencies: ["IvyHTTP", "IvySandbox"], swiftSettings: strict),
+        .testTarget(name: "IvyCloudTests", dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox"], swiftSettings: strict),
+        .testTarget(name: "IvyMediaTests", dependencies: ["IvyMedia"], swiftSettings: strict),
+        .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyMedia"], swiftSettings: strict),
+        .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvySandbox"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,86 @@
+/// Where the cloud is and who we are to it. Defaults are the document's and NOTES.md's.
+public struct CloudConfiguration: Sendable {
+    /// The base under which `/gateway` and `/oauth` live.
+    public var apiURL: String
+    public var clientId: String
+    public var clientSecret: String
+    public var oemCode: String
+    public var credentials: CloudCredentials
+    public var retry: RetryPolicy
+    /// `000066` (system upgrade): how often to ask again, and for how long at most.
+    public var upgradePollInterval: Duration
+    public var upgradeMaxWait: Duration
+    /// Store calls need a `timestamp` later than the server's clock; this is how much later.
+    public var sessionTimestampLead: Int64
+    /// `version` for `record.query` / `record.play`: required, value undocumented (NOTES.md).
+    public var storeVersion: String
+
+    public static let defaultAPIURL = "https://api.myfoscam.com"
+    /// The document's published application identity (§2.2.2).
+    public static let defaultClientId = "oemkey"
+    public static let defaultClientSecret = "397ff5985bb7437198a9ef51b4815caf"
+
+    public init(
+        apiURL: String = CloudConfiguration.defaultAPIURL,
+        clientId: String = CloudConfiguration.defaultClientId,
+        clientSecret: String = CloudConfiguration.defaultClientSecret,
+        oemCode: String = "",
+        credentials: CloudCredentials,
+        retry: RetryPolicy = RetryPolicy(),
+        upgradePollInterval: Duration = .seconds(300),
+        upgradeMaxWait: Duration = .seconds(1800),
+        sessionTimestampLead: Int64 = 60,
+        storeVersion: String = "1"
+    ) {
+        self.apiURL = apiURL
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+        self.oemCode = oemCode
+        self.credentials = credentials
+        self.retry = retry
+        self.upgradePollInterval = upgradePollInterval
+        self.upgradeMaxWait = upgradeMaxWait
+        self.sessionTimestampLead = sessionTimestampLead
+        self.storeVersion = storeVersion
+    }
+}
+
+/// How the client proves who the user is. Never printed: `description` hides every secret.
+public enum CloudCredentials: Sendable, CustomStringConvertible {
+    /// The account's e-mail and plaintext password; the client sends only its MD5 (NOTES.md).
+    case password(username: String, password: String)
+    /// A pair the user already holds (vendor app, OEM backend). With a refresh token the
+    /// client can renew it; without, an expired token ends in an authentication error.
+    case token(openId: String, accessToken: String, refreshToken: String?)
+
+    public var description: String {
+        switch self {
+        case .password(let username, _): return "password login for \(username)"
+        case .token(let openId, _, _): return "access token for openId \(openId)"
+        }
+    }
+}
+
+/// Exponential backoff with full jitter, bounded in attempts and in delay.
+public struct RetryPolicy: Sendable {
+    /// Tries in all, the first included.
+    public var maxAttempts: Int
+    public var baseDelay: Duration
+    public var maxDelay: Duration
+
+    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30)) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+    }
+
+    /// The pause before try number `attempt + 1` (`attempt` counts from 1), uniformly drawn
+    /// from zero to the exponential ceiling so that many clients do not retry in step.
+    public func delay(afterAttempt attempt: Int, retryAfter: Duration? = nil) -> Duration {
+        if let retryAfter { return min(retryAfter, maxDelay) }
+        let ceiling = min(maxDelay, baseDelay * (1 << min(attempt - 1, 20)))
+        let nanos = Int64(ceiling.components.seconds) * 1_000_000_000 + ceiling.components.attoseconds / 1_000_000_000
+        guard nanos > 0 else { return .zero }
+        return .nanoseconds(Int64.random(in: 0...nanos))
+    }
+}

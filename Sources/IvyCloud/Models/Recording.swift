@@ -1,0 +1,99 @@
+/// What a recording was triggered by. The vendor SDK's codes are named; any other code is kept
+/// as is and shown as `type<N>`, so that no recording is dropped for an unknown type.
+public struct RecordType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let continuous = RecordType(rawValue: 0)
+    public static let timer = RecordType(rawValue: 1)
+    public static let motion = RecordType(rawValue: 2)
+    public static let sound = RecordType(rawValue: 3)
+    public static let temperature = RecordType(rawValue: 4)
+    public static let humidity = RecordType(rawValue: 5)
+    public static let ioAlarm = RecordType(rawValue: 6)
+    public static let human = RecordType(rawValue: 7)
+    public static let lineCrossing = RecordType(rawValue: 9)
+    public static let doorbellMessage = RecordType(rawValue: 10)
+    public static let face = RecordType(rawValue: 11)
+    public static let doorbellAlarm = RecordType(rawValue: 12)
+
+    private static let names: [Int: String] = [
+        0: "continuous", 1: "timer", 2: "motion", 3: "sound", 4: "temperature", 5: "humidity",
+        6: "io-alarm", 7: "human", 9: "line-crossing", 10: "doorbell-message", 11: "face", 12: "doorbell-alarm",
+    ]
+
+    /// A file-name-safe name: `motion`, `continuous`, ... or `type<N>`.
+    public var name: String { Self.names[rawValue] ?? "type\(rawValue)" }
+    public var description: String { name }
+}
+
+/// One clip of `record.query`. Its identity is device + start (a clip may be listed again,
+/// across query windows, with the same start).
+public struct Recording: Sendable, Hashable {
+    /// Unix seconds, from `recordList`: never derived from URLs (NOTES.md).
+    public var start: Int64
+    public var end: Int64
+    public var type: RecordType
+
+    public init(start: Int64, end: Int64, type: RecordType) {
+        self.start = start
+        self.end = end
+        self.type = type
+    }
+
+    public var duration: Int64 { end - start }
+}
+
+/// An hour that has recordings, from `record.date.query` (`20190330T190000`). Its time zone is
+/// undocumented, so it is kept as the fields the cloud sent and never turned into an instant here.
+public struct RecordingHour: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    public var hour: Int
+
+    public init(year: Int, month: Int, day: Int, hour: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+    }
+
+    /// Parses `YYYYMMDDTHHMMSS`; also `YYYYMMDD` (the document calls them dates).
+    public init?(cloudText text: String) {
+        let digits = text.filter { $0 != "T" }
+        guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), digits.count == 8 || digits.count == 14 else {
+            return nil
+        }
+        let chars = Array(digits)
+        func number(_ range: Range<Int>) -> Int { Int(String(chars[range]))! }
+        self.init(year: number(0..<4), month: number(4..<6), day: number(6..<8), hour: digits.count == 14 ? number(8..<10) : 0)
+        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour) else { return nil }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.year, lhs.month, lhs.day, lhs.hour) < (rhs.year, rhs.month, rhs.day, rhs.hour)
+    }
+
+    public var description: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(hour, 2)):00"
+    }
+}
+
+/// `record.play`: the signed, expiring playlist URLs of one clip. Both carry a `sign`:
+/// `description` redacts it.
+public struct PlaybackURLs: Sendable, CustomStringConvertible {
+    public var recordURL: String?
+    public var secureURL: String?
+
+    /// The one to use: https when offered.
+    public var preferred: String? { secureURL ?? recordURL }
+
+    public var description: String {
+        "PlaybackURLs(recordURL: \(recordURL.map(Redaction.url) ?? "-"), secureURL: \(secureURL.map(Redaction.url) ?? "-"))"
+    }
+}

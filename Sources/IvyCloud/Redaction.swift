@@ -1,0 +1,18 @@
+/// Secrets the cloud's protocol puts in URLs and forms. Anything that may reach a log or an
+/// error message goes through `Redaction.url`.
+public enum Redaction {
+    public static let secretKeys: Set<String> = [
+        "accesstoken", "refreshtoken", "password", "clientsecret", "subtoken", "sessiontoken", "sign", "token",
+    ]
+
+    /// The URL with the value of every secret query parameter replaced by `REDACTED`.
+    public static func url(_ url: String) -> String {
+        guard let question = url.firstIndex(of: "?") else { return url }
+        let query = url[url.index(after: question)...]
+        let parts = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            return secretKeys.contains(name.lowercased()) ? "\(name)=REDACTED" : String(pair)
+        }
+        return String(url[..<question]) + "?" + parts.joined(separator: "&")
+    }
+}

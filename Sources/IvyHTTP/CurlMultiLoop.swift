@@ -1,0 +1,160 @@
+import CCurl
+import Foundation
+import Logging
+import Synchronization
+
+/// The one thread that runs libcurl's multi handle. Other threads talk to it only through
+/// `submit`, which queues a command and wakes `curl_multi_poll`.
+///
+/// `@unchecked Sendable`: `multi`, `transfers` and `idleHandles` are touched only by the loop
+/// thread (and by `deinit`, after it ended); the inbox is behind a `Mutex`, and
+/// `curl_multi_wakeup` is documented as callable from any thread.
+final class CurlMultiLoop: @unchecked Sendable {
+    enum Command: Sendable {
+        case start(CurlTransfer)
+        case cancel(UInt64)
+        case resume(UInt64)
+        case shutdown
+    }
+
+    let configuration: CurlTransport.Configuration
+    private let logger: Logger
+    private let multi: UnsafeMutableRawPointer
+    private let inbox = Mutex<[Command]>([])
+    private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var transfersByID: [UInt64: UnsafeMutableRawPointer] = [:]
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private static let globalInit: Void = { _ = curl_global_init(ivy_curl_global_default()) }()
+
+    init(configuration: CurlTransport.Configuration, logger: Logger) {
+        Self.globalInit
+        self.configuration = configuration
+        self.logger = logger
+        self.multi = curl_multi_init()
+        _ = ivy_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
+        let thread = Thread { [self] in run() }
+        thread.name = "ivy-curl"
+        thread.start()
+    }
+
+    func submit(_ command: Command) {
+        inbox.withLock { $0.append(command) }
+        curl_multi_wakeup(multi)
+    }
+
+    func shutdown() {
+        submit(.shutdown)
+    }
+
+    // MARK: Loop thread only
+
+    private func run() {
+        var running: Int32 = 0
+        var stopping = false
+        while !stopping {
+            let commands = inbox.withLock { commands in
+                defer { commands.removeAll() }
+                return commands
+            }
+            for command in commands {
+                switch command {
+                case .start(let transfer): start(transfer)
+                case .cancel(let id): cancel(id)
+                case .resume(let id): resume(id)
+                case .shutdown: stopping = true
+                }
+            }
+            if stopping { break }
+            curl_multi_perform(multi, &running)
+            collectFinished()
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        for (easy, transfer) in transfers {
+            curl_multi_remove_handle(multi, easy)
+            transfer.complete(with: .failure(HTTPError.shutdown))
+            curl_easy_cleanup(easy)
+        }
+        transfers.removeAll()
+        idleHandles.forEach { curl_easy_cleanup($0) }
+        idleHandles.removeAll()
+        curl_multi_cleanup(multi)
+    }
+
+    private func start(_ transfer: CurlTransfer) {
+        if transfer.isCancelled {
+            transfer.complete(with: .failure(CancellationError()))
+            return
+        }
+        guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
+            transfer.complete(with: .failure(HTTPError.other("libcurl could not create a handle")))
+            return
+        }
+        curl_easy_reset(easy)
+        do {
+            try transfer.configure(easy, configuration: configuration)
+        } catch {
+            transfer.complete(with: .failure(error))
+            recycle(easy)
+            return
+        }
+        transfers[easy] = transfer
+        transfersByID[transfer.id] = easy
+        curl_multi_add_handle(multi, easy)
+    }
+
+    private func cancel(_ id: UInt64) {
+        guard let easy = transfersByID[id] else { return }
+        finish(easy, with: .failure(CancellationError()))
+    }
+
+    private func resume(_ id: UInt64) {
+        guard let easy = transfersByID[id] else { return }
+        curl_easy_pause(easy, ivy_curlpause_cont())
+    }
+
+    private func collectFinished() {
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(multi, &queued) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            if code == CURLE_OK {
+                finish(easy, with: .success(()))
+            } else {
+                finish(easy, with: .failure(Self.error(for: code, easy: easy)))
+            }
+        }
+    }
+
+    private func finish(_ easy: UnsafeMutableRawPointer, with result: Result<Void, any Error>) {
+        curl_multi_remove_handle(multi, easy)
+        if let transfer = transfers.removeValue(forKey: easy) {
+            transfersByID[transfer.id] = nil
+            transfer.complete(with: result)
+        }
+        recycle(easy)
+    }
+
+    /// Keeping a few handles spares their setup; connections live in the multi handle anyway.
+    private func recycle(_ easy: UnsafeMutableRawPointer) {
+        if idleHandles.count < 32 {
+            idleHandles.append(easy)
+        } else {
+            curl_easy_cleanup(easy)
+        }
+    }
+
+    private static func error(for code: CURLcode, easy: UnsafeMutableRawPointer) -> HTTPError {
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .couldNotResolve
+        case CURLE_COULDNT_CONNECT: return .couldNotConnect
+        case CURLE_OPERATION_TIMEDOUT: return .timedOut
+        case CURLE_PARTIAL_FILE: return .partialBody
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: return .invalidURL
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER:
+            return .tls
+        default:
+            return .other(String(cString: curl_easy_strerror(code)))
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// Status line and headers, available before the body has arrived.
+public struct HTTPResponseHead: Sendable {
+    public var status: Int
+    /// Header fields in arrival order, names as sent.
+    public var headers: [(name: String, value: String)]
+
+    public init(status: Int, headers: [(name: String, value: String)]) {
+        self.status = status
+        self.headers = headers
+    }
+
+    /// The last value of a header, matched case-insensitively as RFC 9110 requires.
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.last { $0.name.lowercased() == lowered }?.value
+    }
+}
+
+/// A response whose body has been read completely.
+public struct HTTPResponse: Sendable {
+    public var head: HTTPResponseHead
+    public var body: [UInt8]
+
+    public init(head: HTTPResponseHead, body: [UInt8]) {
+        self.head = head
+        self.body = body
+    }
+
+    public var status: Int { head.status }
+    public func header(_ name: String) -> String? { head.header(name) }
+}
