@@ -1,0 +1,79 @@
+import ArgumentParser
+import IvyCloud
+
+struct DeviceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "device", abstract: "Add, change, remove or unbind a camera.",
+        subcommands: [Add.self, Update.self, Remove.self, Unbind.self])
+
+    static func done(_ settings: Settings, _ message: String, _ mac: String) throws {
+        if settings.json { return try Output.json(["result": "ok", "device": mac]) }
+        print(message)
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a camera to the account.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .long, help: "MAC address (12 hexadecimal digits).") var mac: String
+        @Option(name: .long, help: "A name for the camera.") var name: String
+        @Option(name: .long, help: "Model name, e.g. FI9900P.") var product: String
+        @Option(name: .customLong("device-username"), help: "The camera's own login.") var deviceUsername: String
+        @Option(name: .customLong("device-password"), help: "The camera's own password, as the vendor app stores it.") var devicePassword: String
+        @Option(name: .long, help: "Push support: 0 none, 2 supported.") var push = 0
+        @Flag(inversion: .prefixedNo, help: "Cloud storage support.") var cloudStorage = true
+        @Flag(name: .customLong("rich-media"), help: "Rich media push support.") var richMedia = false
+
+        func run() async throws {
+            let (client, settings) = try global.makeClient()
+            try await client.addDevice(NewDevice(
+                macAddr: mac, deviceName: name, username: deviceUsername, password: devicePassword, hasusertag: push,
+                supportStore: cloudStorage, supportRichMedia: richMedia, productName: product))
+            try DeviceCommand.done(settings, "Added \(name) (\(mac)).", mac)
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a camera's settings on the account.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .long, help: "MAC address.") var mac: String
+        @Option(name: .long) var name: String?
+        @Option(name: .long) var product: String?
+        @Option(name: .customLong("device-username")) var deviceUsername: String?
+        @Option(name: .customLong("device-password")) var devicePassword: String?
+
+        func run() async throws {
+            guard name != nil || product != nil || deviceUsername != nil || devicePassword != nil else {
+                throw UserError("nothing to change: give --name, --product, --device-username or --device-password")
+            }
+            let (client, settings) = try global.makeClient()
+            try await client.updateDevice(DeviceUpdate(macAddr: mac, deviceName: name, username: deviceUsername, password: devicePassword, productName: product))
+            try DeviceCommand.done(settings, "Updated \(mac).", mac)
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a camera from the account.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .long, help: "MAC address.") var mac: String
+
+        func run() async throws {
+            let (client, settings) = try global.makeClient()
+            try await client.removeDevice(mac: mac)
+            try DeviceCommand.done(settings, "Removed \(mac).", mac)
+        }
+    }
+
+    struct Unbind: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Unbind a camera from whatever account holds it (needs the OEM's delete key in $IVY_DEL_KEY or the config).")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .long, help: "MAC address.") var mac: String
+
+        func run() async throws {
+            let (client, settings) = try global.makeClient()
+            guard let delKey = settings.delKey else { throw UserError("unbinding needs the OEM's delete key: set IVY_DEL_KEY or del_key in the config") }
+            try await client.unbindDevice(mac: mac, delKey: delKey)
+            try DeviceCommand.done(settings, "Unbound \(mac).", mac)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import IvyCloud
+
+struct FirmwareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "firmware", abstract: "Ask the cloud for the newest firmware of a camera.",
+        discussion: "Versions as the camera shows them, e.g. 2.x.1.5; the cloud needs parts 1, 3 and 4.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "The camera's MAC address.") var device: String
+    @Option(name: .long, help: "Model name (default: the device's product name on the account).") var model: String?
+    @Option(name: .customLong("sys-version"), help: "System firmware version, e.g. 1.x.4.12.") var sysVersion: String
+    @Option(name: .customLong("app-version"), help: "Application firmware version, e.g. 2.x.2.70.") var appVersion: String
+    @Option(name: .long, help: "Patch version.") var patch: Int?
+
+    struct Row: Encodable {
+        var id: Int64
+        var name: String?
+        var version: String
+        var md5: String?
+        var downloadUri: String?
+        var newest: Bool?
+    }
+
+    /// `a.x.b.c` (or `a.b.c`) to the three numbers the cloud wants.
+    static func parts(_ text: String, _ flag: String) throws -> (Int, Int, Int) {
+        let fields = text.split(separator: ".").map(String.init)
+        let numbers = (fields.count == 4 ? [fields[0], fields[2], fields[3]] : fields).compactMap { Int($0) }
+        guard numbers.count == 3, fields.count == 3 || fields.count == 4 else {
+            throw UserError("\(flag) '\(text)' is not a version like 2.x.1.5")
+        }
+        return (numbers[0], numbers[1], numbers[2])
+    }
+
+    func run() async throws {
+        let (client, settings) = try global.makeClient()
+        let sys = try Self.parts(sysVersion, "--sys-version"), app = try Self.parts(appVersion, "--app-version")
+        var modelName = model
+        if modelName == nil { modelName = try await client.device(mac: device).productName }
+        guard let modelName, !modelName.isEmpty else { throw UserError("the device has no product name; pass --model") }
+        let update = try await client.latestFirmware(
+            FirmwareQuery(macAddr: device, machineTypeName: modelName, sysVersion: sys, appVersion: app, patchVersion: patch))
+        let rows = update.firmware.map { Row(id: $0.id, name: $0.name, version: $0.version, md5: $0.md5, downloadUri: $0.downloadUri, newest: $0.newest) }
+        if settings.json { return try Output.json(rows) }
+        guard !rows.isEmpty else { return print("No newer firmware for \(modelName).") }
+        Output.table(["ID", "VERSION", "NAME", "DOWNLOAD"], rows.map { [String($0.id), $0.version, $0.name ?? "-", $0.downloadUri ?? "-"] })
+    }
+}

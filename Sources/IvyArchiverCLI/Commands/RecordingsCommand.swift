@@ -1,0 +1,47 @@
+import ArgumentParser
+import IvyCloud
+
+struct RecordingsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recordings",
+        abstract: "List a camera's cloud recordings.",
+        discussion: "--from and --to are whole days (YYYY-MM-DD), both inclusive, in --timezone. Default: the last 30 days."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "The camera's MAC address.")
+    var device: String
+
+    @Option(name: .long, help: "First day (YYYY-MM-DD).")
+    var from: String?
+
+    @Option(name: .long, help: "Last day (YYYY-MM-DD).")
+    var to: String?
+
+    struct Row: Encodable {
+        var start: Int64
+        var end: Int64
+        var startTime: String
+        var endTime: String
+        var duration: Int64
+        var type: Int
+        var typeName: String
+    }
+
+    func run() async throws {
+        let (client, settings) = try global.makeClient()
+        let days = CalendarDays(timeZone: settings.timeZone)
+        let now = try await client.serverNowSeconds()
+        let start = try from.map(days.startOfDay) ?? now - 30 * 86_400
+        let end = try to.map(days.endOfDay) ?? now
+        guard start <= end else { throw UserError("--to is before --from") }
+        let rows = try await client.recordings(device: device, from: start, to: end).map {
+            Row(start: $0.start, end: $0.end, startTime: days.iso8601($0.start), endTime: days.iso8601($0.end),
+                duration: $0.duration, type: $0.type.rawValue, typeName: $0.type.name)
+        }
+        if settings.json { return try Output.json(rows) }
+        Output.table(["START", "END", "SECONDS", "TYPE"], rows.map { [days.format($0.start), days.format($0.end), String($0.duration), $0.typeName] })
+        print("\(rows.count) recording\(rows.count == 1 ? "" : "s")")
+    }
+}

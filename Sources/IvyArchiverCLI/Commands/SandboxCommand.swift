@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import IvySandbox
+import Logging
+
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox", abstract: "Run the sandbox cloud: the same API, with a demo account and real HLS media.")
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(name: .long, help: "Seed for the account's recordings.") var seed: UInt64 = 1
+    @Option(name: .long, help: "Days of recordings per camera.") var days = 2
+    @Option(name: .customLong("latency-ms"), help: "Latency added to every answer.") var latencyMilliseconds = 0
+    @Option(name: .customLong("bandwidth"), help: "Bytes per second per media response.") var bandwidth: Int?
+    @Option(name: .customLong("failure-rate"), help: "Share of media requests answered 503 (0-1).") var failureRate = 0.0
+    @Option(name: .customLong("log-level"), help: "Log level of the server.") var logLevel = "warning"
+
+    func run() async throws {
+        guard (0...65535).contains(port) else { throw UserError("--port must be 0-65535") }
+        guard (0...1).contains(failureRate) else { throw UserError("--failure-rate must be between 0 and 1") }
+        var configuration = SandboxConfiguration()
+        configuration.seed = seed
+        configuration.account = .demo(days: days)
+        configuration.faults.latency = .milliseconds(latencyMilliseconds)
+        configuration.faults.bandwidthPerConnection = bandwidth
+        configuration.faults.failureRate = failureRate
+        var logger = Logger(label: "ivy.sandbox") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        let cloud = try SandboxCloud(configuration: configuration, logger: logger)
+        let account = configuration.account
+        let host = host
+        let oemCode = configuration.oemCode, delKey = configuration.delKey
+        try await SandboxServer.run(cloud: cloud, host: host, port: port, logger: logger) { bound in
+            let base = "http://\(host):\(bound)"
+            let banner = """
+                Sandbox cloud listening on \(base)
+                Use it with:
+                  export IVY_API_URL=\(base) IVY_OEM_CODE=\(oemCode)
+                  export IVY_USERNAME=\(account.username) IVY_PASSWORD=\(account.password)
+                  export IVY_DEL_KEY=\(delKey)
+                Stop it with Ctrl-C.
+
+                """
+            FileHandle.standardOutput.write(Data(banner.utf8))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import ArgumentParser
+import IvyCloud
+
+struct ServiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "service", abstract: "Show a camera's cloud plan and its grants.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "The camera's MAC address.")
+    var device: String
+
+    struct Report: Encodable {
+        var mac: String
+        var name: String?
+        var description: String?
+        var status: Int?
+        var flag: Int?
+        var startTime: String?
+        var endTime: String?
+        var validity: String?
+        var grants: [GrantsCommand.Row]
+    }
+
+    func run() async throws {
+        let (client, settings) = try global.makeClient()
+        let days = CalendarDays(timeZone: settings.timeZone)
+        let service = try await client.currentService(mac: device)
+        let valid = try await client.validGrants().grants
+        let inactive = try await client.inactiveGrants()
+        let grants = (valid + inactive).filter { $0.ipcMac.caseInsensitiveCompare(device) == .orderedSame }.map { GrantsCommand.Row($0, days) }
+        let report = Report(
+            mac: service.macAddr, name: service.name, description: service.description, status: service.status, flag: service.flag,
+            startTime: service.startTime.map(days.iso8601), endTime: service.endTime.map(days.iso8601), validity: service.validity, grants: grants)
+        if settings.json { return try Output.json(report) }
+        print("Device:   \(report.mac)")
+        print("Plan:     \(report.name ?? "none") \(report.description.map { "(\($0))" } ?? "")")
+        print("Status:   \(report.status.map(String.init) ?? "-")   flag: \(report.flag.map(String.init) ?? "-")")
+        print("Period:   \(report.startTime ?? "-") to \(report.endTime ?? "-")")
+        print("")
+        GrantsCommand.printTable(grants)
+    }
+}

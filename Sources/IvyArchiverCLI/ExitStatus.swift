@@ -1,0 +1,45 @@
+import ArgumentParser
+import IvyCloud
+
+/// The documented exit codes, and which failure gets which.
+enum ExitStatus {
+    enum Code: Int32 {
+        case ok = 0
+        /// Some of the work failed, the rest is done.
+        case partialFailure = 1
+        /// Bad usage, configuration or authentication: fix the input and run again.
+        case usage = 2
+        /// The cloud could not be reached or kept failing: try again later.
+        case cloudUnavailable = 3
+    }
+
+    struct Failure {
+        var code: Code
+        var message: String
+    }
+
+    /// `nil` for errors ArgumentParser reports itself (usage, help).
+    static func classify(_ error: any Error) -> Failure? {
+        switch error {
+        case let error as UserError:
+            return Failure(code: .usage, message: error.message)
+        case let error as CloudAPIError:
+            if error.code.isAuthentication { return Failure(code: .usage, message: "authentication failed: \(error)") }
+            if error.code == .systemError || error.code == .systemUpgrade { return Failure(code: .cloudUnavailable, message: "\(error)") }
+            return Failure(code: .partialFailure, message: "\(error)")
+        case let error as CloudClientError:
+            if error.isUnavailable { return Failure(code: .cloudUnavailable, message: "\(error)") }
+            if error == .missingCredentials || error == .invalidInput { return Failure(code: .usage, message: "\(error)") }
+            return Failure(code: .cloudUnavailable, message: "\(error)")
+        default:
+            return nil
+        }
+    }
+}
+
+/// A mistake in what the user asked for or configured: reported in one line, exit code 2.
+struct UserError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}

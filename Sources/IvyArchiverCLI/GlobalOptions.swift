@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import IvyCloud
+import IvyHTTP
+import Logging
+
+/// Options every cloud command shares. Each setting comes from its flag, else its environment
+/// variable, else the config file, else its default.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Config file (TOML). Default: ~/.config/ivy-archiver/config.toml.")
+    var config: String?
+
+    @Option(name: .customLong("api-url"), help: "Base URL of the cloud API ($IVY_API_URL; default https://api.myfoscam.com).")
+    var apiURL: String?
+
+    @Option(name: .customLong("client-id"), help: "Application id ($IVY_CLIENT_ID; default the document's 'oemkey').")
+    var clientId: String?
+
+    @Option(name: .customLong("oem-code"), help: "OEM code ($IVY_OEM_CODE).")
+    var oemCode: String?
+
+    @Option(name: .long, help: "Account e-mail ($IVY_USERNAME). The password comes from $IVY_PASSWORD or the config file.")
+    var username: String?
+
+    @Option(name: .customLong("open-id"), help: "openId of an existing session ($IVY_OPEN_ID), with $IVY_ACCESS_TOKEN.")
+    var openId: String?
+
+    @Option(name: .long, help: "Time zone for dates, e.g. Europe/Berlin ($IVY_TIMEZONE; default the system's).")
+    var timezone: String?
+
+    @Flag(name: .long, help: "Print JSON instead of tables.")
+    var json = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).")
+    var logLevel: String?
+
+    /// Resolved settings; throws `UserError` for anything missing or malformed.
+    func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        try Settings.resolve(options: self, environment: environment)
+    }
+
+    func makeLogger() throws -> Logger {
+        var logger = Logger(label: "ivy-archiver") { StreamLogHandler.standardError(label: $0) }
+        let name = logLevel ?? ProcessInfo.processInfo.environment["IVY_LOG_LEVEL"] ?? "warning"
+        guard let level = Logger.Level(rawValue: name) else { throw UserError("unknown log level '\(name)'") }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// A cloud client for these settings, over a fresh libcurl transport.
+    func makeClient() throws -> (CloudClient, Settings) {
+        let settings = try settings()
+        let logger = try makeLogger()
+        let transport = CurlTransport(logger: logger)
+        return (CloudClient(configuration: try settings.cloudConfiguration(), transport: transport, logger: logger), settings)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+
+/// The root command: lists the subcommands and maps every failure to a documented exit code.
+@main
+struct IvyArchiver: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ivy-archiver",
+        abstract: "Back up IVYIOT / Foscam cloud recordings to disks you own.",
+        discussion: """
+            Exit codes: 0 ok, 1 partial failure, 2 usage, configuration or authentication error, \
+            3 cloud unavailable.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            DevicesCommand.self, RecordingsCommand.self, ServiceCommand.self, FirmwareCommand.self,
+            DeviceCommand.self, GrantsCommand.self, TimeCommand.self, SandboxCommand.self,
+        ]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(with: error)
+        }
+    }
+
+    /// One line on stderr and the documented code; help and `--version` keep their own output.
+    static func exit(with error: any Error) -> Never {
+        if let failure = ExitStatus.classify(error) {
+            FileHandle.standardError.write(Data("ivy-archiver: \(failure.message)\n".utf8))
+            Foundation.exit(failure.code.rawValue)
+        }
+        if exitCode(for: error) == .success { exit(withError: error) }
+        FileHandle.standardError.write(Data("ivy-archiver: \(fullMessage(for: error))\n".utf8))
+        Foundation.exit(ExitStatus.Code.usage.rawValue)
+    }
+}

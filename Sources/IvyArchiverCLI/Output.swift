@@ -1,0 +1,66 @@
+import Foundation
+
+/// What the CLI prints: aligned tables for people, JSON for programs.
+enum Output {
+    static func table(_ header: [String], _ rows: [[String]]) {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        print(line(header))
+        rows.forEach { print(line($0)) }
+    }
+
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}
+
+/// Whole days in a time zone, and instants shown in it.
+struct CalendarDays {
+    let timeZone: TimeZone
+
+    private var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }
+
+    /// `YYYY-MM-DD` to the unix second its day starts at.
+    func startOfDay(_ text: String) throws -> Int64 {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, text.count == 10,
+            let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+            calendar.component(.day, from: date) == parts[2]
+        else { throw UserError("'\(text)' is not a date; use YYYY-MM-DD") }
+        return Int64(date.timeIntervalSince1970)
+    }
+
+    /// The last second of the day `text`, found as the next day's start minus one (DST-safe).
+    func endOfDay(_ text: String) throws -> Int64 {
+        let start = Date(timeIntervalSince1970: Double(try startOfDay(text)))
+        let next = calendar.date(byAdding: .day, value: 1, to: start)!
+        return Int64(next.timeIntervalSince1970) - 1
+    }
+
+    func format(_ seconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(seconds)))
+    }
+
+    func iso8601(_ seconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = timeZone
+        return formatter.string(from: Date(timeIntervalSince1970: Double(seconds)))
+    }
+}

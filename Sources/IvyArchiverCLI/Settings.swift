@@ -1,0 +1,101 @@
+import Foundation
+import IvyCloud
+import TOMLKit
+
+/// Configuration after merging flags, environment and the config file.
+struct Settings {
+    var apiURL = CloudConfiguration.defaultAPIURL
+    var clientId = CloudConfiguration.defaultClientId
+    var clientSecret = CloudConfiguration.defaultClientSecret
+    var oemCode = ""
+    var username: String?
+    var password: String?
+    var openId: String?
+    var accessToken: String?
+    var refreshToken: String?
+    var delKey: String?
+    var timeZone = TimeZone.current
+    var json = false
+
+    /// The config file's keys (all optional).
+    struct File: Decodable {
+        var api_url: String?
+        var client_id: String?
+        var client_secret: String?
+        var oem_code: String?
+        var username: String?
+        var password: String?
+        var open_id: String?
+        var access_token: String?
+        var refresh_token: String?
+        var del_key: String?
+        var timezone: String?
+    }
+
+    static let defaultConfigPath = "~/.config/ivy-archiver/config.toml"
+
+    static func resolve(options: GlobalOptions, environment: [String: String]) throws -> Settings {
+        let file = try loadFile(options.config ?? environment["IVY_CONFIG"], required: options.config != nil || environment["IVY_CONFIG"] != nil,
+                                environment: environment)
+        func pick(_ flag: String?, _ variable: String, _ fileValue: String?) -> String? {
+            if let flag, !flag.isEmpty { return flag }
+            if let value = environment[variable], !value.isEmpty { return value }
+            return fileValue
+        }
+        var settings = Settings()
+        settings.apiURL = pick(options.apiURL, "IVY_API_URL", file.api_url) ?? settings.apiURL
+        settings.clientId = pick(options.clientId, "IVY_CLIENT_ID", file.client_id) ?? settings.clientId
+        settings.clientSecret = pick(nil, "IVY_CLIENT_SECRET", file.client_secret) ?? settings.clientSecret
+        settings.oemCode = pick(options.oemCode, "IVY_OEM_CODE", file.oem_code) ?? ""
+        settings.username = pick(options.username, "IVY_USERNAME", file.username)
+        settings.password = pick(nil, "IVY_PASSWORD", file.password)
+        settings.openId = pick(options.openId, "IVY_OPEN_ID", file.open_id)
+        settings.accessToken = pick(nil, "IVY_ACCESS_TOKEN", file.access_token)
+        settings.refreshToken = pick(nil, "IVY_REFRESH_TOKEN", file.refresh_token)
+        settings.delKey = pick(nil, "IVY_DEL_KEY", file.del_key)
+        if let zone = pick(options.timezone, "IVY_TIMEZONE", file.timezone) {
+            guard let timeZone = TimeZone(identifier: zone) else { throw UserError("unknown time zone '\(zone)' (use a name like Europe/Berlin)") }
+            settings.timeZone = timeZone
+        }
+        settings.json = options.json
+        guard settings.apiURL.hasPrefix("http://") || settings.apiURL.hasPrefix("https://") else {
+            throw UserError("the API URL must start with http:// or https://")
+        }
+        return settings
+    }
+
+    private static func loadFile(_ path: String?, required: Bool, environment: [String: String]) throws -> File {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let raw = path ?? defaultConfigPath
+        let expanded = raw.hasPrefix("~/") ? home + raw.dropFirst(1) : raw
+        guard FileManager.default.fileExists(atPath: expanded) else {
+            if required { throw UserError("config file \(expanded) does not exist") }
+            return File()
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: expanded, encoding: .utf8)
+        } catch {
+            throw UserError("cannot read config file \(expanded)")
+        }
+        do {
+            return try TOMLDecoder().decode(File.self, from: text)
+        } catch let error as TOMLParseError {
+            throw UserError("\(expanded):\(error.source.begin.line): \(error.description)")
+        } catch {
+            throw UserError("\(expanded): a setting has the wrong type (all settings are strings)")
+        }
+    }
+
+    func cloudConfiguration() throws -> CloudConfiguration {
+        let credentials: CloudCredentials
+        if let openId, let accessToken {
+            credentials = .token(openId: openId, accessToken: accessToken, refreshToken: refreshToken)
+        } else if let username, let password {
+            credentials = .password(username: username, password: password)
+        } else {
+            throw UserError("no credentials: set IVY_USERNAME and IVY_PASSWORD (or IVY_OPEN_ID and IVY_ACCESS_TOKEN), or put them in the config file")
+        }
+        return CloudConfiguration(apiURL: apiURL, clientId: clientId, clientSecret: clientSecret, oemCode: oemCode, credentials: credentials)
+    }
+}

@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+import _CryptoExtras
+
+/// The HLS host: `/hls/<MAC>/<start>/{index.m3u8, <n>.ts, <n>.m4s, init.mp4, key}`, every URL
+/// signed and expiring like `record.play`'s.
+extension SandboxCloud {
+    /// Where each clip's timestamps start (10 s, like a camera that has been up a while).
+    static let baseTimestamp90k: Int64 = 10 * 90_000
+    /// How far timestamps jump at a discontinuity.
+    static let discontinuityJumpSeconds: Int64 = 3600
+
+    struct Clip {
+        var mac: String
+        var recording: SandboxRecording
+        var profile: MediaProfile
+        var template: MediaTemplate
+        var query: String
+
+        var segmentCount: Int { Int((recording.end - recording.start) / MediaTemplate.segmentSeconds) }
+        var resource: String { "\(mac)/\(recording.start)" }
+        /// The segment that follows the discontinuity, if any.
+        var discontinuityIndex: Int? { profile.discontinuity && segmentCount >= 2 ? segmentCount / 2 : nil }
+    }
+
+    func hls(_ request: SandboxRequest) -> SandboxResponse {
+        let parts = request.path.split(separator: "/").map(String.init)  // hls, MAC, start, file
+        guard parts.count == 4, let start = Int64(parts[2]) else { return .notFound }
+        let found: (SandboxDevice, SandboxRecording)? = state.withLock { state in
+            guard let index = state.deviceIndex(parts[1]), let clip = state.devices[index].recordings.first(where: { $0.start == start }) else {
+                return nil
+            }
+            return (state.devices[index].device, clip)
+        }
+        guard let (device, recording) = found, let template = templates.template(for: device.profile) else { return .notFound }
+        let timerange = request.parameter("timerange") ?? ""
+        guard timerange == "\(recording.start)-\(recording.end)", let expires = Int64(request.parameter("expires") ?? ""),
+            request.parameter("sign") == sign("\(device.mac)/\(start)", timerange: timerange, expires: expires)
+        else { return .forbidden }
+        guard expires > serverNowSeconds else { return .forbidden }
+        if let failure = failureInjected(scope: .media) { return failure }
+
+        let query = "timerange=\(timerange)&expires=\(expires)&urlVersion=&sign=\(request.parameter("sign")!)&storageType=BPI&oemCode="
+        let clip = Clip(mac: device.mac, recording: recording, profile: device.profile, template: template, query: query)
+        let file = parts[3]
+        switch file {
+        case "index.m3u8":
+            state.withLock { $0.stats.playlistRequests += 1 }
+            return SandboxResponse(status: 200, headers: [("Content-Type", "application/vnd.apple.mpegurl")], body: Array(playlist(clip).utf8))
+        case "key":
+            state.withLock { $0.stats.keyRequests += 1 }
+            guard device.profile.encrypted else { return .notFound }
+            return media(key(clip), type: "application/octet-stream")
+        case "init.mp4":
+            state.withLock { $0.stats.initRequests += 1 }
+            guard let initSection = template.initSection else { return .notFound }
+            return media(initSection, type: "video/mp4")
+        default:
+            return segment(clip, file: file)
+        }
+    }
+
+    private func playlist(_ clip: Clip) -> String {
+        let fragmented = clip.profile.container == .fragmentedMP4
+        var lines = [
+            "#EXTM3U", "#EXT-X-VERSION:\(fragmented ? 7 : 3)", "#EXT-X-TARGETDURATION:\(MediaTemplate.segmentSeconds)",
+            "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-PLAYLIST-TYPE:VOD",
+        ]
+        if fragmented { lines.append("#EXT-X-MAP:URI=\"init.mp4?\(clip.query)\"") }
+        if clip.profile.encrypted { lines.append("#EXT-X-KEY:METHOD=AES-128,URI=\"key?\(clip.query)\"") }
+        for index in 0..<clip.segmentCount {
+            if index == clip.discontinuityIndex { lines.append("#EXT-X-DISCONTINUITY") }
+            lines.append("#EXTINF:\(MediaTemplate.segmentSeconds).000,")
+            lines.append("\(index).\(fragmented ? "m4s" : "ts")?\(clip.query)")
+        }
+        lines.append("#EXT-X-ENDLIST")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func segment(_ clip: Clip, file: String) -> SandboxResponse {
+        let fragmented = clip.profile.container == .fragmentedMP4
+        let name = file.split(separator: ".")
+        guard name.count == 2, name[1] == (fragmented ? "m4s" : "ts"), let index = Int(name[0]), (0..<clip.segmentCount).contains(index) else {
+            return .notFound
+        }
+        let faults = configuration.faults
+        let segmentKey = "\(clip.resource)/\(index)"
+        let (missing, truncate) = state.withLock { state -> (Bool, Bool) in
+            state.stats.segmentRequests += 1
+            state.stats.segmentRequestsByClip[clip.resource, default: 0] += 1
+            if faults.missingSegments.contains(index) { return (true, false) }
+            if faults.oneShotNotFoundRate > 0, !state.notFoundOnce.contains(segmentKey), state.random.chance(faults.oneShotNotFoundRate) {
+                state.notFoundOnce.insert(segmentKey)
+                return (true, false)
+            }
+            return (false, state.random.chance(faults.truncationRate))
+        }
+        if missing { return .notFound }
+
+        var base = Self.baseTimestamp90k
+        if clip.profile.timestampWrap {
+            // Wrap 2^33 half-way through the clip.
+            base = (1 << 33) - Int64(clip.segmentCount / 2) * MediaTemplate.segmentSeconds * MediaTemplate.ticks90k - 45_000
+        }
+        let jump = clip.discontinuityIndex.map { index >= $0 ? Self.discontinuityJumpSeconds : 0 } ?? 0
+        var bytes = clip.template.segment(index: index, base90k: base, jumpSeconds: jump, sequence: index)
+        if clip.profile.encrypted {
+            var iv = [UInt8](repeating: 0, count: 16)
+            for byte in 0..<8 { iv[15 - byte] = UInt8(truncatingIfNeeded: index >> (8 * byte)) }
+            // A valid key and a 16-byte IV cannot fail to encrypt.
+            bytes = Array(try! AES._CBC.encrypt(bytes, using: SymmetricKey(data: key(clip)), iv: AES._CBC.IV(ivBytes: iv)))
+        }
+        var response = media(bytes, type: fragmented ? "video/iso.segment" : "video/mp2t")
+        response.truncate = truncate
+        return response
+    }
+
+    private func media(_ bytes: [UInt8], type: String) -> SandboxResponse {
+        SandboxResponse(status: 200, headers: [("Content-Type", type)], body: bytes, isMedia: true)
+    }
+
+    /// The clip's AES-128 key, derived from the seed so that it is stable across requests.
+    private func key(_ clip: Clip) -> [UInt8] {
+        Array(SHA256.hash(data: Array("key|\(configuration.seed)|\(clip.resource)".utf8))).prefix(16).map { $0 }
+    }
+}

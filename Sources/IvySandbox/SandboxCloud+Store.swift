@@ -1,0 +1,82 @@
+import Foundation
+
+/// `/stream`: the store services, signed with `sessionToken = md5(subtoken + timestamp)`.
+extension SandboxCloud {
+    /// How far ahead of the server's clock a store `timestamp` may be.
+    static let timestampWindow: Int64 = 3600
+
+    func store(_ request: SandboxRequest) -> SandboxResponse {
+        guard let service = request.parameter("service"), ["record.date.query", "record.query", "record.play"].contains(service) else {
+            return Self.envelope("009999", "service not implemented")
+        }
+        guard request.method == "GET" else { return Self.envelope("000006", "wrong http method: use GET") }
+        var required = ["devId", "sessionToken", "timestamp"]
+        if service == "record.query" { required += ["recordSt", "recordEt", "version"] }
+        if service == "record.play" { required += ["recordSt", "version"] }
+        for name in required where (request.parameter(name) ?? "").isEmpty {
+            return Self.envelope("000006", "missing parameter \(name)")
+        }
+        let now = serverNowSeconds
+        guard let timestamp = Int64(request.parameter("timestamp")!) else { return Self.envelope("000006", "timestamp is not a number") }
+        guard timestamp > now else { return Self.envelope("000006", "timestamp must be later than the server time") }
+        guard timestamp <= now + Self.timestampWindow else { return Self.envelope("000006", "timestamp is too far ahead of the server time") }
+        let subtoken = state.withLock { $0.subtoken }
+        guard request.parameter("sessionToken")?.lowercased() == Self.md5Hex(subtoken + String(timestamp)) else {
+            return Self.envelope("000006", "invalid sessionToken")
+        }
+        let mac = request.parameter("devId")!
+        guard let clips = state.withLock({ state in state.deviceIndex(mac).map { state.devices[$0].recordings } }) else {
+            return Self.envelope("000006", "unknown devId")
+        }
+        let available = clips.filter { $0.end <= now }
+        switch service {
+        case "record.date.query":
+            return dateList(available)
+        case "record.query":
+            guard let start = Int64(request.parameter("recordSt")!), let end = Int64(request.parameter("recordEt")!), start <= end else {
+                return Self.envelope("000006", "recordSt and recordEt must be unix seconds, recordSt first")
+            }
+            let rows = available.filter { $0.end > start && $0.start <= end }.map { clip -> JSONValue in
+                .array([.string(String(clip.start)), .string(String(clip.end)), .string(String(clip.type))])
+            }
+            return SandboxResponse.json(.object([("errorCode", .string("")), ("failureDetails", .string("")), ("recordList", .array(rows))]))
+        default:
+            guard let start = Int64(request.parameter("recordSt")!), let clip = available.first(where: { $0.start == start }) else {
+                return Self.envelope("000006", "no recording starts at recordSt")
+            }
+            let url = playlistURL(request.baseURL, mac: mac.uppercased(), clip: clip, now: now)
+            return SandboxResponse.json(.object([
+                ("errorCode", .string("")), ("failureDetails", .string("")),
+                ("recordUrl", .string(url)), ("secureUrl", .string(url + "&se=1")),
+            ]))
+        }
+    }
+
+    /// Hours with recordings, in UTC (the sandbox's reading of an undocumented zone), unsorted
+    /// like the real cloud's.
+    private func dateList(_ clips: [SandboxRecording]) -> SandboxResponse {
+        var hours = Set<Int64>()
+        for clip in clips {
+            var hour = clip.start / 3600
+            while hour * 3600 < clip.end {
+                hours.insert(hour)
+                hour += 1
+            }
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let texts = hours.sorted(by: >).map { hour -> JSONValue in
+            let parts = calendar.dateComponents([.year, .month, .day, .hour], from: Date(timeIntervalSince1970: Double(hour * 3600)))
+            return .string(String(format: "%04d%02d%02dT%02d0000", parts.year!, parts.month!, parts.day!, parts.hour!))
+        }
+        return SandboxResponse.json(.object([("dateList", .array(texts)), ("errorCode", .string("")), ("failureDetails", .string(""))]))
+    }
+
+    private func playlistURL(_ base: String, mac: String, clip: SandboxRecording, now: Int64) -> String {
+        let expires = now + Int64(configuration.urlLifetime.components.seconds)
+        let timerange = "\(clip.start)-\(clip.end)"
+        let resource = "\(mac)/\(clip.start)"
+        let sign = sign(resource, timerange: timerange, expires: expires)
+        return "\(base)/hls/\(resource)/index.m3u8?timerange=\(timerange)&expires=\(expires)&urlVersion=&sign=\(sign)&storageType=BPI&oemCode="
+    }
+}

@@ -1,0 +1,149 @@
+import Crypto
+import Foundation
+public import Logging
+import Synchronization
+
+/// The sandbox cloud's behaviour, apart from HTTP: a request in, an answer out. It keeps the
+/// account's state (devices, grants, tokens) and answers like the real cloud, error codes
+/// included. `SandboxServer` puts it on a port.
+public final class SandboxCloud: Sendable {
+    public let configuration: SandboxConfiguration
+    let logger: Logger
+    let state: Mutex<SandboxState>
+    let templates: MediaTemplates
+    /// Secret for URL signatures; never leaves the sandbox.
+    let signingKey: SymmetricKey
+
+    public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "ivy.sandbox")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.templates = try MediaTemplates.load()
+        self.signingKey = SymmetricKey(data: SHA256.hash(data: Array("ivy-sandbox-signing-\(configuration.seed)".utf8)))
+        let nowSeconds = Int64(Date().timeIntervalSince1970) + Int64(configuration.clockOffset.components.seconds)
+        self.state = Mutex(SandboxState(configuration: configuration, anchor: nowSeconds / 3600 * 3600))
+    }
+
+    /// A snapshot of the counters.
+    public var stats: SandboxStats { state.withLock { $0.stats } }
+
+    public func resetStats() {
+        state.withLock { $0.stats = SandboxStats() }
+    }
+
+    /// The clips the store lists for a device now (tests compare the client's view with it).
+    public func recordings(mac: String) -> [SandboxRecording] {
+        state.withLock { $0.devices.first { $0.device.mac == mac }?.recordings ?? [] }
+    }
+
+    /// The server's clock, in milliseconds, with the configured offset.
+    public func serverNowMilliseconds() -> Int64 {
+        let local = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        let offset = configuration.clockOffset.components
+        return local + Int64(offset.seconds) * 1000 + offset.attoseconds / 1_000_000_000_000_000
+    }
+
+    var serverNowSeconds: Int64 { serverNowMilliseconds() / 1000 }
+
+    // MARK: Dispatch
+
+    public func handle(_ request: SandboxRequest) -> SandboxResponse {
+        var response: SandboxResponse
+        var service: String?
+        let path = request.path
+        if path == "/gateway" || path == "/moved/gateway" {
+            service = request.parameter("service")
+            response = failureInjected(scope: .api) ?? gateway(request, moved: path.hasPrefix("/moved"))
+        } else if path == "/oauth" || path == "/moved/oauth" {
+            service = request.parameter("service").map { "oauth." + $0 }
+            response = failureInjected(scope: .api) ?? oauth(request)
+        } else if path == "/stream" {
+            service = request.parameter("service")
+            response = failureInjected(scope: .api) ?? store(request)
+        } else if path.hasPrefix("/hls/") {
+            response = hls(request)
+        } else {
+            response = .notFound
+        }
+        let entry = SandboxStats.Entry(method: request.method, path: path, service: service, status: response.status)
+        state.withLock { state in
+            state.stats.record(entry)
+            if path.hasPrefix("/moved/") { state.stats.movedCalls += 1 }
+        }
+        return response
+    }
+
+    /// A `503` drawn at the configured rate, for requests in the configured scope.
+    func failureInjected(scope: SandboxConfiguration.Faults.Scope) -> SandboxResponse? {
+        let faults = configuration.faults
+        guard faults.failureRate > 0, faults.failureScope == scope || faults.failureScope == .all else { return nil }
+        let fail = state.withLock { $0.random.chance(faults.failureRate) }
+        return fail ? SandboxResponse(status: 503, headers: [("Retry-After", "0")], body: Array("service unavailable".utf8)) : nil
+    }
+
+    // MARK: Helpers shared by the services
+
+    static func envelope(_ code: String = "", _ details: String = "", data: JSONValue? = nil, extra: [(String, JSONValue)] = []) -> SandboxResponse {
+        var fields: [(String, JSONValue)] = [("errorCode", .string(code)), ("failureDetails", .string(details))]
+        if let data { fields.append(("data", data)) }
+        fields += extra
+        return SandboxResponse.json(JSONValue.object(fields))
+    }
+
+    static func md5Hex(_ text: String) -> String {
+        Insecure.MD5.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func sign(_ resource: String, timerange: String, expires: Int64) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("\(resource)|\(timerange)|\(expires)".utf8), using: signingKey)
+        return Data(mac).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A request as the sandbox sees it: the query and, for form posts, the body's fields.
+public struct SandboxRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: [(String, String)]
+    public var form: [(String, String)]
+    /// `scheme://host:port` the client used, so that URLs the sandbox hands out point back at it.
+    public var baseURL: String
+
+    public init(method: String, path: String, query: [(String, String)], form: [(String, String)] = [], baseURL: String) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.form = form
+        self.baseURL = baseURL
+    }
+
+    /// A parameter from the form, else from the query.
+    public func parameter(_ name: String) -> String? {
+        form.last { $0.0 == name }?.1 ?? query.last { $0.0 == name }?.1
+    }
+}
+
+/// An answer, plus the faults the server layer must act out.
+public struct SandboxResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    /// Send the full `Content-Length`, then only half the body, then drop the connection.
+    public var truncate = false
+    /// Media bodies are throttled by the bandwidth knobs; JSON answers are not.
+    public var isMedia = false
+
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8], truncate: Bool = false, isMedia: Bool = false) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.truncate = truncate
+        self.isMedia = isMedia
+    }
+
+    static func json(_ value: JSONValue) -> SandboxResponse {
+        SandboxResponse(status: 200, headers: [("Content-Type", "application/json;charset=UTF-8")], body: Array(value.rendered.utf8))
+    }
+
+    static let notFound = SandboxResponse(status: 404, body: Array("not found".utf8))
+    static let forbidden = SandboxResponse(status: 403, body: Array("forbidden".utf8))
+}

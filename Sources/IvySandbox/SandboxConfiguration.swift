@@ -1,0 +1,54 @@
+/// Everything a test or a benchmark can turn on the sandbox cloud. Defaults make a well-behaved
+/// cloud; each fault is off until asked for.
+public struct SandboxConfiguration: Sendable {
+    /// Seeds the account (device ids, recordings, tokens) and every random fault decision.
+    public var seed: UInt64 = 1
+    /// The account: who logs in, and the cameras with their recordings.
+    public var account: SandboxAccount = .demo()
+    /// The application identity the sandbox accepts (the document's, by default).
+    public var clientId = "oemkey"
+    public var clientSecret = "397ff5985bb7437198a9ef51b4815caf"
+    public var oemCode = "SANDBOX"
+    /// The OEM's key for `delOemDeviceForce` signs.
+    public var delKey = "sandbox-del-key"
+    /// Seconds an access token lives (NOTES.md observed 30 days).
+    public var tokenLifetime: Int64 = 2_592_000
+    /// An access token stops working after this many gateway calls (`030041`); `nil`: never.
+    public var tokenLifetimeInCalls: Int?
+    /// Playlist, segment and key URLs expire this long after `record.play` answered.
+    public var urlLifetime: Duration = .seconds(3900)
+    /// The server's clock minus the machine's.
+    public var clockOffset: Duration = .zero
+    public var faults = Faults()
+
+    public init() {}
+
+    public struct Faults: Sendable {
+        /// Added before every answer.
+        public var latency: Duration = .zero
+        /// Bytes per second for each response body; `nil`: unthrottled.
+        public var bandwidthPerConnection: Int?
+        /// Bytes per second for all response bodies together; `nil`: unthrottled.
+        public var bandwidthTotal: Int?
+        /// Share of requests answered `503` (with `Retry-After: 0`), chosen at random.
+        public var failureRate = 0.0
+        /// Which requests `failureRate` hits.
+        public var failureScope: Scope = .media
+        /// Share of segment answers cut short of their `Content-Length`.
+        public var truncationRate = 0.0
+        /// Share of segments that answer `404` the first time they are asked for.
+        public var oneShotNotFoundRate = 0.0
+        /// Segments (by media sequence number) that always answer `404`.
+        public var missingSegments: Set<Int> = []
+        /// The first gateway call answers `000077`, moving the dispatch address to `/moved`.
+        public var addressChangeOnFirstCall = false
+        /// The first N gateway calls answer `000066` (system upgrade).
+        public var upgradeAnswers = 0
+        /// The first N gateway calls answer `000099` (system error).
+        public var systemErrorAnswers = 0
+
+        public init() {}
+
+        public enum Scope: Sendable { case media, api, all }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import IvyHTTP
+import Hummingbird
+import HTTPTypes
+public import Logging
+import NIOCore
+import Synchronization
+
+/// Puts a `SandboxCloud` on a port: gateway, oauth, store and HLS host all on one listener, so
+/// that a test or `ivy-archiver sandbox` needs one address. Acts out the network faults
+/// (latency, bandwidth, truncated bodies) that `SandboxCloud` asks for.
+public enum SandboxServer {
+    /// Serves until the surrounding task is cancelled. `onListening` gets the bound port (useful
+    /// with port 0).
+    public static func run(
+        cloud: SandboxCloud, host: String = "127.0.0.1", port: Int = 0, logger: Logger = Logger(label: "ivy.sandbox.http"),
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let throttle = Throttle(configuration: cloud.configuration.faults)
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            try await respond(to: request, cloud: cloud, throttle: throttle)
+        }
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "IvySandbox"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+        try await app.runService(gracefulShutdownSignals: [])
+    }
+
+    /// Starts a sandbox on `127.0.0.1`, port 0, runs `body` against it, and stops it.
+    public static func withRunning<T: Sendable>(
+        cloud: SandboxCloud, logger: Logger = Logger(label: "ivy.sandbox.http"),
+        _ body: (SandboxEndpoint) async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            group.addTask {
+                try await run(cloud: cloud, logger: logger) { port in continuation.yield(port) }
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            defer { group.cancelAll() }
+            return try await body(SandboxEndpoint(port: port, cloud: cloud))
+        }
+    }
+
+    private static func respond(to request: Request, cloud: SandboxCloud, throttle: Throttle) async throws -> Response {
+        var request = request
+        let form: [(String, String)]
+        if request.method == .post {
+            let body = try await request.collectBody(upTo: 1 << 20)
+            form = FormEncoding.decode(Substring(String(buffer: body)))
+        } else {
+            form = []
+        }
+        let host = request.head.authority ?? "127.0.0.1"
+        let sandboxRequest = SandboxRequest(
+            method: request.method.rawValue, path: request.uri.path, query: FormEncoding.decode(Substring(request.uri.query ?? "")),
+            form: form, baseURL: "http://\(host)")
+        let answer = cloud.handle(sandboxRequest)
+        if throttle.latency > .zero { try await Task.sleep(for: throttle.latency) }
+
+        var headers = HTTPFields()
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        let bytes = answer.body
+        let throttled = answer.isMedia && throttle.isActive
+        guard throttled || answer.truncate else {
+            return Response(status: .init(code: answer.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        let truncate = answer.truncate
+        let body = ResponseBody(contentLength: bytes.count) { writer in
+            let end = truncate ? bytes.count / 2 : bytes.count
+            var position = 0
+            while position < end {
+                let next = min(end, position + Throttle.chunkSize)
+                if throttled { try await throttle.wait(for: next - position) }
+                try await writer.write(ByteBuffer(bytes: bytes[position..<next]))
+                position = next
+            }
+            // Throwing after a short body makes the server drop the connection, which is what a
+            // client sees when a real server dies mid-answer.
+            if truncate { throw TruncatedBody() }
+            try await writer.finish(nil)
+        }
+        return Response(status: .init(code: answer.status), headers: headers, body: body)
+    }
+
+    private struct TruncatedBody: Error {}
+}
+
+/// A running sandbox: where it listens, and the cloud behind it (for its counters).
+public struct SandboxEndpoint: Sendable {
+    public let port: Int
+    public let cloud: SandboxCloud
+
+    /// The base for `/gateway` and `/oauth` (what `IVY_API_URL` should be).
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+}
+
+/// Bandwidth limits: per response (sleep per chunk) and for all responses together (a shared
+/// schedule of when the link is next free).
+final class Throttle: Sendable {
+    static let chunkSize = 16 * 1024
+    let latency: Duration
+    private let perConnection: Int?
+    private let total: Int?
+    private let nextFree = Mutex(ContinuousClock.now)
+
+    init(configuration: SandboxConfiguration.Faults) {
+        latency = configuration.latency
+        perConnection = configuration.bandwidthPerConnection
+        total = configuration.bandwidthTotal
+    }
+
+    var isActive: Bool { perConnection != nil || total != nil }
+
+    func wait(for bytes: Int) async throws {
+        var delay = Duration.zero
+        if let perConnection, perConnection > 0 {
+            delay = .seconds(Double(bytes) / Double(perConnection))
+        }
+        if let total, total > 0 {
+            let cost = Duration.seconds(Double(bytes) / Double(total))
+            let now = ContinuousClock.now
+            let start = nextFree.withLock { next in
+                let start = max(next, now)
+                next = start + cost
+                return start
+            }
+            delay = max(delay, start + cost - now)
+        }
+        if delay > .zero { try await Task.sleep(for: delay) }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Everything the sandbox remembers between requests. Lives behind the cloud's `Mutex`.
+struct SandboxState: Sendable {
+    struct DeviceRecord: Sendable {
+        var device: SandboxDevice
+        var recordings: [SandboxRecording]
+    }
+
+    struct Token: Sendable {
+        var openId: String
+        var expiresAt: Int64
+        var callsLeft: Int?
+    }
+
+    struct GrantRecord: Sendable {
+        var grantId: Int64
+        var mac: String
+        var status: Int
+        var permissionType: Int
+        var initTime: Int64
+    }
+
+    var devices: [DeviceRecord]
+    var grants: [GrantRecord]
+    var tokens: [String: Token] = [:]
+    var refreshTokens: [String: String] = [:]
+    let openId: String
+    let subtoken: String
+    var random: SplitMix64
+    var issued = 0
+    var addressChanged = false
+    var upgradeAnswersLeft: Int
+    var systemErrorAnswersLeft: Int
+    /// Segments that already answered their one-shot `404`.
+    var notFoundOnce: Set<String> = []
+    var stats = SandboxStats()
+
+    init(configuration: SandboxConfiguration, anchor: Int64) {
+        let seed = configuration.seed
+        random = SplitMix64(seed: seed)
+        var identity = SplitMix64(seed: seed ^ 0x0123_4567)
+        openId = "sbx" + String(identity.next(), radix: 16)
+        subtoken = String(identity.next(), radix: 16) + String(identity.next(), radix: 16)
+        devices = configuration.account.devices.enumerated().map { index, device in
+            let clips = RecordingGenerator.recordings(for: device, index: index, seed: seed, anchor: anchor)
+            return DeviceRecord(device: device, recordings: clips.map(Self.roundedToSegments))
+        }
+        grants = []
+        for (index, device) in configuration.account.devices.enumerated() {
+            let base = Int64(222_000 + index * 10)
+            grants.append(GrantRecord(grantId: base, mac: device.mac, status: 3, permissionType: 1, initTime: anchor - 86_400 * 30))
+            grants.append(GrantRecord(grantId: base + 1, mac: device.mac, status: 1, permissionType: 1, initTime: anchor - 86_400))
+        }
+        upgradeAnswersLeft = configuration.faults.upgradeAnswers
+        systemErrorAnswersLeft = configuration.faults.systemErrorAnswers
+    }
+
+    /// Media comes in 4 s segments, so clips last a whole number of them.
+    static func roundedToSegments(_ clip: SandboxRecording) -> SandboxRecording {
+        let step = MediaTemplate.segmentSeconds
+        let duration = max(step, (clip.end - clip.start + step - 1) / step * step)
+        return SandboxRecording(start: clip.start, end: clip.start + duration, type: clip.type)
+    }
+
+    mutating func issueToken(lifetime: Int64, calls: Int?, now: Int64) -> (access: String, refresh: String) {
+        issued += 1
+        let access = String(format: "%016llx%016llx", random.next(), random.next())
+        let refresh = String(format: "%016llx%016llx", random.next(), random.next())
+        tokens[access] = Token(openId: openId, expiresAt: now + lifetime, callsLeft: calls)
+        refreshTokens[refresh] = openId
+        return (access, refresh)
+    }
+
+    func deviceIndex(_ mac: String) -> Int? {
+        devices.firstIndex { $0.device.mac.caseInsensitiveCompare(mac) == .orderedSame }
+    }
+}

@@ -1,0 +1,37 @@
+/// What the sandbox served, for tests and benchmarks to assert on (e.g. "a second backup made
+/// no segment request").
+public struct SandboxStats: Sendable {
+    public var requests = 0
+    /// Gateway, oauth and store calls by service name.
+    public var calls: [String: Int] = [:]
+    /// Gateway calls that came through the `/moved` address of `000077`.
+    public var movedCalls = 0
+    public var playlistRequests = 0
+    public var segmentRequests = 0
+    public var keyRequests = 0
+    public var initRequests = 0
+    /// Media body bytes handed to the network (truncated bodies count what was sent).
+    public var mediaBytesServed = 0
+    public var statuses: [Int: Int] = [:]
+    /// Segment requests per clip, keyed `MAC/start`.
+    public var segmentRequestsByClip: [String: Int] = [:]
+    /// The last requests, oldest first: method, path (never the query: it holds secrets), service.
+    public var log: [Entry] = []
+
+    public struct Entry: Sendable {
+        public var method: String
+        public var path: String
+        public var service: String?
+        public var status: Int
+    }
+
+    static let logLimit = 10_000
+
+    mutating func record(_ entry: Entry) {
+        requests += 1
+        statuses[entry.status, default: 0] += 1
+        if let service = entry.service { calls[service, default: 0] += 1 }
+        log.append(entry)
+        if log.count > Self.logLimit { log.removeFirst(log.count - Self.logLimit) }
+    }
+}
