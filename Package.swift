@@ -86,10 +86,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "IvyHTTPTests", dependencies: ["IvyHTTP", "IvySandbox"], swiftSettings: strict),
-        .testTarget(name: "IvyCloudTests", dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox"], swiftSettings: strict),
-        .testTarget(name: "IvyMediaTests", dependencies: ["IvyMedia"], swiftSettings: strict),
-        .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyMedia"], swiftSettings: strict),
-        .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvySandbox"], swiftSettings: strict),
+        // Shared by the tests: an in-process sandbox and ffprobe as the independent judge.
+        .target(
+            name: "IvyTestSupport",
+            dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/IvyTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "IvyHTTPTests", dependencies: ["IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IvyCloudTests", dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IvyMediaTests", dependencies: ["IvyMedia", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvyTestSupport"], swiftSettings: strict),
     ]
 )

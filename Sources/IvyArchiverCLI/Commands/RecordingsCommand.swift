@@ -32,10 +32,14 @@ struct RecordingsCommand: AsyncParsableCommand {
     func run() async throws {
         let (client, settings) = try global.makeClient()
         let days = CalendarDays(timeZone: settings.timeZone)
+        // Input is checked before the first network call, so that a typo never waits on the cloud.
+        let firstDay = try from.map(days.startOfDay)
+        let lastDay = try to.map(days.endOfDay)
+        if let firstDay, let lastDay, lastDay < firstDay { throw UserError("--to is before --from") }
         let now = try await client.serverNowSeconds()
-        let start = try from.map(days.startOfDay) ?? now - 30 * 86_400
-        let end = try to.map(days.endOfDay) ?? now
-        guard start <= end else { throw UserError("--to is before --from") }
+        let start = firstDay ?? now - 30 * 86_400
+        let end = lastDay ?? now
+        guard start <= end else { throw UserError("--from is in the future") }
         let rows = try await client.recordings(device: device, from: start, to: end).map {
             Row(start: $0.start, end: $0.end, startTime: days.iso8601($0.start), endTime: days.iso8601($0.end),
                 duration: $0.duration, type: $0.type.rawValue, typeName: $0.type.name)

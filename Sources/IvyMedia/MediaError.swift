@@ -1,0 +1,21 @@
+import CFFmpeg
+
+/// A failure inside FFmpeg, with FFmpeg's own words for it.
+public struct MediaError: Error, Sendable, CustomStringConvertible {
+    public let operation: String
+    public let code: Int32
+    public let message: String
+
+    init(_ operation: String, code: Int32) {
+        self.operation = operation
+        self.code = code
+        var buffer = [CChar](repeating: 0, count: Int(AV_ERROR_MAX_STRING_SIZE))
+        if av_strerror(code, &buffer, buffer.count) < 0 {
+            message = "error \(code)"
+        } else {
+            message = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+    }
+
+    public var description: String { "\(operation): \(message)" }
+}
