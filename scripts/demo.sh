@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The main job against the embedded sandbox cloud: installs what is missing, builds, starts
+# `ivy-archiver sandbox` on a free local port, and talks to it as a user would.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-packages.sh
+swift build -c release --product ivy-archiver
+bin="$(swift build -c release --show-bin-path)/ivy-archiver"
+
+log="$(mktemp)"
+"$bin" sandbox --port 0 >"$log" 2>&1 &
+sandbox=$!
+trap 'kill $sandbox 2>/dev/null; rm -f "$log"' EXIT
+for _ in $(seq 1 100); do grep -q "listening on" "$log" && break; sleep 0.1; done
+url="$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -n 1)"
+[ -n "$url" ] || { cat "$log" >&2; echo "the sandbox did not start" >&2; exit 1; }
+
+export IVY_API_URL="$url" IVY_OEM_CODE=SANDBOX IVY_USERNAME=demo@example.com IVY_PASSWORD=sandbox-password
+echo "== Sandbox cloud at $url"
+echo; echo "== ivy-archiver time"; "$bin" time
+echo; echo "== ivy-archiver devices"; "$bin" devices
+first="$("$bin" devices --json | grep -o '"mac" : "[0-9A-F]*"' | head -n 1 | grep -o '[0-9A-F]\{12\}')"
+echo; echo "== ivy-archiver recordings --device $first"; "$bin" recordings --device "$first"
+echo; echo "== ivy-archiver service --device $first"; "$bin" service --device "$first"
+echo
+echo "The backup into ./demo-archive arrives with 'ivy-archiver backup' (issue #4)."
