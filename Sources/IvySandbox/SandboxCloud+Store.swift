@@ -20,8 +20,11 @@ extension SandboxCloud {
         guard let timestamp = Int64(request.parameter("timestamp")!) else { return Self.envelope("000006", "timestamp is not a number") }
         guard timestamp > now else { return Self.envelope("000006", "timestamp must be later than the server time") }
         guard timestamp <= now + Self.timestampWindow else { return Self.envelope("000006", "timestamp is too far ahead of the server time") }
-        let subtoken = state.withLock { $0.subtoken }
-        guard request.parameter("sessionToken")?.lowercased() == Self.md5Hex(subtoken + String(timestamp)) else {
+        let (subtoken, rejected) = state.withLock { state in
+            defer { state.storeTokenRejectionsLeft = max(0, state.storeTokenRejectionsLeft - 1) }
+            return (state.subtoken, state.storeTokenRejectionsLeft > 0)
+        }
+        guard !rejected, request.parameter("sessionToken")?.lowercased() == Self.md5Hex(subtoken + String(timestamp)) else {
             return Self.envelope("000006", "invalid sessionToken")
         }
         let mac = request.parameter("devId")!

@@ -46,6 +46,8 @@ public struct SandboxConfiguration: Sendable {
         public var upgradeAnswers = 0
         /// The first N gateway calls answer `000099` (system error).
         public var systemErrorAnswers = 0
+        /// The first N store calls answer `000006` "invalid sessionToken", as after a clock jump.
+        public var storeTokenRejections = 0
 
         public init() {}
 

@@ -32,6 +32,7 @@ struct SandboxState: Sendable {
     var addressChanged = false
     var upgradeAnswersLeft: Int
     var systemErrorAnswersLeft: Int
+    var storeTokenRejectionsLeft: Int
     /// Segments that already answered their one-shot `404`.
     var notFoundOnce: Set<String> = []
     var stats = SandboxStats()
@@ -54,6 +55,7 @@ struct SandboxState: Sendable {
         }
         upgradeAnswersLeft = configuration.faults.upgradeAnswers
         systemErrorAnswersLeft = configuration.faults.systemErrorAnswers
+        storeTokenRejectionsLeft = configuration.faults.storeTokenRejections
     }
 
     /// Media comes in 4 s segments, so clips last a whole number of them.

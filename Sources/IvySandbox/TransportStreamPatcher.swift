@@ -10,14 +10,19 @@ enum TransportStreamPatcher {
         var packetsPerPID: [UInt16: Int] = [:]
     }
 
-    static func scan(_ bytes: [UInt8]) -> Scan {
-        var scan = Scan()
+    /// Calls `body` with the offset, PID and adaptation_field_control of every packet.
+    private static func forEachPacket(_ bytes: [UInt8], _ body: (Int, UInt16, UInt8) -> Void) {
         var position = 0
         while position + packetSize <= bytes.count {
             defer { position += packetSize }
             guard bytes[position] == 0x47 else { continue }
-            let pid = UInt16(bytes[position + 1] & 0x1F) << 8 | UInt16(bytes[position + 2])
-            let control = (bytes[position + 3] >> 4) & 0x3
+            body(position, UInt16(bytes[position + 1] & 0x1F) << 8 | UInt16(bytes[position + 2]), (bytes[position + 3] >> 4) & 0x3)
+        }
+    }
+
+    static func scan(_ bytes: [UInt8]) -> Scan {
+        var scan = Scan()
+        forEachPacket(bytes) { position, pid, control in
             if control & 0x1 != 0 { scan.packetsPerPID[pid, default: 0] += 1 }
             if let pes = pesHeaderOffset(bytes, packet: position), bytes[pes + 7] & 0x80 != 0 {
                 let pts = readTimestamp(bytes, at: pes + 9)
@@ -30,12 +35,7 @@ enum TransportStreamPatcher {
     static func shifted(_ template: [UInt8], by offset: Int64, continuityStep: Int, packetsPerPID: [UInt16: Int]) -> [UInt8] {
         var bytes = template
         let shift = ((offset % wrap) + wrap) % wrap
-        var position = 0
-        while position + packetSize <= bytes.count {
-            defer { position += packetSize }
-            guard bytes[position] == 0x47 else { continue }
-            let pid = UInt16(bytes[position + 1] & 0x1F) << 8 | UInt16(bytes[position + 2])
-            let control = (bytes[position + 3] >> 4) & 0x3
+        forEachPacket(template) { position, pid, control in
             if control & 0x1 != 0, let perSegment = packetsPerPID[pid] {
                 let counter = (Int(bytes[position + 3] & 0x0F) + continuityStep * perSegment) & 0x0F
                 bytes[position + 3] = (bytes[position + 3] & 0xF0) | UInt8(counter)
@@ -51,7 +51,7 @@ enum TransportStreamPatcher {
                 bytes[at + 3] = UInt8(truncatingIfNeeded: moved >> 1)
                 bytes[at + 4] = (bytes[at + 4] & 0x7F) | UInt8(truncatingIfNeeded: (moved & 1) << 7)
             }
-            guard let pes = pesHeaderOffset(bytes, packet: position) else { continue }
+            guard let pes = pesHeaderOffset(bytes, packet: position) else { return }
             let flags = bytes[pes + 7] >> 6
             if flags & 0x2 != 0 { writeTimestamp(&bytes, at: pes + 9, (readTimestamp(bytes, at: pes + 9) + shift) % wrap) }
             if flags == 0x3 { writeTimestamp(&bytes, at: pes + 14, (readTimestamp(bytes, at: pes + 14) + shift) % wrap) }

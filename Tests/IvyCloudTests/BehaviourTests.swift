@@ -114,6 +114,22 @@ import Testing
         }
     }
 
+    @Test func aRejectedStoreTokenResyncsTheClockOnce() async throws {
+        try await withSandbox({ $0.faults.storeTokenRejections = 1 }) { endpoint, client in
+            let mac = endpoint.cloud.configuration.account.devices[0].mac
+            let hours = try await client.recordingHours(device: mac)
+            #expect(!hours.isEmpty)
+            let stats = endpoint.cloud.stats
+            #expect(stats.calls["record.date.query"] == 2)
+            #expect(stats.calls["cloud_system.current_time"] == 2)
+            #expect(stats.calls["center.getServerInfo"] == 2)
+        }
+        try await withSandbox({ $0.faults.storeTokenRejections = 2 }) { endpoint, client in
+            let mac = endpoint.cloud.configuration.account.devices[0].mac
+            await expectCode(.invalidParameter) { _ = try await client.recordingHours(device: mac) }
+        }
+    }
+
     @Test func theUnreachableCloudIsAnUnavailableError() async throws {
         let configuration = CloudConfiguration(
             apiURL: "http://127.0.0.1:1", credentials: .password(username: "a", password: "b"),
