@@ -55,8 +55,23 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "IvyHLS",
+            dependencies: [
+                "IvyHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "IvyMedia",
             dependencies: ["CFFmpeg"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "IvyArchive",
+            dependencies: ["IvyCloud", "IvyHLS", "IvyHTTP", "IvyMedia", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -76,7 +91,9 @@ let package = Package(
         .executableTarget(
             name: "IvyArchiverCLI",
             dependencies: [
+                "IvyArchive",
                 "IvyCloud",
+                "IvyHLS",
                 "IvyHTTP",
                 "IvySandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -95,7 +112,9 @@ let package = Package(
         ),
         .testTarget(name: "IvyHTTPTests", dependencies: ["IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyCloudTests", dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IvyHLSTests", dependencies: ["IvyHLS", "IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyMediaTests", dependencies: ["IvyMedia", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IvyArchiveTests", dependencies: ["IvyArchive", "IvyHLS", "IvyCloud", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvyTestSupport"], swiftSettings: strict),
     ]

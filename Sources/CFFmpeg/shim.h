@@ -11,9 +11,13 @@
 #include <libavutil/mathematics.h>
 #include <libavutil/channel_layout.h>
 #include <libswresample/swresample.h>
+#include <libavutil/audio_fifo.h>
+#include <errno.h>
 
 static inline int ivy_averror(int e) { return AVERROR(e); }
 static inline int ivy_averror_eof(void) { return AVERROR_EOF; }
+static inline int ivy_averror_exit(void) { return AVERROR_EXIT; }
+static inline uint32_t ivy_mktag(char a, char b, char c, char d) { return MKTAG(a, b, c, d); }
 static inline int ivy_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
 static inline int64_t ivy_av_nopts_value(void) { return AV_NOPTS_VALUE; }
 static inline AVRational ivy_av_time_base_q(void) { return AV_TIME_BASE_Q; }

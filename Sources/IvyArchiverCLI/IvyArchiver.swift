@@ -14,7 +14,7 @@ struct IvyArchiver: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DevicesCommand.self, RecordingsCommand.self, ServiceCommand.self, FirmwareCommand.self,
-            DeviceCommand.self, GrantsCommand.self, TimeCommand.self, SandboxCommand.self,
+            DeviceCommand.self, GrantsCommand.self, TimeCommand.self, FetchCommand.self, SandboxCommand.self,
         ]
     )
 
@@ -37,8 +37,14 @@ struct IvyArchiver: AsyncParsableCommand {
             FileHandle.standardError.write(Data("ivy-archiver: \(failure.message)\n".utf8))
             Foundation.exit(failure.code.rawValue)
         }
-        if exitCode(for: error) == .success { exit(withError: error) }
-        FileHandle.standardError.write(Data("ivy-archiver: \(fullMessage(for: error))\n".utf8))
-        Foundation.exit(ExitStatus.Code.usage.rawValue)
+        let code = exitCode(for: error)
+        if code == .success { exit(withError: error) }
+        if code == .validationFailure {
+            FileHandle.standardError.write(Data("ivy-archiver: \(fullMessage(for: error))\n".utf8))
+            Foundation.exit(ExitStatus.Code.usage.rawValue)
+        }
+        // Anything else (a download, a remux, a file that could not be written) failed the work.
+        FileHandle.standardError.write(Data("ivy-archiver: \(error)\n".utf8))
+        Foundation.exit(ExitStatus.Code.partialFailure.rawValue)
     }
 }

@@ -19,3 +19,10 @@ public struct MediaError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(operation): \(message)" }
 }
+
+/// Process-wide FFmpeg settings, applied once before the first context is opened.
+enum FFmpegSetup {
+    /// FFmpeg logs to stderr unless told otherwise; a library must not print, and every
+    /// failure reaches the caller as a `MediaError` with FFmpeg's own words.
+    static let once: Void = av_log_set_level(AV_LOG_QUIET)
+}

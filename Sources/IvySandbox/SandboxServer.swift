@@ -60,7 +60,9 @@ public enum SandboxServer {
             method: request.method.rawValue, path: request.uri.path, query: FormEncoding.decode(Substring(request.uri.query ?? "")),
             form: form, baseURL: "http://\(host)")
         let answer = cloud.handle(sandboxRequest)
-        if throttle.latency > .zero { try await Task.sleep(for: throttle.latency) }
+        // Sleeps here end early at shutdown but never throw: an answer abandoned half-way makes
+        // Hummingbird's writer trap ("Deinited NIOAsyncWriter without calling finish()").
+        if throttle.latency > .zero { try? await Task.sleep(for: throttle.latency) }
 
         var headers = HTTPFields()
         for (name, value) in answer.headers {
@@ -77,7 +79,7 @@ public enum SandboxServer {
             var position = 0
             while position < end {
                 let next = min(end, position + Throttle.chunkSize)
-                if throttled { try await throttle.wait(for: next - position) }
+                if throttled { await throttle.wait(for: next - position) }
                 try await writer.write(ByteBuffer(bytes: bytes[position..<next]))
                 position = next
             }
@@ -118,7 +120,7 @@ final class Throttle: Sendable {
 
     var isActive: Bool { perConnection != nil || total != nil }
 
-    func wait(for bytes: Int) async throws {
+    func wait(for bytes: Int) async {
         var delay = Duration.zero
         if let perConnection, perConnection > 0 {
             delay = .seconds(Double(bytes) / Double(perConnection))
@@ -133,6 +135,6 @@ final class Throttle: Sendable {
             }
             delay = max(delay, start + cost - now)
         }
-        if delay > .zero { try await Task.sleep(for: delay) }
+        if delay > .zero { try? await Task.sleep(for: delay) }
     }
 }

@@ -133,24 +133,26 @@ import Testing
 
     @Test func theSandboxCommandServesTheCLI() async throws {
         // `ivy-archiver sandbox` started as its own process, as a user would start it by hand.
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bannerPath = directory + "/banner"
+        _ = FileManager.default.createFile(atPath: bannerPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLIProcess.executable)
         process.arguments = ["sandbox", "--port", "0"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: bannerPath))
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { process.terminate() }
-        var banner = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !banner.contains("\n"), Date() < deadline {
-            let data = pipe.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            banner += String(decoding: data, as: UTF8.self)
+        var base: String?
+        for _ in 0..<200 where base == nil {
+            let banner = (try? String(contentsOfFile: bannerPath, encoding: .utf8)) ?? ""
+            base = banner.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init)
+            if base == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
-        let base = try #require(banner.split(separator: " ").last { $0.hasPrefix("http://127.0.0.1:") }?.split(separator: "\n").first)
+        let url = try #require(base, "the sandbox printed its address")
         let result = try await CLIProcess.run(["devices", "--json"], environment: [
-            "IVY_API_URL": String(base), "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com", "IVY_PASSWORD": "sandbox-password",
+            "IVY_API_URL": url, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com", "IVY_PASSWORD": "sandbox-password",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Front Door"))

@@ -1,0 +1,82 @@
+public import Foundation
+public import IvyHLS
+public import IvyHTTP
+import IvyMedia
+public import Logging
+
+/// One HLS recording into one MP4: playlist, segments fetched concurrently, remuxed as they
+/// arrive, written under a temporary name, synced, and renamed into place only when complete.
+public struct ClipFetcher: Sendable {
+    public struct Progress: Sendable {
+        public var segmentsDone: Int
+        public var segmentsTotal: Int
+        public var bytes: Int
+        /// Seconds of media fetched so far, and in all.
+        public var mediaSecondsDone: Double
+        public var mediaSecondsTotal: Double
+    }
+
+    public struct Result: Sendable {
+        public var path: String
+        public var bytes: Int
+        public var segments: Int
+        public var mediaSeconds: Double
+        public var video: String?
+        public var audio: String?
+    }
+
+    let downloader: HLSDownloader
+    let logger: Logger
+
+    public init(transport: any HTTPTransport, limiter: DownloadLimiter, policy: HLSDownloader.Policy = .init(), logger: Logger) {
+        self.downloader = HLSDownloader(transport: transport, limiter: limiter, policy: policy, logger: logger)
+        self.logger = logger
+    }
+
+    /// Fetches the recording at `url` into `output`. `refreshURL` gives a new signed URL of the
+    /// same recording when the first one expires mid-way (for the cloud: `record.play` again).
+    /// `temporaryDirectory` defaults to the output's folder, so that the final rename is atomic.
+    public func fetch(
+        url: String, to output: String, title: String? = nil, creationTime: Date? = nil, temporaryDirectory: String? = nil,
+        refreshURL: (@Sendable () async throws -> String)? = nil,
+        progress: @Sendable (Progress) -> Void = { _ in }
+    ) async throws -> Result {
+        let playlist = try await downloader.mediaPlaylist(at: url)
+        let directory = temporaryDirectory ?? (output as NSString).deletingLastPathComponent
+        let temporary = (directory.isEmpty ? "." : directory) + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).partial"
+        var metadata = RemuxMetadata(title: title)
+        if let creationTime {
+            let formatter = ISO8601DateFormatter()
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            metadata.creationTime = formatter.string(from: creationTime)
+        }
+        var refresh: (@Sendable () async throws -> MediaPlaylist)?
+        if let refreshURL {
+            let downloader = downloader
+            refresh = { try await downloader.mediaPlaylist(at: try await refreshURL()) }
+        }
+        let total = playlist.segments.count
+        let totalSeconds = playlist.duration
+        do {
+            let summary = try await Remuxer.remux(to: temporary, metadata: metadata) { feed in
+                var bytes = 0
+                var seconds = 0.0
+                try await downloader.download(playlist, refresh: refresh) { payload in
+                    if let initSection = payload.initSection { try await feed.append(initSection) }
+                    try await feed.append(payload.bytes)
+                    bytes += payload.bytes.count
+                    seconds += payload.segment.duration
+                    progress(Progress(segmentsDone: payload.index + 1, segmentsTotal: total, bytes: bytes,
+                                      mediaSecondsDone: seconds, mediaSecondsTotal: totalSeconds))
+                }
+            }
+            try FileSync.sync(path: temporary)
+            try FileSync.rename(temporary, to: output)
+            let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+            return Result(path: output, bytes: size, segments: total, mediaSeconds: totalSeconds, video: summary.video, audio: summary.audio)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Glibc
+
+/// Durable file operations: data on disk before a name points at it.
+enum FileSync {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func sync(path: String) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw Failure(description: "cannot sync \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// `rename(2)` (atomic within a file system), then a sync of the folder so the new name
+    /// survives a crash.
+    static func rename(_ source: String, to destination: String) throws {
+        guard Glibc.rename(source, destination) == 0 else {
+            throw Failure(description: "cannot move the file into \(destination): \(String(cString: strerror(errno)))")
+        }
+        let folder = (destination as NSString).deletingLastPathComponent
+        let descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY)
+        if descriptor >= 0 {
+            _ = fsync(descriptor)
+            close(descriptor)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import IvyArchive
+import IvyHLS
+import IvyHTTP
+
+struct FetchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch", abstract: "Download one HLS recording (any VOD playlist URL) into an MP4.",
+        discussion: "Video is copied, never re-encoded; audio MP4 cannot hold (G.711, PCM) becomes AAC.")
+
+    @Argument(help: "The playlist URL (http or https).") var url: String
+    @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String
+    @Option(name: .long, help: "Segments downloaded at once.") var jobs = 8
+    @Option(name: .customLong("max-rate"), help: "Download cap per connection, bytes per second.") var maxRate: Int?
+    @Flag(name: .long, help: "Replace the output if it exists.") var force = false
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).") var logLevel: String?
+
+    func run() async throws {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw UserError("the URL must start with http:// or https://") }
+        guard (1...64).contains(jobs) else { throw UserError("--jobs must be 1-64") }
+        if let maxRate, maxRate < 1024 { throw UserError("--max-rate must be at least 1024 bytes per second") }
+        guard output.lowercased().hasSuffix(".mp4") else { throw UserError("the output must end in .mp4") }
+        if FileManager.default.fileExists(atPath: output), !force { throw UserError("\(output) exists; use --force to replace it") }
+        let folder = (output as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+            throw UserError("the folder \(folder) does not exist")
+        }
+
+        var options = GlobalOptions()
+        options.logLevel = logLevel
+        let logger = try options.makeLogger()
+        var transportConfiguration = CurlTransport.Configuration()
+        transportConfiguration.maxReceiveBytesPerSecond = maxRate
+        let fetcher = ClipFetcher(transport: CurlTransport(configuration: transportConfiguration, logger: logger),
+                                  limiter: DownloadLimiter(limit: jobs), policy: .init(), logger: logger)
+        let display = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+        let started = ContinuousClock.now
+        let result = try await fetcher.fetch(url: url, to: output, progress: { progress in
+            display.show("\(progress.segmentsDone)/\(progress.segmentsTotal) segments, "
+                + "\(Int(progress.mediaSecondsDone))/\(Int(progress.mediaSecondsTotal)) s, \(ProgressLine.bytes(progress.bytes))")
+        })
+        display.clear()
+        let elapsed = ContinuousClock.now - started
+        print("\(result.path): \(Int(result.mediaSeconds)) s of \([result.video, result.audio].compactMap { $0 }.joined(separator: " + ")), "
+            + "\(ProgressLine.bytes(result.bytes)), \(result.segments) segments in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+    }
+}

@@ -1,0 +1,68 @@
+import CFFmpeg
+
+/// An MP4 being written (`AVFormatContext` for muxing, with its file). Frees everything in
+/// `deinit`; confined to the remux thread.
+final class OutputContext {
+    let pointer: UnsafeMutablePointer<AVFormatContext>
+    private var opened = false
+
+    init(path: String) throws {
+        var context: UnsafeMutablePointer<AVFormatContext>? = nil
+        let allocated = avformat_alloc_output_context2(&context, nil, "mp4", path)
+        guard allocated >= 0, let context else { throw MediaError("prepare the MP4 muxer", code: allocated) }
+        pointer = context
+        let io = avio_open(&pointer.pointee.pb, path, AVIO_FLAG_WRITE)
+        guard io >= 0 else { throw MediaError("create \(path)", code: io) }
+        opened = true
+    }
+
+    deinit {
+        if opened { avio_closep(&pointer.pointee.pb) }
+        avformat_free_context(pointer)
+    }
+
+    func addStream() throws -> UnsafeMutablePointer<AVStream> {
+        guard let stream = avformat_new_stream(pointer, nil) else { throw MediaError("add a stream", code: ivy_averror_invaliddata()) }
+        return stream
+    }
+
+    func setMetadata(_ key: String, _ value: String) {
+        av_dict_set(&pointer.pointee.metadata, key, value, 0)
+    }
+
+    /// `+faststart`: the muxer rewrites the file so that `moov` comes before `mdat`.
+    func writeHeader() throws {
+        var options: OpaquePointer? = nil
+        av_dict_set(&options, "movflags", "+faststart", 0)
+        defer { av_dict_free(&options) }
+        let written = avformat_write_header(pointer, &options)
+        guard written >= 0 else { throw MediaError("write the MP4 header", code: written) }
+    }
+
+    func write(_ packet: UnsafeMutablePointer<AVPacket>) throws {
+        let written = av_interleaved_write_frame(pointer, packet)
+        guard written >= 0 else { throw MediaError("write a packet", code: written) }
+    }
+
+    func finish() throws {
+        let written = av_write_trailer(pointer)
+        guard written >= 0 else { throw MediaError("finish the MP4", code: written) }
+        avio_closep(&pointer.pointee.pb)
+        opened = false
+    }
+}
+
+/// An `AVPacket` owned by Swift.
+final class Packet {
+    let pointer: UnsafeMutablePointer<AVPacket>
+
+    init() throws {
+        guard let packet = av_packet_alloc() else { throw MediaError("allocate a packet", code: ivy_averror_invaliddata()) }
+        pointer = packet
+    }
+
+    deinit {
+        var packet: UnsafeMutablePointer<AVPacket>? = pointer
+        av_packet_free(&packet)
+    }
+}

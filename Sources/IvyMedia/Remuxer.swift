@@ -1,0 +1,136 @@
+import Foundation
+import Synchronization
+
+/// Where the remuxer reads from: a local file, or bytes handed over as they download.
+public struct RemuxSource: Sendable {
+    enum Kind: Sendable {
+        case file(String)
+        case queue(ByteQueue)
+    }
+
+    let kind: Kind
+
+    public static func file(_ path: String) -> RemuxSource { RemuxSource(kind: .file(path)) }
+}
+
+/// What goes into the MP4's metadata.
+public struct RemuxMetadata: Sendable {
+    /// E.g. the camera's name and the clip's time.
+    public var title: String?
+    /// ISO 8601 in UTC, e.g. `2026-11-25T14:03:00Z`: the clip's start, not the file's.
+    public var creationTime: String?
+
+    public init(title: String? = nil, creationTime: String? = nil) {
+        self.title = title
+        self.creationTime = creationTime
+    }
+}
+
+/// What a remux produced, as the remuxer saw it (tests judge the file with ffprobe instead).
+public struct RemuxSummary: Sendable {
+    public var video: String?
+    public var audio: String?
+    /// The source audio codec, when it had to be transcoded to AAC.
+    public var transcodedFrom: String?
+    public var packets = 0
+    /// Timestamp jumps smoothed out (HLS discontinuities, wraps).
+    public var discontinuities = 0
+}
+
+/// Turns media into a faststart MP4 without re-encoding video.
+///
+/// FFmpeg blocks, and its read callback waits for the next download: so the remux runs on a
+/// thread of its own, never on the Swift concurrency pool, and the async side hands it bytes
+/// through a bounded queue. The output is complete when this returns; on any failure the
+/// output file is removed.
+public enum Remuxer {
+    /// Remuxes a local file.
+    public static func remux(_ source: RemuxSource, to outputPath: String, metadata: RemuxMetadata = RemuxMetadata()) async throws -> RemuxSummary {
+        try await runWorker(RemuxWorker(source: source, outputPath: outputPath, metadata: metadata))
+    }
+
+    /// Remuxes bytes that `feed` produces (segments, in order), while it produces them. At most
+    /// `bufferBytes` wait between the feed and FFmpeg; `feed` waits when they are full.
+    public static func remux(
+        to outputPath: String, metadata: RemuxMetadata = RemuxMetadata(), bufferBytes: Int = 8 << 20,
+        feed: (RemuxFeed) async throws -> Void
+    ) async throws -> RemuxSummary {
+        let queue = ByteQueue(capacity: bufferBytes)
+        let worker = RemuxWorker(source: RemuxSource(kind: .queue(queue)), outputPath: outputPath, metadata: metadata)
+        let result = Promise<RemuxSummary>()
+        startThread(worker, result, queue: queue)
+        do {
+            try await feed(RemuxFeed(queue: queue))
+            queue.finish()
+        } catch is ByteQueue.ReaderGone {
+            // The remux stopped early: its own error says why.
+            return try await result.value
+        } catch {
+            queue.fail(error)
+            _ = try? await result.value
+            throw error
+        }
+        return try await result.value
+    }
+
+    private static func runWorker(_ worker: RemuxWorker) async throws -> RemuxSummary {
+        let result = Promise<RemuxSummary>()
+        startThread(worker, result)
+        return try await result.value
+    }
+
+    private static func startThread(_ worker: RemuxWorker, _ result: Promise<RemuxSummary>, queue: ByteQueue? = nil) {
+        let thread = Thread {
+            do {
+                let summary = try worker.run()
+                queue?.close()
+                result.fulfill(.success(summary))
+            } catch {
+                queue?.close()
+                try? FileManager.default.removeItem(atPath: worker.outputPath)
+                result.fulfill(.failure(error))
+            }
+        }
+        thread.name = "ivy-remux"
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+}
+
+/// The async side's handle on a running remux.
+public struct RemuxFeed: Sendable {
+    let queue: ByteQueue
+
+    /// Hands the next bytes (a segment, an init section) to the demuxer, waiting while its
+    /// buffer is full.
+    public func append(_ bytes: [UInt8]) async throws {
+        try await queue.append(bytes)
+    }
+}
+
+/// A value that arrives once, from any thread, for one async waiter.
+final class Promise<Value: Sendable>: Sendable {
+    private let state = Mutex<(result: Result<Value, any Error>?, waiter: CheckedContinuation<Value, any Error>?)>((nil, nil))
+
+    func fulfill(_ result: Result<Value, any Error>) {
+        let waiter = state.withLock { state -> CheckedContinuation<Value, any Error>? in
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    var value: Value {
+        get async throws {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready = state.withLock { state -> Result<Value, any Error>? in
+                    if let result = state.result { return result }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        }
+    }
+}

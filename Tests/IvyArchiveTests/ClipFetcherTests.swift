@@ -1,0 +1,163 @@
+import Foundation
+import IvyArchive
+import IvyCloud
+import IvyHLS
+import IvyHTTP
+import IvySandbox
+import IvyTestSupport
+import Testing
+
+/// A clip's playlist becomes one correct MP4, judged by ffprobe, for every media profile and
+/// through every fault the sandbox can throw.
+@Suite struct ClipFetcherTests {
+    static let mac = "00626E00AA01"
+    static let start: Int64 = 1_700_000_000
+
+    static func account(_ profile: MediaProfile, seconds: Int64 = 40) -> SandboxAccount {
+        var account = SandboxAccount.demo()
+        account.devices = [
+            SandboxDevice(mac: mac, name: "Test", productName: "FI9900P", profile: profile,
+                          fixedRecordings: [SandboxRecording(start: start, end: start + seconds, type: 2)])
+        ]
+        return account
+    }
+
+    static func fetcher(_ policy: HLSDownloader.Policy = fastPolicy) -> ClipFetcher {
+        ClipFetcher(transport: sharedTransport, limiter: DownloadLimiter(limit: 8), policy: policy, logger: quietLogger)
+    }
+
+    static var fastPolicy: HLSDownloader.Policy {
+        var policy = HLSDownloader.Policy()
+        policy.baseDelay = .milliseconds(5)
+        policy.maxDelay = .milliseconds(50)
+        return policy
+    }
+
+    /// Fetches the test clip into a fresh folder and hands the test its path.
+    static func fetchClip(
+        _ configure: (inout SandboxConfiguration) -> Void, policy: HLSDownloader.Policy = fastPolicy,
+        check: (String, SandboxEndpoint) async throws -> Void
+    ) async throws {
+        try await withSandbox(configure) { endpoint, client in
+            let directory = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let url = try #require(try await client.playbackURLs(device: mac, start: start).preferred)
+            let output = directory + "/clip.mp4"
+            _ = try await fetcher(policy).fetch(
+                url: url, to: output, title: "Test 2023-11-14 22:13:20", creationTime: Date(timeIntervalSince1970: Double(start)),
+                refreshURL: { try await client.playbackURLs(device: mac, start: start).preferred! })
+            try await check(output, endpoint)
+        }
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var profile: MediaProfile
+        var video: String
+        var tag: String
+        var audio: String?
+        var testDescription: String
+    }
+
+    static let cases = [
+        Case(profile: .h264AAC, video: "h264", tag: "avc1", audio: "aac", testDescription: "H.264 + AAC in MPEG-TS"),
+        Case(profile: .hevcAAC, video: "hevc", tag: "hvc1", audio: "aac", testDescription: "H.265 + AAC"),
+        Case(profile: .fragmentedMP4, video: "h264", tag: "avc1", audio: "aac", testDescription: "fMP4"),
+        Case(profile: .encrypted, video: "h264", tag: "avc1", audio: "aac", testDescription: "AES-128"),
+        Case(profile: .videoOnly, video: "h264", tag: "avc1", audio: nil, testDescription: "no audio"),
+        Case(profile: .discontinuity, video: "h264", tag: "avc1", audio: "aac", testDescription: "discontinuity"),
+        Case(profile: .timestampWrap, video: "h264", tag: "avc1", audio: "aac", testDescription: "33-bit PTS wrap"),
+    ]
+
+    @Test(arguments: cases)
+    func everyProfileBecomesAPlayableMP4(_ testCase: Case) async throws {
+        try await Self.fetchClip({ $0.account = Self.account(testCase.profile) }) { output, endpoint in
+            try await MP4Judge.check(output, video: testCase.video, tag: testCase.tag, audio: testCase.audio, duration: 40)
+            #expect(endpoint.cloud.stats.segmentRequests == 10)
+            let title = try await FFprobe.run("ffprobe", ["-v", "error", "-show_entries", "format_tags=title,creation_time", "-of", "csv=p=0", output])
+            #expect(title.contains("Test 2023-11-14 22:13:20"))
+            #expect(title.contains("2023-11-14T22:13:20"))
+        }
+    }
+
+    @Test func faultsStillEndInACorrectMP4() async throws {
+        try await Self.fetchClip({ configuration in
+            configuration.account = Self.account(.h264AAC, seconds: 120)
+            configuration.faults.failureRate = 0.05
+            configuration.faults.truncationRate = 0.05
+            configuration.faults.oneShotNotFoundRate = 0.1
+            configuration.seed = 7
+        }) { output, endpoint in
+            try await MP4Judge.check(output, video: "h264", tag: "avc1", audio: "aac", duration: 120)
+            let stats = endpoint.cloud.stats
+            #expect(stats.segmentRequests > 30, "faults made the fetcher retry")
+            #expect(stats.statuses[404, default: 0] > 0)
+        }
+    }
+
+    @Test func anExpiringURLIsRenewedMidClip() async throws {
+        var policy = Self.fastPolicy
+        policy.reorderWindow = 2
+        try await Self.fetchClip({ configuration in
+            configuration.account = Self.account(.h264AAC, seconds: 80)
+            configuration.urlLifetime = .seconds(1)
+            configuration.faults.latency = .milliseconds(60)
+        }, policy: policy) { output, endpoint in
+            try await MP4Judge.check(output, video: "h264", tag: "avc1", audio: "aac", duration: 80)
+            #expect(endpoint.cloud.stats.calls["record.play", default: 0] >= 2, "a fresh playlist was asked for")
+            #expect(endpoint.cloud.stats.statuses[403, default: 0] >= 1)
+        }
+    }
+
+    @Test func aPermanentlyMissingSegmentFailsTheClipAndLeavesNoFile() async throws {
+        try await withSandbox({ configuration in
+            configuration.account = Self.account(.h264AAC)
+            configuration.faults.missingSegments = [6]
+        }) { _, client in
+            let directory = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let url = try #require(try await client.playbackURLs(device: Self.mac, start: Self.start).preferred)
+            await #expect(throws: HLSError.segmentMissing) {
+                _ = try await Self.fetcher().fetch(url: url, to: directory + "/clip.mp4")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty, "no output, no temporary file")
+        }
+    }
+}
+
+/// The checks every produced MP4 must pass, by ffprobe and ffmpeg.
+enum MP4Judge {
+    static func check(_ path: String, video: String, tag: String, audio: String?, duration: Double,
+                      sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let report = try await FFprobe.probe(path)
+        #expect(report.formatName.contains("mp4"), sourceLocation: sourceLocation)
+        #expect(report.codec("video") == video, sourceLocation: sourceLocation)
+        #expect(report.streams.first { $0.type == "video" }?.tag == tag, sourceLocation: sourceLocation)
+        #expect(report.codec("audio") == audio, sourceLocation: sourceLocation)
+        #expect(report.streams.count == (audio == nil ? 1 : 2), sourceLocation: sourceLocation)
+        #expect(abs(report.duration - duration) <= 4, "duration \(report.duration), playlist \(duration)", sourceLocation: sourceLocation)
+        #expect(try await FFprobe.decodeErrors(path).isEmpty, sourceLocation: sourceLocation)
+        #expect(try MP4Judge.moovBeforeMdat(path), "faststart", sourceLocation: sourceLocation)
+        for stream in ["v:0"] + (audio == nil ? [] : ["a:0"]) {
+            let times = try await FFprobe.packetTimes(path, stream: stream)
+            #expect(!times.isEmpty, sourceLocation: sourceLocation)
+            #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "\(stream) timestamps are monotonic", sourceLocation: sourceLocation)
+            #expect((times.first ?? 1) < 0.2, "\(stream) starts at zero", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Reads the top-level boxes: `moov` must come before `mdat`.
+    static func moovBeforeMdat(_ path: String) throws -> Bool {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var position = 0
+        var order: [String] = []
+        while position + 8 <= data.count {
+            let size = data[position..<position + 4].reduce(0) { $0 << 8 | Int($1) }
+            let type = String(decoding: data[position + 4..<position + 8], as: UTF8.self)
+            order.append(type)
+            guard size >= 8 else { break }
+            position += size
+        }
+        guard let moov = order.firstIndex(of: "moov"), let mdat = order.firstIndex(of: "mdat") else { return false }
+        return moov < mdat
+    }
+}
