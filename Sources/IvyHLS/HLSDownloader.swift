@@ -16,7 +16,8 @@ public struct HLSDownloader: Sendable {
         public var baseDelay: Duration = .milliseconds(500)
         public var maxDelay: Duration = .seconds(20)
         public var requestTimeout: Duration = .seconds(120)
-        /// Segments of one clip in flight or waiting for an earlier one.
+        /// Segments of one clip in flight or waiting for an earlier one (twice this measured no
+        /// faster in `scripts/bench.sh`, and costs memory).
         public var reorderWindow = 8
         /// New playlists asked for after expired URLs (403), per clip.
         public var maxRefreshes = 5
@@ -64,41 +65,29 @@ public struct HLSDownloader: Sendable {
         var ready: [Int: [UInt8]] = [:]
         var lastMap: InitSection?
 
-        try await withThrowingTaskGroup(of: (Int, Int, Result<[UInt8], any Error>).self) { group in
-            func start(_ index: Int) {
-                let segment = current.segments[index]
-                let started = generation
-                group.addTask {
-                    do {
-                        return (index, started, .success(try await fetch(segment, keys: keys)))
-                    } catch {
-                        return (index, started, .failure(error))
-                    }
-                }
+        try await withThrowingTaskGroup(of: Completion.self) { group in
+            while nextToStart < count, nextToStart - nextToDeliver < max(1, policy.reorderWindow) {
+                launch(current.segments[nextToStart], index: nextToStart, generation: generation, keys: keys, in: &group)
+                nextToStart += 1
             }
-            func startMore() {
-                while nextToStart < count, nextToStart - nextToDeliver < max(1, policy.reorderWindow) {
-                    start(nextToStart)
-                    nextToStart += 1
-                }
-            }
-            startMore()
             while nextToDeliver < count {
-                guard let (index, started, result) = try await group.next() else { break }
-                switch result {
+                guard let completion = try await group.next() else {
+                    throw HLSError.segmentFailed(current.segments[nextToDeliver].sequence, "the download stopped early")
+                }
+                switch completion.result {
                 case .success(let bytes):
-                    ready[index] = bytes
+                    ready[completion.index] = bytes
                 case .failure(let error as SegmentExpired):
-                    if started == generation {
+                    if completion.generation == generation {
                         guard let refresh, refreshes < policy.maxRefreshes else {
-                            throw HLSError.expired("HTTP \(error.status) for segment \(current.segments[index].sequence)")
+                            throw HLSError.expired("HTTP \(error.status) for segment \(current.segments[completion.index].sequence)")
                         }
                         refreshes += 1
-                        logger.info("signed URLs expired; asking for a new playlist", metadata: ["segment": "\(index)"])
+                        logger.info("signed URLs expired; asking for a new playlist", metadata: ["segment": "\(completion.index)"])
                         current = try Self.matching(try await refresh(), to: playlist)
                         generation += 1
                     }
-                    start(index)
+                    launch(current.segments[completion.index], index: completion.index, generation: generation, keys: keys, in: &group)
                 case .failure(let error):
                     group.cancelAll()
                     throw error
@@ -113,7 +102,27 @@ public struct HLSDownloader: Sendable {
                     try await sink(Payload(index: nextToDeliver, segment: segment, initSection: initSection, bytes: bytes))
                     nextToDeliver += 1
                 }
-                startMore()
+                while nextToStart < count, nextToStart - nextToDeliver < max(1, policy.reorderWindow) {
+                    launch(current.segments[nextToStart], index: nextToStart, generation: generation, keys: keys, in: &group)
+                    nextToStart += 1
+                }
+            }
+        }
+    }
+
+    /// What a segment task reports: which segment, under which playlist, and how it went.
+    struct Completion: Sendable {
+        var index: Int
+        var generation: Int
+        var result: Result<[UInt8], any Error>
+    }
+
+    private func launch(_ segment: Segment, index: Int, generation: Int, keys: KeyCache, in group: inout ThrowingTaskGroup<Completion, any Error>) {
+        group.addTask {
+            do {
+                return Completion(index: index, generation: generation, result: .success(try await fetch(segment, keys: keys)))
+            } catch {
+                return Completion(index: index, generation: generation, result: .failure(error))
             }
         }
     }

@@ -20,7 +20,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     let configuration: CurlTransport.Configuration
     private let logger: Logger
     private let multi: UnsafeMutableRawPointer
-    private let inbox = Mutex<[Command]>([])
+    /// Commands for the loop, and whether it has ended (after which `multi` is freed).
+    private let inbox = Mutex<(commands: [Command], closed: Bool)>(([], false))
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var transfersByID: [UInt64: UnsafeMutableRawPointer] = [:]
     private var idleHandles: [UnsafeMutableRawPointer] = []
@@ -38,8 +39,16 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     func submit(_ command: Command) {
-        inbox.withLock { $0.append(command) }
-        curl_multi_wakeup(multi)
+        let accepted = inbox.withLock { inbox in
+            guard !inbox.closed else { return false }
+            inbox.commands.append(command)
+            // Under the lock: the loop frees `multi` only after closing the inbox.
+            curl_multi_wakeup(multi)
+            return true
+        }
+        if !accepted, case .start(let transfer) = command {
+            transfer.complete(with: .failure(HTTPError.shutdown))
+        }
     }
 
     func shutdown() {
@@ -52,9 +61,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         var running: Int32 = 0
         var stopping = false
         while !stopping {
-            let commands = inbox.withLock { commands in
-                defer { commands.removeAll() }
-                return commands
+            let commands = inbox.withLock { inbox in
+                defer { inbox.commands.removeAll() }
+                return inbox.commands
             }
             for command in commands {
                 switch command {
@@ -69,6 +78,11 @@ final class CurlMultiLoop: @unchecked Sendable {
             collectFinished()
             curl_multi_poll(multi, nil, 0, 1000, nil)
         }
+        let late = inbox.withLock { inbox in
+            inbox.closed = true
+            return inbox.commands
+        }
+        for case .start(let transfer) in late { transfer.complete(with: .failure(HTTPError.shutdown)) }
         for (easy, transfer) in transfers {
             curl_multi_remove_handle(multi, easy)
             transfer.complete(with: .failure(HTTPError.shutdown))

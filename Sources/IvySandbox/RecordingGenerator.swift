@@ -13,11 +13,11 @@ struct RecordingGenerator {
         let layout = device.layout
         for day in 0..<layout.days {
             let dayStart = anchor - Int64(day + 1) * 86_400
-            // Continuous chunks of 600 s, abutting, starting on a different hour per camera.
+            // Continuous chunks (600 s by default), abutting, starting on a different hour per camera.
             let blockStart = dayStart + Int64((index * 2 + 1) % 20) * 3600 + Int64(random.next(upTo: 60)) * 4
             for chunk in 0..<layout.continuousChunksPerDay {
-                let start = blockStart + Int64(chunk) * 600
-                clips.append(SandboxRecording(start: start, end: start + 600, type: 0))
+                let start = blockStart + Int64(chunk) * layout.chunkSeconds
+                clips.append(SandboxRecording(start: start, end: start + layout.chunkSeconds, type: 0))
                 starts.insert(start)
             }
             for event in 0..<layout.eventsPerDay {

@@ -16,8 +16,8 @@ public struct SandboxAccount: Sendable {
     }
 
     /// A household with one camera per media profile that a real account may show.
-    public static func demo(days: Int = 2, continuousChunksPerDay: Int = 1, eventsPerDay: Int = 3) -> SandboxAccount {
-        let layout = RecordingLayout(days: days, continuousChunksPerDay: continuousChunksPerDay, eventsPerDay: eventsPerDay)
+    public static func demo(days: Int = 2, continuousChunksPerDay: Int = 1, eventsPerDay: Int = 3, chunkSeconds: Int64 = 600) -> SandboxAccount {
+        let layout = RecordingLayout(days: days, continuousChunksPerDay: continuousChunksPerDay, eventsPerDay: eventsPerDay, chunkSeconds: chunkSeconds)
         return SandboxAccount(
             username: "demo@example.com",
             password: "sandbox-password",
@@ -62,11 +62,14 @@ public struct RecordingLayout: Sendable {
     public var continuousChunksPerDay: Int
     /// Event clips of 20-60 s, some of them overlapping continuous chunks.
     public var eventsPerDay: Int
+    /// Length of a continuous chunk: 600 s like the real cloud; longer for benchmarks.
+    public var chunkSeconds: Int64
 
-    public init(days: Int = 2, continuousChunksPerDay: Int = 1, eventsPerDay: Int = 3) {
+    public init(days: Int = 2, continuousChunksPerDay: Int = 1, eventsPerDay: Int = 3, chunkSeconds: Int64 = 600) {
         self.days = days
         self.continuousChunksPerDay = continuousChunksPerDay
         self.eventsPerDay = eventsPerDay
+        self.chunkSeconds = chunkSeconds
     }
 }
 

@@ -95,12 +95,13 @@ import Testing
     }
 
     @Test func anExpiringURLIsRenewedMidClip() async throws {
+        // URLs live 2 s; one segment at a time at 150 ms each makes the 20 segments take 3 s.
         var policy = Self.fastPolicy
-        policy.reorderWindow = 2
+        policy.reorderWindow = 1
         try await Self.fetchClip({ configuration in
             configuration.account = Self.account(.h264AAC, seconds: 80)
-            configuration.urlLifetime = .seconds(1)
-            configuration.faults.latency = .milliseconds(60)
+            configuration.urlLifetime = .seconds(2)
+            configuration.faults.latency = .milliseconds(150)
         }, policy: policy) { output, endpoint in
             try await MP4Judge.check(output, video: "h264", tag: "avc1", audio: "aac", duration: 80)
             #expect(endpoint.cloud.stats.calls["record.play", default: 0] >= 2, "a fresh playlist was asked for")

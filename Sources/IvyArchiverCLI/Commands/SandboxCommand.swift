@@ -11,6 +11,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Seed for the account's recordings.") var seed: UInt64 = 1
     @Option(name: .long, help: "Days of recordings per camera.") var days = 2
+    @Option(name: .customLong("chunk-seconds"), help: "Length of continuous chunks (a multiple of 4).") var chunkSeconds: Int64 = 600
     @Option(name: .customLong("latency-ms"), help: "Latency added to every answer.") var latencyMilliseconds = 0
     @Option(name: .customLong("bandwidth"), help: "Bytes per second per media response.") var bandwidth: Int?
     @Option(name: .customLong("failure-rate"), help: "Share of media requests answered 503 (0-1).") var failureRate = 0.0
@@ -21,7 +22,8 @@ struct SandboxCommand: AsyncParsableCommand {
         guard (0...1).contains(failureRate) else { throw UserError("--failure-rate must be between 0 and 1") }
         var configuration = SandboxConfiguration()
         configuration.seed = seed
-        configuration.account = .demo(days: days)
+        guard chunkSeconds >= 4, chunkSeconds % 4 == 0 else { throw UserError("--chunk-seconds must be a positive multiple of 4") }
+        configuration.account = .demo(days: days, chunkSeconds: chunkSeconds)
         configuration.faults.latency = .milliseconds(latencyMilliseconds)
         configuration.faults.bandwidthPerConnection = bandwidth
         configuration.faults.failureRate = failureRate
