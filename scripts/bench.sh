@@ -44,7 +44,7 @@ measure() {
 
 fast="$(sandbox)"
 for clip in short long; do
-  url="$(python3 scripts/bench-play-url.py "$fast" "$clip")"
+  url="$(python3 scripts/sandbox-play-url.py "$fast" "$clip")"
   ffmpeg -nostdin -v error -i "$url" -c copy -f mpegts "$work/$clip.ts"
 done
 
@@ -76,7 +76,7 @@ report="$work/report.md"
   echo "| clip | tool | wall s | CPU s | peak RSS MB |"
   echo "|---|---|---|---|---|"
   for clip in short long; do
-    url="$(python3 scripts/bench-play-url.py "$slow" "$clip")"
+    url="$(python3 scripts/sandbox-play-url.py "$slow" "$clip")"
     read -r wall cpu rss <<<"$(measure "$bin" fetch "$url" -o "$work/out.mp4" --jobs 8 --force)"
     echo "| $clip | ivy-archiver fetch --jobs 8 | $wall | $cpu | $rss |"
     eval "ours_fetch_${clip}_wall=$wall ours_fetch_${clip}_rss=$rss"

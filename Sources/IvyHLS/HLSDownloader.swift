@@ -10,11 +10,9 @@ public import Logging
 public struct HLSDownloader: Sendable {
     public struct Policy: Sendable {
         /// Tries per segment in all, for network failures, short bodies, 429 and 5xx.
-        public var maxAttempts = 6
+        public var retry = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(500), maxDelay: .seconds(20))
         /// Extra tries for a 404: clouds answer spurious ones.
         public var notFoundRetries = 3
-        public var baseDelay: Duration = .milliseconds(500)
-        public var maxDelay: Duration = .seconds(20)
         public var requestTimeout: Duration = .seconds(120)
         /// Segments of one clip in flight or waiting for an earlier one (twice this measured no
         /// faster in `scripts/bench.sh`, and costs memory).
@@ -195,21 +193,13 @@ public struct HLSDownloader: Sendable {
                 throw HLSError.segmentFailed(sequence, error.description)
             }
             failures += 1
-            guard failures < policy.maxAttempts + notFound else {
+            guard failures < policy.retry.maxAttempts + notFound else {
                 throw HLSError.segmentFailed(sequence, "\(reason), after \(failures) tries")
             }
-            let delay = backoff(failures, retryAfter: retryAfter)
+            let delay = policy.retry.delay(afterAttempt: failures, retryAfter: retryAfter)
             logger.debug("retrying a segment", metadata: ["sequence": "\(sequence)", "reason": "\(reason)", "delay": "\(delay)"])
             try await Task.sleep(for: delay)
         }
-    }
-
-    /// Full jitter under an exponential ceiling; `Retry-After` wins when the server gives it.
-    private func backoff(_ failures: Int, retryAfter: Duration?) -> Duration {
-        if let retryAfter { return min(retryAfter, policy.maxDelay) }
-        let ceiling = min(policy.maxDelay, policy.baseDelay * (1 << min(failures - 1, 20)))
-        let nanos = Int64(ceiling.components.seconds) * 1_000_000_000 + ceiling.components.attoseconds / 1_000_000_000
-        return nanos > 0 ? .nanoseconds(Int64.random(in: 0...nanos)) : .zero
     }
 }
 

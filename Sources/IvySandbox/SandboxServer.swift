@@ -4,46 +4,62 @@ import Hummingbird
 import HTTPTypes
 public import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// Puts a `SandboxCloud` on a port: gateway, oauth, store and HLS host all on one listener, so
 /// that a test or `ivy-archiver sandbox` needs one address. Acts out the network faults
 /// (latency, bandwidth, truncated bodies) that `SandboxCloud` asks for.
 public enum SandboxServer {
-    /// Serves until the surrounding task is cancelled. `onListening` gets the bound port (useful
-    /// with port 0).
+    /// Serves until the surrounding task is cancelled or the process gets SIGINT/SIGTERM.
+    /// `onListening` gets the bound port (useful with port 0).
     public static func run(
         cloud: SandboxCloud, host: String = "127.0.0.1", port: Int = 0, logger: Logger = Logger(label: "ivy.sandbox.http"),
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
+        try await application(cloud: cloud, host: host, port: port, logger: logger, onListening: onListening).runService()
+    }
+
+    /// Starts a sandbox on `127.0.0.1`, port 0, runs `body` against it, and stops it gracefully.
+    ///
+    /// Graceful, not cancelled: cancelling a NIO server while it holds an accepted connection
+    /// traps ("Deinited NIOAsyncWriter without calling finish()", apple/swift-nio#3481).
+    public static func withRunning<T: Sendable>(
+        cloud: SandboxCloud, logger: Logger = Logger(label: "ivy.sandbox.http"),
+        _ body: (SandboxEndpoint) async throws -> T
+    ) async throws -> T {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = application(cloud: cloud, host: "127.0.0.1", port: 0, logger: logger) { port in continuation.yield(port) }
+        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(SandboxEndpoint(port: port, cloud: cloud)))
+            } catch {
+                result = .failure(error)
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try result.get()
+        }
+    }
+
+    private static func application(
+        cloud: SandboxCloud, host: String, port: Int, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
         let throttle = Throttle(configuration: cloud.configuration.faults)
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             try await respond(to: request, cloud: cloud, throttle: throttle)
         }
-        let app = Application(
+        return Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "IvySandbox"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger
         )
-        try await app.runService(gracefulShutdownSignals: [])
-    }
-
-    /// Starts a sandbox on `127.0.0.1`, port 0, runs `body` against it, and stops it.
-    public static func withRunning<T: Sendable>(
-        cloud: SandboxCloud, logger: Logger = Logger(label: "ivy.sandbox.http"),
-        _ body: (SandboxEndpoint) async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            group.addTask {
-                try await run(cloud: cloud, logger: logger) { port in continuation.yield(port) }
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            defer { group.cancelAll() }
-            return try await body(SandboxEndpoint(port: port, cloud: cloud))
-        }
     }
 
     private static func respond(to request: Request, cloud: SandboxCloud, throttle: Throttle) async throws -> Response {

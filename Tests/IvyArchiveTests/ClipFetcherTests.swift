@@ -28,8 +28,8 @@ import Testing
 
     static var fastPolicy: HLSDownloader.Policy {
         var policy = HLSDownloader.Policy()
-        policy.baseDelay = .milliseconds(5)
-        policy.maxDelay = .milliseconds(50)
+        policy.retry.baseDelay = .milliseconds(5)
+        policy.retry.maxDelay = .milliseconds(50)
         return policy
     }
 
@@ -132,7 +132,10 @@ enum MP4Judge {
         let report = try await FFprobe.probe(path)
         #expect(report.formatName.contains("mp4"), sourceLocation: sourceLocation)
         #expect(report.codec("video") == video, sourceLocation: sourceLocation)
-        #expect(report.streams.first { $0.type == "video" }?.tag == tag, sourceLocation: sourceLocation)
+        let videoStream = report.streams.first { $0.type == "video" }
+        #expect(videoStream?.tag == tag, sourceLocation: sourceLocation)
+        // Copied, not re-encoded: the sources are 320x180.
+        #expect(videoStream?.width == 320 && videoStream?.height == 180, sourceLocation: sourceLocation)
         #expect(report.codec("audio") == audio, sourceLocation: sourceLocation)
         #expect(report.streams.count == (audio == nil ? 1 : 2), sourceLocation: sourceLocation)
         #expect(abs(report.duration - duration) <= 4, "duration \(report.duration), playlist \(duration)", sourceLocation: sourceLocation)

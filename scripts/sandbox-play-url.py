@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Benchmark helper: prints the signed playlist URL of one sandbox clip.
+"""Prints the signed playlist URL of one sandbox clip (for scripts/demo.sh and scripts/bench.sh).
 
-Usage: bench-play-url.py BASE_URL (long|short)
+Usage: sandbox-play-url.py BASE_URL (long|short)
 `long` is the first camera's longest clip, `short` its shortest. Talks only to the sandbox
 on loopback, with the sandbox's published demo credentials.
 """

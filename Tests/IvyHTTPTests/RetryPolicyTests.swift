@@ -1,0 +1,26 @@
+import IvyHTTP
+import Testing
+
+@Suite struct RetryPolicyTests {
+    let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
+
+    @Test func delaysStayUnderAnExponentialCeiling() {
+        for attempt in 1...8 {
+            let ceiling = min(Duration.seconds(1), .milliseconds(100) * (1 << (attempt - 1)))
+            for _ in 0..<50 {
+                let delay = policy.delay(afterAttempt: attempt)
+                #expect(delay >= .zero && delay <= ceiling)
+            }
+        }
+    }
+
+    @Test func jitterSpreadsTheDelays() {
+        let delays = Set((0..<50).map { _ in policy.delay(afterAttempt: 4) })
+        #expect(delays.count > 10)
+    }
+
+    @Test func retryAfterWinsButIsCapped() {
+        #expect(policy.delay(afterAttempt: 1, retryAfter: .milliseconds(700)) == .milliseconds(700))
+        #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(3600)) == .seconds(1))
+    }
+}
