@@ -62,7 +62,7 @@ report="$work/report.md"
   echo "| clip | input | tool | wall s | CPU s | peak RSS MB |"
   echo "|---|---|---|---|---|---|"
   for clip in short long; do
-    size="$(( $(stat -c %s "$work/$clip.ts") / 1000000 )) MB"
+    size="$(awk "BEGIN { printf \"%.1f MB\", $(stat -c %s "$work/$clip.ts") / 1000000 }")"
     read -r wall cpu rss <<<"$(measure "$bin" remux "$work/$clip.ts" -o "$work/out.mp4" --force)"
     echo "| $clip | $size | ivy-archiver remux | $wall | $cpu | $rss |"
     eval "ours_remux_${clip}_cpu=$cpu ours_remux_${clip}_rss=$rss"
