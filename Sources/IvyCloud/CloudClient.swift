@@ -61,105 +61,67 @@ public actor CloudClient {
         var authentication: Authentication
     }
 
-    /// Sends `call`, handling everything the cloud may answer on the way to a verdict:
-    /// token expiry (refresh once), `000077` (follow), `000066` (wait), `000099`, 5xx and
-    /// network failures (back off), a rejected store token (resync the clock once).
-    /// Returns the body of a successful answer.
+    /// Sends `call`, handling everything the cloud may answer on the way to a verdict (the
+    /// rules are `CallRetryState`'s). Returns the body of a successful answer.
     func perform(_ call: Call) async throws -> [UInt8] {
-        var failures = 0
-        var reauthenticated = false
-        var moves = 0
-        var resynced = false
-        var upgradeWaited = Duration.zero
+        var state = CallRetryState(
+            service: call.service, authentication: call.authentication, retry: configuration.retry,
+            upgradePollInterval: configuration.upgradePollInterval, upgradeMaxWait: configuration.upgradeMaxWait)
         while true {
             try Task.checkCancellation()
             let request = try await buildRequest(call)
-            let response: HTTPResponse
+            let outcome: CallRetryState.Outcome
             do {
-                response = try await transport.execute(request)
-            } catch let error as HTTPError where error.isTransient {
-                failures += 1
-                guard failures < configuration.retry.maxAttempts else {
-                    throw CloudClientError.transport(call.service, "\(error) (after \(failures) tries)")
+                switch try Self.classify(try await transport.execute(request), service: call.service) {
+                case .success(let body): return body
+                case .failure(let failure): outcome = failure
                 }
-                try await backOff(call, failures, reason: error.description)
-                continue
             } catch let error as HTTPError {
-                throw CloudClientError.transport(call.service, error.description)
+                outcome = .transportFailed(error)
             }
-            if response.status >= 500 || response.status == 429 || response.status == 408 {
-                failures += 1
-                guard failures < configuration.retry.maxAttempts else {
-                    throw CloudClientError.httpStatus(call.service, response.status)
-                }
-                try await backOff(call, failures, reason: "HTTP \(response.status)", retryAfter: Self.retryAfter(response))
-                continue
-            }
-            let envelope: Envelope
-            do {
-                envelope = try JSONDecoding.decode(Envelope.self, from: response.body)
-            } catch {
-                guard (200..<300).contains(response.status) else {
-                    throw CloudClientError.httpStatus(call.service, response.status)
-                }
-                throw CloudClientError.malformedAnswer(call.service, "not a JSON envelope")
-            }
-            guard let code = envelope.errorCode else {
-                guard (200..<300).contains(response.status) else {
-                    throw CloudClientError.httpStatus(call.service, response.status)
-                }
-                return response.body
-            }
-            logger.debug("cloud answered an error", metadata: ["service": "\(call.service)", "code": "\(code.rawValue)"])
-            switch code {
-            case _ where code.isTokenProblem && call.authentication == .user && !reauthenticated:
-                reauthenticated = true
+            logger.debug("the call did not succeed", metadata: ["service": "\(call.service)", "outcome": "\(outcome)"])
+            switch state.next(after: outcome) {
+            case .backOff(let delay, let reason):
+                logger.info("retrying", metadata: ["service": "\(call.service)", "reason": "\(reason)", "delay": "\(delay)"])
+                try await Task.sleep(for: delay)
+            case .reauthenticate(let code):
                 try await reauthenticate(after: code)
-                continue
-            case .systemAddressChange where moves < 3:
-                guard let url = envelope.serverURL, !url.isEmpty else { break }
-                moves += 1
+            case .move(let url):
                 apiBase = Self.normalizedBase(url)
                 serverInfoCache = nil
                 logger.notice("the cloud moved its dispatch address", metadata: ["to": "\(apiBase)"])
-                continue
-            case .systemUpgrade:
-                guard upgradeWaited < configuration.upgradeMaxWait else {
-                    throw CloudClientError.upgradeTimeout(call.service, "still upgrading after \(upgradeWaited)")
-                }
+            case .waitForUpgrade(let interval):
                 logger.notice("the cloud is being upgraded; waiting", metadata: ["service": "\(call.service)"])
-                try await Task.sleep(for: configuration.upgradePollInterval)
-                upgradeWaited += configuration.upgradePollInterval
-                continue
-            case .systemError:
-                failures += 1
-                guard failures < configuration.retry.maxAttempts else { break }
-                try await backOff(call, failures, reason: "000099")
-                continue
-            case .invalidParameter, .parameterEmpty:
-                // A rejected sessionToken or timestamp looks like any bad parameter (NOTES.md):
-                // resync the clock and the subtoken once before believing it.
-                guard case .store = call.authentication, !resynced else { break }
-                resynced = true
+                try await Task.sleep(for: interval)
+            case .resynchronize:
                 serverInfoCache = nil
                 try await synchronizeClock()
-                continue
-            default:
-                break
+            case .fail(let error):
+                throw error
             }
-            throw CloudAPIError(code: code, service: call.service, failureDetails: envelope.failureDetails)
         }
     }
 
-    private func backOff(_ call: Call, _ failures: Int, reason: String, retryAfter: Duration? = nil) async throws {
-        let delay = configuration.retry.delay(afterAttempt: failures, retryAfter: retryAfter)
-        logger.info("retrying", metadata: ["service": "\(call.service)", "reason": "\(reason)", "delay": "\(delay)"])
-        try await Task.sleep(for: delay)
+    private enum Classified {
+        case success([UInt8])
+        case failure(CallRetryState.Outcome)
     }
 
-    private static func retryAfter(_ response: HTTPResponse) -> Duration? {
-        guard let value = response.header("Retry-After"), let seconds = Int(value.trimmingCharacters(in: " ")) else { return nil }
-        return .seconds(max(0, seconds))
+    /// A response as the retry rules see it: a body to hand back, or an outcome to act on.
+    private static func classify(_ response: HTTPResponse, service: String) throws -> Classified {
+        if response.status >= 500 || response.status == 429 || response.status == 408 {
+            let retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: " ")) }.map { Duration.seconds(max(0, $0)) }
+            return .failure(.httpStatus(response.status, retryAfter: retryAfter))
+        }
+        let success = (200..<300).contains(response.status)
+        guard let envelope = try? JSONDecoding.decode(Envelope.self, from: response.body) else {
+            throw success ? CloudClientError.malformedAnswer(service, "not a JSON envelope") : CloudClientError.httpStatus(service, response.status)
+        }
+        if let code = envelope.errorCode {
+            return .failure(.cloudError(code, serverURL: envelope.serverURL, details: envelope.failureDetails))
+        }
+        guard success else { throw CloudClientError.httpStatus(service, response.status) }
+        return .success(response.body)
     }
 
     private func buildRequest(_ call: Call) async throws -> HTTPRequest {
