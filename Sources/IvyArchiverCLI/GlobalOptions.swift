@@ -40,8 +40,13 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func makeLogger() throws -> Logger {
+        try Self.makeLogger(level: logLevel)
+    }
+
+    /// Logs go to stderr; the level comes from the flag, else `IVY_LOG_LEVEL`, else `warning`.
+    static func makeLogger(level: String?) throws -> Logger {
         var logger = Logger(label: "ivy-archiver") { StreamLogHandler.standardError(label: $0) }
-        let name = logLevel ?? ProcessInfo.processInfo.environment["IVY_LOG_LEVEL"] ?? "warning"
+        let name = level ?? ProcessInfo.processInfo.environment["IVY_LOG_LEVEL"] ?? "warning"
         guard let level = Logger.Level(rawValue: name) else { throw UserError("unknown log level '\(name)'") }
         logger.logLevel = level
         return logger

@@ -20,17 +20,8 @@ struct FetchCommand: AsyncParsableCommand {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw UserError("the URL must start with http:// or https://") }
         guard (1...64).contains(jobs) else { throw UserError("--jobs must be 1-64") }
         if let maxRate, maxRate < 1024 { throw UserError("--max-rate must be at least 1024 bytes per second") }
-        guard output.lowercased().hasSuffix(".mp4") else { throw UserError("the output must end in .mp4") }
-        if FileManager.default.fileExists(atPath: output), !force { throw UserError("\(output) exists; use --force to replace it") }
-        let folder = (output as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) else {
-            throw UserError("the folder \(folder) does not exist")
-        }
-
-        var options = GlobalOptions()
-        options.logLevel = logLevel
-        let logger = try options.makeLogger()
+        try OutputFile.check(output, force: force)
+        let logger = try GlobalOptions.makeLogger(level: logLevel)
         var transportConfiguration = CurlTransport.Configuration()
         transportConfiguration.maxReceiveBytesPerSecond = maxRate
         let fetcher = ClipFetcher(transport: CurlTransport(configuration: transportConfiguration, logger: logger),

@@ -13,8 +13,7 @@ struct RemuxCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: input) else { throw UserError("\(input) does not exist") }
-        guard output.lowercased().hasSuffix(".mp4") else { throw UserError("the output must end in .mp4") }
-        if FileManager.default.fileExists(atPath: output), !force { throw UserError("\(output) exists; use --force to replace it") }
+        try OutputFile.check(output, force: force)
         // Written under a temporary name and renamed when complete: a failure leaves nothing.
         let temporary = output + ".partial"
         do {
