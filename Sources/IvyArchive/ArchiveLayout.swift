@@ -1,0 +1,92 @@
+public import Foundation
+public import IvyCloud
+
+/// Where a clip lives in the archive: by default
+/// `<name>_<MAC>/<YYYY-MM-DD>/<HHMMSS>-<HHMMSS>_<type>.mp4`, day and times in the device's time
+/// zone. The MAC keeps footage apart when a camera is renamed or two share a name; every value
+/// from the cloud is made safe, so no name can leave the archive root.
+public struct ArchiveLayout: Sendable {
+    public static let defaultTemplate = "{device}_{mac}/{date}/{start}-{end}_{type}.mp4"
+    /// Placeholders a template may use.
+    public static let placeholders: Set<String> = ["device", "mac", "date", "year", "month", "day", "start", "end", "type"]
+
+    public let template: String
+
+    /// Checks `template` once, so that a bad config fails before any download.
+    public init(template: String = ArchiveLayout.defaultTemplate) throws {
+        guard template.hasSuffix(".mp4") else { throw ArchiveLayoutError("the path template must end in .mp4") }
+        guard !template.hasPrefix("/") else { throw ArchiveLayoutError("the path template must be relative to the archive") }
+        var rest = Substring(template)
+        var names: Set<String> = []
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else { throw ArchiveLayoutError("unclosed { in the path template") }
+            let name = String(rest[rest.index(after: open)..<close])
+            guard Self.placeholders.contains(name) else { throw ArchiveLayoutError("unknown placeholder {\(name)} in the path template") }
+            names.insert(name)
+            rest = rest[rest.index(after: close)...]
+        }
+        guard names.contains("mac") || names.contains("device") else {
+            throw ArchiveLayoutError("the path template must name the device ({device} or {mac})")
+        }
+        guard names.contains("start") else { throw ArchiveLayoutError("the path template must contain {start}, or clips would collide") }
+        let components = template.split(separator: "/", omittingEmptySubsequences: false)
+        guard !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw ArchiveLayoutError("the path template must not contain empty, . or .. parts")
+        }
+        self.template = template
+    }
+
+    /// The clip's path relative to the archive root.
+    public func relativePath(deviceName: String, mac: String, recording: Recording, timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let start = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(recording.start)))
+        let end = calendar.dateComponents([.hour, .minute, .second], from: Date(timeIntervalSince1970: Double(recording.end)))
+        func pad(_ value: Int?, _ width: Int = 2) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let values: [String: String] = [
+            "device": Self.safeName(deviceName),
+            "mac": Self.safeMAC(mac),
+            "date": "\(pad(start.year, 4))-\(pad(start.month))-\(pad(start.day))",
+            "year": pad(start.year, 4), "month": pad(start.month), "day": pad(start.day),
+            "start": pad(start.hour) + pad(start.minute) + pad(start.second),
+            "end": pad(end.hour) + pad(end.minute) + pad(end.second),
+            "type": Self.safeName(recording.type.name),
+        ]
+        var path = template
+        for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
+        return path
+    }
+
+    /// A camera's name as a folder name: letters, digits, `-` and `_` only, no leading dot,
+    /// at most 64 characters; "camera" when nothing is left.
+    public static func safeName(_ name: String) -> String {
+        var result = ""
+        var lastWasSeparator = true
+        for character in name {
+            if character.isLetter || character.isNumber || character == "_" {
+                result.append(character)
+                lastWasSeparator = false
+            } else if !lastWasSeparator {
+                result.append("-")
+                lastWasSeparator = true
+            }
+        }
+        while result.hasSuffix("-") { result.removeLast() }
+        if result.count > 64 { result = String(result.prefix(64)) }
+        return result.isEmpty ? "camera" : result
+    }
+
+    /// A MAC as twelve upper-case hexadecimal digits (anything else is dropped).
+    public static func safeMAC(_ mac: String) -> String {
+        let digits = mac.uppercased().filter { $0.isHexDigit && $0.isASCII }
+        return digits.isEmpty ? "unknown" : String(digits.prefix(32))
+    }
+}
+
+public struct ArchiveLayoutError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import IvyArchive
+import IvyCloud
+import Testing
+
+@Suite struct ArchiveLayoutTests {
+    let layout = try! ArchiveLayout()
+    let berlin = TimeZone(identifier: "Europe/Berlin")!
+
+    @Test func theDefaultLayoutNamesDeviceDayTimesAndType() {
+        // 2026-11-25 13:03:00 UTC is 14:03 in Berlin (UTC+1 in winter).
+        let clip = Recording(start: 1_795_611_780, end: 1_795_611_820, type: .motion)
+        #expect(layout.relativePath(deviceName: "Front Door", mac: "00:62:6e:8a:1b:01", recording: clip, timeZone: berlin)
+            == "Front-Door_00626E8A1B01/2026-11-25/140300-140340_motion.mp4")
+    }
+
+    @Test func daysFollowTheDevicesTimeZoneAcrossDST() {
+        // 2026-03-29 00:59:30 UTC: 01:59:30 in Berlin, just before clocks jump to 03:00.
+        let clip = Recording(start: 1_774_745_970, end: 1_774_746_030, type: .continuous)
+        #expect(layout.relativePath(deviceName: "Cam", mac: "AA", recording: clip, timeZone: berlin)
+            == "Cam_AA/2026-03-29/015930-030030_continuous.mp4")
+        // The same instant is still the 28th in New York.
+        let newYork = TimeZone(identifier: "America/New_York")!
+        #expect(layout.relativePath(deviceName: "Cam", mac: "AA", recording: clip, timeZone: newYork).hasPrefix("Cam_AA/2026-03-28/205930-"))
+    }
+
+    @Test func namesFromTheCloudStayInsideTheArchive() {
+        let clip = Recording(start: 0, end: 20, type: RecordType(rawValue: 42))
+        let path = layout.relativePath(deviceName: "../../etc", mac: "../x", recording: clip, timeZone: TimeZone(identifier: "UTC")!)
+        #expect(path == "etc_unknown/1970-01-01/000000-000020_type42.mp4")
+        for hostile in ["..", ".", "/", "a/../../b", "\u{0}\n", "  ", ".hidden"] {
+            let name = ArchiveLayout.safeName(hostile)
+            #expect(!name.contains("/") && !name.hasPrefix(".") && !name.isEmpty && name != "..")
+        }
+        #expect(ArchiveLayout.safeName("Küche 1") == "Küche-1")
+    }
+
+    @Test(arguments: ["/abs/{mac}/{start}.mp4", "{mac}/{start}.mkv", "{device}/{date}.mp4", "{start}.mp4", "{mac}/../{start}.mp4",
+                      "{mac}/{bogus}/{start}.mp4", "{mac}/{start.mp4", "{mac}//{start}.mp4"])
+    func badTemplatesAreRefused(template: String) {
+        #expect(throws: ArchiveLayoutError.self) { try ArchiveLayout(template: template) }
+    }
+
+    @Test func aTemplateMayRearrangeThePath() throws {
+        let custom = try ArchiveLayout(template: "{year}/{month}/{mac}/{day}_{start}_{type}.mp4")
+        let clip = Recording(start: 1_795_611_780, end: 1_795_611_820, type: .human)
+        #expect(custom.relativePath(deviceName: "x", mac: "00626E8A1B01", recording: clip, timeZone: TimeZone(identifier: "UTC")!)
+            == "2026/11/00626E8A1B01/25_130300_human.mp4")
+    }
+}
+
+@Suite struct RecordingSetTests {
+    @Test func windowsCoverTheRangeAndShareEdges() {
+        let windows = RecordingSet.windows(from: 0, to: 250, size: 100)
+        #expect(windows == [0...100, 100...200, 200...250])
+        #expect(RecordingSet.windows(from: 5, to: 5, size: 100) == [5...5])
+        #expect(RecordingSet.windows(from: 10, to: 5, size: 100).isEmpty)
+    }
+
+    @Test func clipsAreKeptOnceOldestFirst() {
+        let a = Recording(start: 100, end: 700, type: .continuous)
+        let b = Recording(start: 700, end: 1300, type: .continuous)  // abuts a
+        let c = Recording(start: 650, end: 690, type: .motion)  // overlaps a
+        let merged = RecordingSet.merge([[b, a], [a, c], [Recording(start: 700, end: 1000, type: .continuous)]])
+        #expect(merged == [a, c, b])
+    }
+}
