@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries: each wrapped by exactly one Swift module below.
@@ -72,7 +73,11 @@ let package = Package(
         ),
         .target(
             name: "IvyArchive",
-            dependencies: ["IvyCloud", "IvyHLS", "IvyHTTP", "IvyMedia", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "IvyCloud", "IvyHLS", "IvyHTTP", "IvyMedia",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(

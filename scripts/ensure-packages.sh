@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages IvyArchiver needs, when missing: the FFmpeg and libcurl
-# development files (build), and ffmpeg/ffprobe (tests and benchmarks only).
+# Installs the Debian packages IvyArchiver needs, when missing: the FFmpeg, libcurl and
+# SQLite development files (build), and ffmpeg/ffprobe (tests and benchmarks only).
 # Uses sudo when not root. Sourced or run by scripts/test.sh and scripts/demo.sh.
 set -euo pipefail
 
-needed=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libcurl4-openssl-dev "$@")
+needed=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libcurl4-openssl-dev libsqlite3-dev "$@")
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+public import IvyCloud
+
+/// What the archive holds and what each run did: SQLite at
+/// `ARCHIVE/.ivy-archiver/catalog.sqlite`, through GRDB, with migrations from the start.
+/// A clip is recorded as archived only after its file is in place.
+public final class Catalog: Sendable {
+    public enum ClipState: String, Sendable {
+        /// Listed by the cloud, not archived yet.
+        case seen
+        case archived
+        /// The last attempt failed; later runs try again while the cloud holds the clip.
+        case failed
+    }
+
+    /// One clip of one device, as the catalog knows it.
+    public struct Clip: Sendable, Equatable {
+        public var device: String
+        public var start: Int64
+        public var end: Int64
+        public var type: Int
+        public var state: ClipState
+        /// Relative to the archive root.
+        public var file: String?
+        public var size: Int64?
+        public var sha256: String?
+        public var duration: Double?
+        public var codecs: String?
+        public var attempts: Int
+        public var lastError: String?
+    }
+
+    private let database: DatabaseQueue
+
+    /// Opens (or creates) the catalog at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: clips and runs") { db in
+            try db.create(table: "clip") { table in
+                table.column("device", .text).notNull()
+                table.column("start", .integer).notNull()
+                table.column("end", .integer).notNull()
+                table.column("type", .integer).notNull()
+                table.column("state", .text).notNull()
+                table.column("file", .text)
+                table.column("size", .integer)
+                table.column("sha256", .text)
+                table.column("duration", .double)
+                table.column("codecs", .text)
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("lastError", .text)
+                table.primaryKey(["device", "start"])
+            }
+            try db.create(table: "run") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("startedAt", .double).notNull()
+                table.column("endedAt", .double)
+                table.column("archived", .integer).notNull().defaults(to: 0)
+                table.column("skipped", .integer).notNull().defaults(to: 0)
+                table.column("failed", .integer).notNull().defaults(to: 0)
+                table.column("bytes", .integer).notNull().defaults(to: 0)
+                table.column("result", .text)
+            }
+        }
+        return migrator
+    }
+
+    /// Records clips the cloud lists; clips already known keep their state (and the longest end).
+    public func noteSeen(device: String, recordings: [Recording]) throws {
+        try database.write { db in
+            for recording in recordings {
+                try db.execute(sql: """
+                    INSERT INTO clip (device, start, "end", type, state, attempts) VALUES (?, ?, ?, ?, 'seen', 0)
+                    ON CONFLICT(device, start) DO UPDATE SET "end" = max("end", excluded."end")
+                    """, arguments: [device, recording.start, recording.end, recording.type.rawValue])
+            }
+        }
+    }
+
+    /// The file is in place: the clip is archived.
+    public func markArchived(device: String, start: Int64, file: String, size: Int64, sha256: String, duration: Double, codecs: String) throws {
+        try database.write { db in
+            try db.execute(sql: """
+                UPDATE clip SET state = 'archived', file = ?, size = ?, sha256 = ?, duration = ?, codecs = ?,
+                    attempts = attempts + 1, lastError = NULL WHERE device = ? AND start = ?
+                """, arguments: [file, size, sha256, duration, codecs, device, start])
+        }
+    }
+
+    public func markFailed(device: String, start: Int64, error: String) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE clip SET state = 'failed', attempts = attempts + 1, lastError = ? WHERE device = ? AND start = ?",
+                           arguments: [error, device, start])
+        }
+    }
+
+    public func clip(device: String, start: Int64) throws -> Clip? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM clip WHERE device = ? AND start = ?", arguments: [device, start]).map(Clip.init(row:))
+        }
+    }
+
+    /// Clips of `device` not archived yet, oldest first.
+    public func pending(device: String) throws -> [Clip] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE device = ? AND state != 'archived' ORDER BY start", arguments: [device])
+                .map(Clip.init(row:))
+        }
+    }
+
+    /// Archived clips, of one device or of all, by device then start.
+    public func archived(device: String? = nil) throws -> [Clip] {
+        try database.read { db in
+            let rows = if let device {
+                try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE state = 'archived' AND device = ? ORDER BY start", arguments: [device])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE state = 'archived' ORDER BY device, start")
+            }
+            return rows.map(Clip.init(row:))
+        }
+    }
+}
+
+extension Catalog.Clip {
+    init(row: Row) {
+        device = row["device"]
+        start = row["start"]
+        end = row["end"]
+        type = row["type"]
+        state = Catalog.ClipState(rawValue: row["state"]) ?? .seen
+        file = row["file"]
+        size = row["size"]
+        sha256 = row["sha256"]
+        duration = row["duration"]
+        codecs = row["codecs"]
+        attempts = row["attempts"]
+        lastError = row["lastError"]
+    }
+}
