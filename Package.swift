@@ -75,6 +75,7 @@ let package = Package(
             name: "IvyArchive",
             dependencies: [
                 "IvyCloud", "IvyHLS", "IvyHTTP", "IvyMedia",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

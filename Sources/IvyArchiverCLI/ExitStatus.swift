@@ -1,4 +1,5 @@
 import ArgumentParser
+import IvyArchive
 import IvyCloud
 
 /// The documented exit codes, and which failure gets which.
@@ -23,6 +24,10 @@ enum ExitStatus {
         switch error {
         case let error as UserError:
             return Failure(code: .usage, message: error.message)
+        case let error as BackupError:
+            return Failure(code: .usage, message: error.description)
+        case let error as ArchiveLayoutError:
+            return Failure(code: .usage, message: error.description)
         case let error as CloudAPIError:
             if error.code.isAuthentication { return Failure(code: .usage, message: "authentication failed: \(error)") }
             if error.code == .systemError || error.code == .systemUpgrade { return Failure(code: .cloudUnavailable, message: "\(error)") }

@@ -54,9 +54,23 @@ struct GlobalOptions: ParsableArguments {
 
     /// A cloud client for these settings, over a fresh libcurl transport.
     func makeClient() throws -> (CloudClient, Settings) {
+        let session = try makeSession()
+        return (session.client, session.settings)
+    }
+
+    /// Everything a command that talks to the cloud needs, sharing one transport.
+    struct Session {
+        var client: CloudClient
+        var settings: Settings
+        var transport: CurlTransport
+        var logger: Logger
+    }
+
+    func makeSession() throws -> Session {
         let settings = try settings()
         let logger = try makeLogger()
         let transport = CurlTransport(logger: logger)
-        return (CloudClient(configuration: try settings.cloudConfiguration(), transport: transport, logger: logger), settings)
+        let client = CloudClient(configuration: try settings.cloudConfiguration(), transport: transport, logger: logger)
+        return Session(client: client, settings: settings, transport: transport, logger: logger)
     }
 }

@@ -14,7 +14,8 @@ struct IvyArchiver: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DevicesCommand.self, RecordingsCommand.self, ServiceCommand.self, FirmwareCommand.self,
-            DeviceCommand.self, GrantsCommand.self, TimeCommand.self, FetchCommand.self, RemuxCommand.self, SandboxCommand.self,
+            BackupCommand.self, DeviceCommand.self, GrantsCommand.self, TimeCommand.self, FetchCommand.self, RemuxCommand.self,
+            SandboxCommand.self,
         ]
     )
 
@@ -33,6 +34,7 @@ struct IvyArchiver: AsyncParsableCommand {
 
     /// One line on stderr and the documented code; help and `--version` keep their own output.
     static func exit(with error: any Error) -> Never {
+        if let code = error as? ExitCode, code != .success { Foundation.exit(code.rawValue) }
         if let failure = ExitStatus.classify(error) {
             FileHandle.standardError.write(Data("ivy-archiver: \(failure.message)\n".utf8))
             Foundation.exit(failure.code.rawValue)

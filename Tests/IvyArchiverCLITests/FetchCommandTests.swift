@@ -56,3 +56,32 @@ import Testing
         #expect(result.status == 2, "\(result.stderr)")
     }
 }
+
+/// `ivy-archiver backup` as cron runs it: plain lines, a summary, the documented exit codes.
+@Suite struct BackupCommandTests {
+    @Test func backupArchivesTheAccountAndReportsInJSON() async throws {
+        try await withSandbox({ configuration in
+            var account = SandboxAccount.demo()
+            account.devices = [SandboxDevice(mac: "00626E00CC01", name: "Porch", productName: "VD1", profile: .videoOnly,
+                                             layout: RecordingLayout(days: 1, continuousChunksPerDay: 1, eventsPerDay: 1, chunkSeconds: 20))]
+            configuration.account = account
+        }) { endpoint, _ in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let env = ["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com",
+                       "IVY_PASSWORD": "sandbox-password", "IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC"]
+            let result = try await CLIProcess.run(["backup", "--json"], environment: env)
+            #expect(result.status == 0, "\(result.stderr)")
+            let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+            #expect(summary["archived"] as? Int == endpoint.cloud.recordings(mac: "00626E00CC01").count)
+
+            let plain = try await CLIProcess.run(["backup"], environment: env)
+            #expect(plain.status == 0)
+            #expect(plain.stdout.contains("0 archived"))
+            #expect(!plain.stdout.contains("\u{1B}"), "no control characters for cron")
+
+            let missing = try await CLIProcess.run(["backup"], environment: env.filter { $0.key != "IVY_ARCHIVE" })
+            #expect(missing.status == 2)
+        }
+    }
+}

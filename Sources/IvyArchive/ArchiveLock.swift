@@ -1,0 +1,37 @@
+import Foundation
+import Glibc
+
+/// `flock` on `ARCHIVE/.ivy-archiver/lock`: one run per archive. The kernel drops the lock when
+/// the process dies, even by `kill -9`, so a crash never leaves the archive locked.
+final class ArchiveLock {
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw BackupError.archive("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw BackupError.locked("another ivy-archiver run is using this archive")
+        }
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
+
+/// Why a backup could not run at all (one clip failing is not this: it goes in the summary).
+public struct BackupError: Error, Sendable, CustomStringConvertible, Equatable {
+    private enum Code: Sendable { case locked, archive }
+    private let code: Code
+    public let description: String
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+
+    static func locked(_ detail: String) -> Self { Self(code: .locked, description: detail) }
+    static func archive(_ detail: String) -> Self { Self(code: .archive, description: detail) }
+
+    public static let locked = locked("")
+    public static let archive = archive("")
+}

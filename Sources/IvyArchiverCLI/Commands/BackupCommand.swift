@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import IvyArchive
+import IvyHLS
+
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup", abstract: "Copy every new cloud recording of every camera into the archive.",
+        discussion: """
+            Files go to ARCHIVE/<name>_<MAC>/<YYYY-MM-DD>/<HHMMSS>-<HHMMSS>_<type>.mp4, days and times in \
+            --timezone. A second run fetches only what is new. Exit 1 when any clip failed (it is tried \
+            again next run), 2 for configuration or authentication errors, 3 when the cloud is unavailable.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE).") var archive: String?
+    @Option(name: .customLong("device"), help: "Only this camera (MAC); repeatable. Default: every camera.") var devices: [String] = []
+    @Option(name: .long, help: "First day (YYYY-MM-DD). Default: all the cloud holds.") var from: String?
+    @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
+    @Option(name: .long, help: "Clips downloaded at once.") var jobs = 2
+    @Option(name: .customLong("segment-jobs"), help: "Segment downloads at once, for all clips together.") var segmentJobs = 8
+    @Flag(name: .customLong("dry-run"), help: "Print the plan, download nothing.") var dryRun = false
+
+    func run() async throws {
+        guard (1...16).contains(jobs), (1...64).contains(segmentJobs) else { throw UserError("--jobs must be 1-16 and --segment-jobs 1-64") }
+        let session = try global.makeSession()
+        guard let folder = archive ?? ProcessInfo.processInfo.environment["IVY_ARCHIVE"], !folder.isEmpty else {
+            throw UserError("say where the archive is: --archive DIR or IVY_ARCHIVE")
+        }
+        let days = CalendarDays(timeZone: session.settings.timeZone)
+        var options = Backup.Options(archive: folder, layout: try ArchiveLayout())
+        options.devices = devices
+        options.from = try from.map(days.startOfDay)
+        options.to = try to.map(days.endOfDay)
+        if let first = options.from, let last = options.to, last < first { throw UserError("--to is before --from") }
+        options.jobs = jobs
+        options.dryRun = dryRun
+        options.timeZone = session.settings.timeZone
+
+        let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs), logger: session.logger)
+        let json = session.settings.json
+        let started = ContinuousClock.now
+        let summary = try await backup.run(options) { event in
+            guard !json else { return }
+            switch event {
+            case .planned(let device, let clips): print("\(device): \(clips) new clip\(clips == 1 ? "" : "s")")
+            case .archived(let path, let bytes): print("archived \(path) (\(ProgressLine.bytes(Int(bytes))))")
+            case .failed(let device, let start, let reason): print("FAILED \(device) clip \(start): \(reason)")
+            }
+        }
+        if json {
+            try Output.json(summary)
+        } else if dryRun {
+            summary.planned.forEach { print("would fetch \($0)") }
+            print("\(summary.planned.count) clips to fetch, \(summary.skipped) already archived")
+        } else {
+            let seconds = (ContinuousClock.now - started).components.seconds
+            print("\(summary.archived) archived, \(summary.skipped) already there, \(summary.failures.count) failed; "
+                + "\(ProgressLine.bytes(Int(summary.bytes))) in \(seconds) s")
+        }
+        if !summary.failures.isEmpty { throw ExitCode(ExitStatus.Code.partialFailure.rawValue) }
+    }
+}

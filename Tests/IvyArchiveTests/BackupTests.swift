@@ -1,0 +1,107 @@
+import Foundation
+import IvyArchive
+import IvyCloud
+import IvyHLS
+import IvySandbox
+import IvyTestSupport
+import Testing
+
+/// The backup against the in-process sandbox, judged by the files, ffprobe and the sandbox's
+/// request counters.
+@Suite struct BackupTests {
+    static func configure(_ configuration: inout SandboxConfiguration) {
+        var account = SandboxAccount.demo()
+        let layout = RecordingLayout(days: 1, continuousChunksPerDay: 1, eventsPerDay: 2, chunkSeconds: 40)
+        account.devices = [
+            SandboxDevice(mac: "00626E00BB01", name: "Front Door", productName: "FI9900P", profile: .h264AAC, layout: layout),
+            SandboxDevice(mac: "00626E00BB02", name: "../../etc", productName: "FI9961EP", profile: .hevcAAC, layout: layout),
+        ]
+        configuration.account = account
+    }
+
+    static func options(_ archive: String) throws -> Backup.Options {
+        var options = Backup.Options(archive: archive, layout: try ArchiveLayout())
+        options.timeZone = TimeZone(identifier: "UTC")!
+        return options
+    }
+
+    static func backup(_ client: CloudClient) -> Backup {
+        Backup(client: client, transport: sharedTransport, limiter: DownloadLimiter(limit: 8), logger: quietLogger)
+    }
+
+    /// Every `.mp4` under `root`, relative to it.
+    static func files(_ root: String) -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        var found: [String] = []
+        while let path = enumerator?.nextObject() as? String {
+            if path.hasSuffix(".mp4") { found.append(path) }
+        }
+        return found.sorted()
+    }
+
+    @Test func everyClipIsArchivedOnceAndNothingTwice() async throws {
+        try await withSandbox(Self.configure) { endpoint, client in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let expected = endpoint.cloud.configuration.account.devices.map { endpoint.cloud.recordings(mac: $0.mac).count }.reduce(0, +)
+
+            let first = try await Self.backup(client).run(try Self.options(archive))
+            #expect(first.failures.isEmpty, "\(first.failures.map(\.reason))")
+            #expect(first.archived == expected)
+            let files = Self.files(archive)
+            #expect(files.count == expected)
+            #expect(files.allSatisfy { $0.hasPrefix("Front-Door_00626E00BB01/") || $0.hasPrefix("etc_00626E00BB02/") }, "\(files)")
+            #expect(!FileManager.default.fileExists(atPath: archive + "/../etc_00626E00BB02"))
+            let clip = try #require(files.first { $0.contains("_continuous") })
+            let report = try await FFprobe.probe(archive + "/" + clip)
+            #expect(abs(report.duration - 40) < 4)
+            #expect(try await FFprobe.decodeErrors(archive + "/" + clip).isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
+
+            // A second run has nothing to fetch.
+            endpoint.cloud.resetStats()
+            let second = try await Self.backup(client).run(try Self.options(archive))
+            #expect(second.archived == 0 && second.skipped == expected)
+            #expect(endpoint.cloud.stats.segmentRequests == 0)
+
+            // A file deleted by hand comes back, and only that one.
+            try FileManager.default.removeItem(atPath: archive + "/" + clip)
+            endpoint.cloud.resetStats()
+            let third = try await Self.backup(client).run(try Self.options(archive))
+            #expect(third.archived == 1)
+            #expect(endpoint.cloud.stats.segmentRequestsByClip.count == 1)
+            #expect(FileManager.default.fileExists(atPath: archive + "/" + clip))
+        }
+    }
+
+    @Test func aSecondRunOnTheSameArchiveIsRefused() async throws {
+        try await withSandbox(Self.configure) { _, client in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            try FileManager.default.createDirectory(atPath: archive + "/.ivy-archiver", withIntermediateDirectories: true)
+            // Another process holds the lock.
+            let holder = Process()
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+            holder.arguments = [archive + "/.ivy-archiver/lock", "sleep", "30"]
+            try holder.run()
+            defer { holder.terminate() }
+            try await Task.sleep(for: .milliseconds(300))
+            await #expect(throws: BackupError.locked) { _ = try await Self.backup(client).run(try Self.options(archive)) }
+        }
+    }
+
+    @Test func aDryRunPlansAndFetchesNothing() async throws {
+        try await withSandbox(Self.configure) { endpoint, client in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            var options = try Self.options(archive)
+            options.dryRun = true
+            options.devices = ["00:62:6e:00:bb:01"]
+            let plan = try await Self.backup(client).run(options)
+            #expect(plan.planned.count == endpoint.cloud.recordings(mac: "00626E00BB01").count)
+            #expect(plan.planned.allSatisfy { $0.hasPrefix("Front-Door_00626E00BB01/") })
+            #expect(endpoint.cloud.stats.segmentRequests == 0)
+            #expect(Self.files(archive).isEmpty)
+        }
+    }
+}
