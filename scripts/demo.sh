@@ -3,7 +3,7 @@
 # `ivy-archiver sandbox` on a free local port, and talks to it as a user would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh python3
+scripts/ensure-packages.sh
 swift build -c release --product ivy-archiver
 bin="$(swift build -c release --show-bin-path)/ivy-archiver"
 
@@ -22,9 +22,9 @@ echo; echo "== ivy-archiver devices"; "$bin" devices
 first="$("$bin" devices --json | grep -o '"mac" : "[0-9A-F]*"' | head -n 1 | grep -o '[0-9A-F]\{12\}')"
 echo; echo "== ivy-archiver recordings --device $first"; "$bin" recordings --device "$first"
 echo; echo "== ivy-archiver service --device $first"; "$bin" service --device "$first"
-clip="$(python3 scripts/sandbox-play-url.py "$url" long)"
-mkdir -p demo-archive
-echo; echo "== ivy-archiver fetch (the longest clip of $first) into ./demo-archive/clip.mp4"
-"$bin" fetch "$clip" --output demo-archive/clip.mp4 --force
-echo
-echo "The nightly backup of every camera into ./demo-archive arrives with 'ivy-archiver backup' (issue #4)."
+echo; echo "== ivy-archiver backup --archive ./demo-archive"
+"$bin" backup --archive demo-archive --timezone UTC
+echo; echo "== the archive"
+find demo-archive -path demo-archive/.ivy-archiver -prune -o -type f -print | sort
+echo; echo "== a second run fetches nothing new"
+"$bin" backup --archive demo-archive --timezone UTC | tail -n 1
