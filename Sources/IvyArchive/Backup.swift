@@ -79,7 +79,14 @@ public struct Backup: Sendable {
             try? FileManager.default.removeItem(atPath: temporary + "/" + name)
         }
         let catalog = try Catalog(path: state + "/catalog.sqlite")
+        let run = try catalog.beginRun(at: Date())
+        let summary = try await backUp(options, root: root, temporary: temporary, catalog: catalog, events: events)
+        try catalog.finishRun(run, at: Date(), archived: summary.archived, skipped: summary.skipped, failed: summary.failures.count,
+                              bytes: summary.bytes, result: options.dryRun ? "dry-run" : summary.failures.isEmpty ? "ok" : "partial")
+        return summary
+    }
 
+    private func backUp(_ options: Options, root: String, temporary: String, catalog: Catalog, events: @Sendable (Event) -> Void) async throws -> Summary {
         let now = try await client.serverNowSeconds()
         let from = options.from ?? now - 30 * 86_400
         let to = min(options.to ?? now, now)
@@ -92,8 +99,13 @@ public struct Backup: Sendable {
         var summary = Summary()
         var work: [(device: Device, recording: Recording, path: String)] = []
         for device in devices {
+            // The dateList's zone is undocumented: it only lets us skip windows with no recorded
+            // day within a day either side of them; correctness never depends on it.
+            let days = Set(try await client.recordingHours(device: device.macAddr).map(\.dayNumber))
             var lists: [[Recording]] = []
             for window in RecordingSet.windows(from: from, to: to, size: options.queryWindow) {
+                let first = window.lowerBound / 86_400 - 1, last = window.upperBound / 86_400 + 1
+                guard (first...last).contains(where: days.contains) else { continue }
                 lists.append(try await client.recordings(device: device.macAddr, from: window.lowerBound, to: window.upperBound))
             }
             let recordings = RecordingSet.merge(lists).filter { $0.end <= now }

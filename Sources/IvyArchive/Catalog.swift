@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 public import IvyCloud
 
@@ -71,6 +71,29 @@ public final class Catalog: Sendable {
             }
         }
         return migrator
+    }
+
+    /// Starts a run's row; `finishRun` completes it. A row never finished is a run that died.
+    public func beginRun(at time: Date) throws -> Int64 {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO run (startedAt) VALUES (?)", arguments: [time.timeIntervalSince1970])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRun(_ id: Int64, at time: Date, archived: Int, skipped: Int, failed: Int, bytes: Int64, result: String) throws {
+        try database.write { db in
+            try db.execute(sql: """
+                UPDATE run SET endedAt = ?, archived = ?, skipped = ?, failed = ?, bytes = ?, result = ? WHERE id = ?
+                """, arguments: [time.timeIntervalSince1970, archived, skipped, failed, bytes, result, id])
+        }
+    }
+
+    /// The results of the last runs, newest first (`nil` for a run that never finished).
+    public func recentRuns(limit: Int = 10) throws -> [String?] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT result FROM run ORDER BY id DESC LIMIT ?", arguments: [limit]).map { $0["result"] }
+        }
     }
 
     /// Records clips the cloud lists; clips already known keep their state (and the longest end).

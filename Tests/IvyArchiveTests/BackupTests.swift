@@ -58,6 +58,10 @@ import Testing
             #expect(try await FFprobe.decodeErrors(archive + "/" + clip).isEmpty)
             #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
 
+            // Empty days are skipped: six-hour windows over 30 days would be 120 queries a device.
+            let queries = endpoint.cloud.stats.calls["record.query", default: 0]
+            #expect(queries > 0 && queries <= 2 * 16, "\(queries) record.query calls")
+
             // A second run has nothing to fetch.
             endpoint.cloud.resetStats()
             let second = try await Self.backup(client).run(try Self.options(archive))
@@ -71,6 +75,7 @@ import Testing
             #expect(third.archived == 1)
             #expect(endpoint.cloud.stats.segmentRequestsByClip.count == 1)
             #expect(FileManager.default.fileExists(atPath: archive + "/" + clip))
+            #expect(try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").recentRuns() == ["ok", "ok", "ok"])
         }
     }
 

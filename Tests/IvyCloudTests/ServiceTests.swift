@@ -151,3 +151,16 @@ func expectCode(_ code: CloudErrorCode, sourceLocation: SourceLocation = #_sourc
         Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
     }
 }
+
+@Suite struct RecordingHourTests {
+    @Test func hoursParseAndKnowTheirDay() {
+        let hour = RecordingHour(cloudText: "20190330T190000")
+        #expect(hour == RecordingHour(year: 2019, month: 3, day: 30, hour: 19))
+        #expect(hour?.dayNumber == 17_985)  // 2019-03-30 is day 17985 since 1970-01-01
+        #expect(RecordingHour(cloudText: "19700101T000000")?.dayNumber == 0)
+        #expect(RecordingHour(cloudText: "20240229T230000")?.dayNumber == 19_782)
+        for bad in ["", "2019033", "20191330T190000", "20190330T250000", "abcdefghijklmno"] {
+            #expect(RecordingHour(cloudText: bad) == nil, "\(bad)")
+        }
+    }
+}

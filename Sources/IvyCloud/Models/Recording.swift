@@ -75,6 +75,19 @@ public struct RecordingHour: Sendable, Hashable, Comparable, CustomStringConvert
         (lhs.year, lhs.month, lhs.day, lhs.hour) < (rhs.year, rhs.month, rhs.day, rhs.hour)
     }
 
+    /// Days since 1970-01-01 of this hour's date, read as if in UTC (the cloud does not say
+    /// which zone it means; callers allow a day either way).
+    public var dayNumber: Int64 {
+        // Howard Hinnant's days_from_civil.
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     public var description: String {
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
