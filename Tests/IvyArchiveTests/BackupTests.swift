@@ -79,6 +79,28 @@ import Testing
         }
     }
 
+    @Test func verifyFindsChangedAndMissingFiles() async throws {
+        try await withSandbox(Self.configure) { _, client in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            _ = try await Self.backup(client).run(try Self.options(archive))
+            let clean = try Verify.run(archive: archive)
+            #expect(clean.checked == Self.files(archive).count && clean.problems.isEmpty, "\(clean.problems)")
+
+            let files = Self.files(archive)
+            // One byte changed in the middle, same size: only the checksum can tell.
+            let changed = archive + "/" + files[0]
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: changed))
+            bytes[bytes.count / 2] ^= 0xFF
+            try bytes.write(to: URL(fileURLWithPath: changed))
+            try FileManager.default.removeItem(atPath: archive + "/" + files[1])
+            let report = try Verify.run(archive: archive)
+            #expect(report.problems.map(\.file).sorted() == [files[0], files[1]].sorted())
+            #expect(report.problems.contains { $0.reason.contains("SHA-256") })
+            #expect(report.problems.contains { $0.reason == "missing" })
+        }
+    }
+
     @Test func aSecondRunOnTheSameArchiveIsRefused() async throws {
         try await withSandbox(Self.configure) { _, client in
             let archive = try makeTemporaryDirectory()

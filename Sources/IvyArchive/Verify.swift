@@ -1,0 +1,56 @@
+import Foundation
+import IvyMedia
+
+/// Checks every archived clip against the catalog: the file is there, with its size and
+/// SHA-256, and opens as media of the expected length.
+public enum Verify {
+    public struct Problem: Sendable, Codable, CustomStringConvertible {
+        public var file: String
+        public var reason: String
+        public var description: String { "\(file): \(reason)" }
+    }
+
+    public struct Report: Sendable, Codable {
+        public var checked = 0
+        public var problems: [Problem] = []
+    }
+
+    /// Durations may differ by a segment from the cloud's listing.
+    static let durationTolerance = 5.0
+
+    public static func run(archive: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Report {
+        let root = (archive as NSString).standardizingPath
+        let path = root + "/.ivy-archiver/catalog.sqlite"
+        guard FileManager.default.fileExists(atPath: path) else { throw BackupError.archive("\(root) has no catalog: not an IvyArchiver archive") }
+        let clips = try Catalog(path: path).archived()
+        var report = Report()
+        for (index, clip) in clips.enumerated() {
+            progress(index + 1, clips.count)
+            report.checked += 1
+            guard let file = clip.file else { continue }
+            let full = root + "/" + file
+            func problem(_ reason: String) { report.problems.append(Problem(file: file, reason: reason)) }
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: full), let size = attributes[.size] as? Int64 else {
+                problem("missing")
+                continue
+            }
+            if let expected = clip.size, expected != size {
+                problem("size \(size) bytes, the catalog says \(expected)")
+                continue
+            }
+            if let expected = clip.sha256, (try? FileDigest.sha256(path: full)) != expected {
+                problem("SHA-256 does not match the catalog")
+                continue
+            }
+            do {
+                let info = try MediaInfo.probe(path: full)
+                if let expected = clip.duration, let duration = info.duration, abs(duration - expected) > durationTolerance {
+                    problem("lasts \(Int(duration)) s, the recording \(Int(expected)) s")
+                }
+            } catch {
+                problem("does not open as media: \(error)")
+            }
+        }
+        return report
+    }
+}

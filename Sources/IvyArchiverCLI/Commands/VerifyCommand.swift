@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import IvyArchive
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Check every archived clip: present, same size and SHA-256 as catalogued, playable, right length.",
+        discussion: "Exit 0 when all is well, 1 when any clip has a problem (each is listed).")
+
+    @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE).") var archive: String?
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() async throws {
+        guard let folder = archive ?? ProcessInfo.processInfo.environment["IVY_ARCHIVE"], !folder.isEmpty else {
+            throw UserError("say where the archive is: --archive DIR or IVY_ARCHIVE")
+        }
+        let display = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let report = try Verify.run(archive: folder) { done, total in display.show("checked \(done)/\(total)") }
+        display.clear()
+        if json {
+            try Output.json(report)
+        } else {
+            report.problems.forEach { print("PROBLEM \($0)") }
+            print("\(report.checked) clips checked, \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")")
+        }
+        if !report.problems.isEmpty { throw ExitCode(ExitStatus.Code.partialFailure.rawValue) }
+    }
+}
