@@ -85,3 +85,58 @@ import Testing
         }
     }
 }
+
+/// Crash safety with a real child process: `kill -9` at several moments, then a rerun.
+@Suite struct BackupCrashTests {
+    @Test(arguments: [150, 500, 900])
+    func aKilledBackupLeavesNothingHalfDoneAndTheRerunCompletes(afterMilliseconds delay: Int) async throws {
+        try await withSandbox({ configuration in
+            var account = SandboxAccount.demo()
+            let layout = RecordingLayout(days: 1, continuousChunksPerDay: 1, eventsPerDay: 2, chunkSeconds: 80)
+            account.devices = [
+                SandboxDevice(mac: "00626E00DD01", name: "Yard", productName: "FI9900P", profile: .h264AAC, layout: layout),
+                SandboxDevice(mac: "00626E00DD02", name: "Gate", productName: "FI9900P", profile: .fragmentedMP4, layout: layout),
+            ]
+            configuration.account = account
+            // Slow enough that the kill lands mid-download.
+            configuration.faults.bandwidthPerConnection = 400_000
+        }) { endpoint, _ in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let env = ["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com",
+                       "IVY_PASSWORD": "sandbox-password", "IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC", "PATH": "/usr/bin:/bin"]
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: CLIProcess.executable)
+            child.arguments = ["backup"]
+            child.environment = env
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = FileHandle.nullDevice
+            try child.run()
+            try await Task.sleep(for: .milliseconds(delay))
+            kill(child.processIdentifier, SIGKILL)
+            while child.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+
+            // Whatever the moment, no partial file sits in the archive proper.
+            let expected = endpoint.cloud.configuration.account.devices.map { endpoint.cloud.recordings(mac: $0.mac).count }.reduce(0, +)
+            var beforeKill = 0
+            let enumerator = FileManager.default.enumerator(atPath: archive)
+            while let path = enumerator?.nextObject() as? String {
+                guard !path.hasPrefix(".ivy-archiver") else { continue }
+                #expect(!path.hasSuffix(".partial") && !path.hasPrefix("."), "stray \(path)")
+                if path.hasSuffix(".mp4") {
+                    beforeKill += 1
+                    #expect(try await FFprobe.decodeErrors(archive + "/" + path).isEmpty, "\(path) is complete")
+                }
+            }
+            #expect(beforeKill < expected, "the kill landed before the backup finished")
+
+            let rerun = try await CLIProcess.run(["backup"], environment: env)
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            let verify = try await CLIProcess.run(["verify", "--json"], environment: env)
+            #expect(verify.status == 0, "\(verify.stdout)")
+            let report = try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any] ?? [:]
+            #expect(report["checked"] as? Int == expected)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
+        }
+    }
+}
