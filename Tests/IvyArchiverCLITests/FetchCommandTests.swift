@@ -75,8 +75,13 @@ import Testing
             let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
             #expect(summary["archived"] as? Int == endpoint.cloud.recordings(mac: "00626E00CC01").count)
 
-            let plain = try await CLIProcess.run(["backup"], environment: env)
+            let metrics = archive + "/backup.prom"
+            let plain = try await CLIProcess.run(["backup", "--metrics-file", metrics], environment: env)
             #expect(plain.status == 0)
+            let text = try String(contentsOfFile: metrics, encoding: .utf8)
+            #expect(text.contains("\nivy_archiver_clips_archived 0\n"))
+            #expect(text.contains("\nivy_archiver_clips_skipped \(endpoint.cloud.recordings(mac: "00626E00CC01").count)\n"))
+            #expect(text.contains("# TYPE ivy_archiver_clips_failed gauge"))
             #expect(plain.stdout.contains("0 archived"))
             #expect(!plain.stdout.contains("\u{1B}"), "no control characters for cron")
 

@@ -20,6 +20,7 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Clips downloaded at once.") var jobs = 2
     @Option(name: .customLong("segment-jobs"), help: "Segment downloads at once, for all clips together.") var segmentJobs = 8
     @Flag(name: .customLong("dry-run"), help: "Print the plan, download nothing.") var dryRun = false
+    @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics here (node_exporter textfile collector).") var metricsFile: String?
 
     func run() async throws {
         guard (1...16).contains(jobs), (1...64).contains(segmentJobs) else { throw UserError("--jobs must be 1-16 and --segment-jobs 1-64") }
@@ -46,6 +47,15 @@ struct BackupCommand: AsyncParsableCommand {
             case .planned(let device, let clips): print("\(device): \(clips) new clip\(clips == 1 ? "" : "s")")
             case .archived(let path, let bytes): print("archived \(path) (\(ProgressLine.bytes(Int(bytes))))")
             case .failed(let device, let start, let reason): print("FAILED \(device) clip \(start): \(reason)")
+            }
+        }
+        if let metricsFile, !dryRun {
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            do {
+                try summary.writeMetrics(to: metricsFile, finishedAt: Date(), durationSeconds: seconds)
+            } catch {
+                throw UserError("cannot write the metrics file \(metricsFile): \(error)")
             }
         }
         if json {
