@@ -16,6 +16,10 @@ struct Settings {
     var delKey: String?
     var timeZone = TimeZone.current
     var json = false
+    var archive: String?
+    var pathTemplate: String?
+    /// By MAC, from the config's `[device_timezones]` table.
+    var deviceTimeZones: [String: TimeZone] = [:]
 
     /// The config file's keys (all optional).
     struct File: Decodable {
@@ -30,6 +34,9 @@ struct Settings {
         var refresh_token: String?
         var del_key: String?
         var timezone: String?
+        var archive: String?
+        var path_template: String?
+        var device_timezones: [String: String]?
     }
 
     static let defaultConfigPath = "~/.config/ivy-archiver/config.toml"
@@ -58,6 +65,12 @@ struct Settings {
             settings.timeZone = timeZone
         }
         settings.json = options.json
+        settings.archive = pick(nil, "IVY_ARCHIVE", file.archive)
+        settings.pathTemplate = file.path_template
+        for (mac, zone) in file.device_timezones ?? [:] {
+            guard let timeZone = TimeZone(identifier: zone) else { throw UserError("unknown time zone '\(zone)' for device \(mac) in the config") }
+            settings.deviceTimeZones[mac] = timeZone
+        }
         guard settings.apiURL.hasPrefix("http://") || settings.apiURL.hasPrefix("https://") else {
             throw UserError("the API URL must start with http:// or https://")
         }

@@ -89,6 +89,39 @@ import Testing
             #expect(missing.status == 2)
         }
     }
+
+    @Test func theConfigChoosesTheArchivePathsAndADevicesTimeZone() async throws {
+        let start: Int64 = 1_795_611_780  // 2026-11-25 13:03:00 UTC, 08:03 in New York
+        try await withSandbox({ configuration in
+            var account = SandboxAccount.demo()
+            account.devices = [SandboxDevice(mac: "00626E00CC02", name: "Dock", productName: "VD1", profile: .videoOnly,
+                                             fixedRecordings: [SandboxRecording(start: start, end: start + 8, type: 2)])]
+            configuration.account = account
+        }) { endpoint, _ in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let config = archive + "/config.toml"
+            try """
+                username = "demo@example.com"
+                password = "sandbox-password"
+                oem_code = "SANDBOX"
+                timezone = "UTC"
+                archive = "\(archive)/clips"
+                path_template = "{mac}/{year}/{month}/{day}/{start}_{type}.mp4"
+
+                [device_timezones]
+                "00626E00CC02" = "America/New_York"
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let result = try await CLIProcess.run(["backup", "--config", config, "--from", "2026-11-01"], environment: ["IVY_API_URL": endpoint.baseURL])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(FileManager.default.fileExists(atPath: archive + "/clips/00626E00CC02/2026/11/25/080300_motion.mp4"), "\(result.stdout)")
+
+            try "[device_timezones]\n\"X\" = \"Mars/Olympus\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+            let bad = try await CLIProcess.run(["backup", "--config", config], environment: ["IVY_API_URL": endpoint.baseURL])
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("Mars/Olympus"))
+        }
+    }
 }
 
 /// Crash safety with a real child process: `kill -9` at several moments, then a rerun.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IvyArchive
 import IvyHLS
+import Synchronization
 
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,11 +26,12 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...16).contains(jobs), (1...64).contains(segmentJobs) else { throw UserError("--jobs must be 1-16 and --segment-jobs 1-64") }
         let session = try global.makeSession()
-        guard let folder = archive ?? ProcessInfo.processInfo.environment["IVY_ARCHIVE"], !folder.isEmpty else {
-            throw UserError("say where the archive is: --archive DIR or IVY_ARCHIVE")
+        guard let folder = archive ?? session.settings.archive, !folder.isEmpty else {
+            throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
         }
         let days = CalendarDays(timeZone: session.settings.timeZone)
-        var options = Backup.Options(archive: folder, layout: try ArchiveLayout())
+        var options = Backup.Options(archive: folder, layout: try ArchiveLayout(template: session.settings.pathTemplate ?? ArchiveLayout.defaultTemplate))
+        options.deviceTimeZones = Dictionary(uniqueKeysWithValues: session.settings.deviceTimeZones.map { (ArchiveLayout.safeMAC($0.key), $0.value) })
         options.devices = devices
         options.from = try from.map(days.startOfDay)
         options.to = try to.map(days.endOfDay)
@@ -41,14 +43,32 @@ struct BackupCommand: AsyncParsableCommand {
         let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs), logger: session.logger)
         let json = session.settings.json
         let started = ContinuousClock.now
+        let display = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let tally = Mutex((planned: 0, done: 0, bytes: Int64(0)))
         let summary = try await backup.run(options) { event in
             guard !json else { return }
+            let line: String
             switch event {
-            case .planned(let device, let clips): print("\(device): \(clips) new clip\(clips == 1 ? "" : "s")")
-            case .archived(let path, let bytes): print("archived \(path) (\(ProgressLine.bytes(Int(bytes))))")
-            case .failed(let device, let start, let reason): print("FAILED \(device) clip \(start): \(reason)")
+            case .planned(let device, let clips):
+                tally.withLock { $0.planned += clips }
+                line = "\(device): \(clips) new clip\(clips == 1 ? "" : "s")"
+            case .archived(let path, let bytes):
+                tally.withLock { $0.done += 1; $0.bytes += bytes }
+                line = "archived \(path) (\(ProgressLine.bytes(Int(bytes))))"
+            case .failed(let device, let start, let reason):
+                tally.withLock { $0.done += 1 }
+                line = "FAILED \(device) clip \(start): \(reason)"
             }
+            display.clear()
+            print(line)
+            let now = tally.withLock { $0 }
+            let elapsed = max(0.001, Double((ContinuousClock.now - started).components.seconds)
+                + Double((ContinuousClock.now - started).components.attoseconds) / 1e18)
+            let rate = Double(now.bytes) / elapsed
+            let eta = now.done > 0 ? Int(elapsed / Double(now.done) * Double(max(0, now.planned - now.done))) : 0
+            display.show("\(now.done)/\(now.planned) clips, \(ProgressLine.bytes(Int(now.bytes))), \(ProgressLine.bytes(Int(rate)))/s, ETA \(eta / 60)m\(eta % 60)s")
         }
+        display.clear()
         if let metricsFile, !dryRun {
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
