@@ -79,6 +79,36 @@ import Testing
         }
     }
 
+    @Test func everyClipArrivesThroughTheCloudsFaults() async throws {
+        try await withSandbox({ configuration in
+            Self.configure(&configuration)
+            configuration.seed = 11
+            configuration.faults.failureRate = 0.05
+            configuration.faults.failureScope = .all
+            configuration.faults.truncationRate = 0.05
+            configuration.faults.addressChangeOnFirstCall = true
+            configuration.tokenLifetimeInCalls = 1  // a backup makes few gateway calls: expire after the first
+            configuration.urlLifetime = .seconds(2)
+            configuration.faults.latency = .milliseconds(20)
+            configuration.clockOffset = .seconds(3 * 3600)
+        }, client: { $0.retry.maxAttempts = 8 }) { endpoint, client in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            var options = try Self.options(archive)
+            options.jobs = 1
+            let summary = try await Self.backup(client).run(options)
+            #expect(summary.failures.isEmpty, "\(summary.failures.map(\.reason))")
+            let expected = endpoint.cloud.configuration.account.devices.map { endpoint.cloud.recordings(mac: $0.mac).count }.reduce(0, +)
+            #expect(summary.archived == expected)
+            let report = try Verify.run(archive: archive)
+            #expect(report.checked == expected && report.problems.isEmpty, "\(report.problems)")
+            let stats = endpoint.cloud.stats
+            #expect(stats.movedCalls > 0, "000077 was followed")
+            #expect(stats.calls["oauth.refresh_access_token", default: 0] > 0, "the token expired mid-run and was renewed")
+            #expect(stats.statuses[503, default: 0] > 0)
+        }
+    }
+
     @Test func verifyFindsChangedAndMissingFiles() async throws {
         try await withSandbox(Self.configure) { _, client in
             let archive = try makeTemporaryDirectory()
