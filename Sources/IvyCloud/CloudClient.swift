@@ -109,9 +109,8 @@ public actor CloudClient {
 
     /// A response as the retry rules see it: a body to hand back, or an outcome to act on.
     private static func classify(_ response: HTTPResponse, service: String) throws -> Classified {
-        if response.status >= 500 || response.status == 429 || response.status == 408 {
-            let retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: " ")) }.map { Duration.seconds(max(0, $0)) }
-            return .failure(.httpStatus(response.status, retryAfter: retryAfter))
+        if response.isRetryableStatus {
+            return .failure(.httpStatus(response.status, retryAfter: response.retryAfter))
         }
         let success = (200..<300).contains(response.status)
         guard let envelope = try? JSONDecoding.decode(Envelope.self, from: response.body) else {

@@ -181,9 +181,9 @@ public struct HLSDownloader: Sendable {
                     notFound += 1
                     guard notFound <= policy.notFoundRetries else { throw HLSError.segmentMissing(sequence) }
                     reason = "HTTP \(response.status)"
-                case 408, 429, 500...599:
+                case _ where response.isRetryableStatus:
                     reason = "HTTP \(response.status)"
-                    retryAfter = response.header("Retry-After").flatMap { Int($0) }.map { .seconds($0) }
+                    retryAfter = response.retryAfter
                 default:
                     throw HLSError.segmentFailed(sequence, "HTTP \(response.status)")
                 }

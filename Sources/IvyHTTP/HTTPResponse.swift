@@ -1,3 +1,5 @@
+import Foundation
+
 /// Status line and headers, available before the body has arrived.
 public struct HTTPResponseHead: Sendable {
     public var status: Int
@@ -28,4 +30,12 @@ public struct HTTPResponse: Sendable {
 
     public var status: Int { head.status }
     public func header(_ name: String) -> String? { head.header(name) }
+
+    /// 408, 429 and 5xx: the server may well answer the same request next time.
+    public var isRetryableStatus: Bool { status == 408 || status == 429 || (500...599).contains(status) }
+
+    /// `Retry-After` in seconds (the HTTP-date form is not used by the servers we talk to).
+    public var retryAfter: Duration? {
+        header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { .seconds(max(0, $0)) }
+    }
 }

@@ -17,8 +17,6 @@ final class ByteQueue: @unchecked Sendable {
     private var closed = false
     private var waiting: [(chunk: [UInt8], continuation: CheckedContinuation<Void, any Error>)] = []
     private let capacity: Int
-    /// Bytes handed to the reader so far.
-    private(set) var consumed = 0
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -114,7 +112,6 @@ final class ByteQueue: @unchecked Sendable {
             }
         }
         buffered -= copied
-        consumed += copied
         var released: [CheckedContinuation<Void, any Error>] = []
         while buffered < capacity, !waiting.isEmpty {
             let next = waiting.removeFirst()

@@ -24,3 +24,20 @@ import Testing
         #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(3600)) == .seconds(1))
     }
 }
+
+@Suite struct RetryableResponseTests {
+    func response(_ status: Int, _ headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(head: HTTPResponseHead(status: status, headers: headers), body: [])
+    }
+
+    @Test func onlyTimeoutsOverloadAndServerErrorsAreRetried() {
+        #expect([408, 429, 500, 503, 599].allSatisfy { response($0).isRetryableStatus })
+        #expect(![200, 206, 301, 400, 403, 404].contains { response($0).isRetryableStatus })
+    }
+
+    @Test func retryAfterIsReadInSeconds() {
+        #expect(response(503, [("retry-after", " 7 ")]).retryAfter == .seconds(7))
+        #expect(response(503, [("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")]).retryAfter == nil)
+        #expect(response(503).retryAfter == nil)
+    }
+}

@@ -7,12 +7,15 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify", abstract: "Check every archived clip: present, same size and SHA-256 as catalogued, playable, right length.",
         discussion: "Exit 0 when all is well, 1 when any clip has a problem (each is listed).")
 
-    @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE).") var archive: String?
-    @Flag(name: .long, help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE, or archive in the config).") var archive: String?
 
     func run() async throws {
-        guard let folder = archive ?? ProcessInfo.processInfo.environment["IVY_ARCHIVE"], !folder.isEmpty else {
-            throw UserError("say where the archive is: --archive DIR or IVY_ARCHIVE")
+        // The same settings as backup (flag, environment, config file); no cloud call is made.
+        let settings = try global.settings()
+        let json = settings.json
+        guard let folder = archive ?? settings.archive, !folder.isEmpty else {
+            throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
         }
         let display = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
         let report = try Verify.run(archive: folder) { done, total in display.show("checked \(done)/\(total)") }
