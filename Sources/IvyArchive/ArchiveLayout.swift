@@ -51,13 +51,30 @@ public struct ArchiveLayout: Sendable {
             "mac": Self.safeMAC(mac),
             "date": "\(pad(start.year, 4))-\(pad(start.month))-\(pad(start.day))",
             "year": pad(start.year, 4), "month": pad(start.month), "day": pad(start.day),
-            "start": pad(start.hour) + pad(start.minute) + pad(start.second),
-            "end": pad(end.hour) + pad(end.minute) + pad(end.second),
+            "start": pad(start.hour) + pad(start.minute) + pad(start.second) + Self.offsetIfAmbiguous(recording.start, in: timeZone),
+            "end": pad(end.hour) + pad(end.minute) + pad(end.second) + Self.offsetIfAmbiguous(recording.end, in: timeZone),
             "type": Self.safeName(recording.type.name),
         ]
         var path = template
         for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
         return path
+    }
+
+    /// When clocks go back, an hour of wall-clock times happens twice: two clips at 01:30 would
+    /// get one name and one would overwrite the other. Inside that hour a time carries its UTC
+    /// offset (`013000UTC-0400`); every other time stays plain.
+    static func offsetIfAmbiguous(_ instant: Int64, in zone: TimeZone) -> String {
+        func offset(_ seconds: Int64) -> Int64 { Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))) }
+        let own = offset(instant)
+        for other in Set([offset(instant - 3 * 3600), offset(instant + 3 * 3600)]) where other != own {
+            // The other instant that shows the same wall-clock time, if the zone has one.
+            if offset(instant + own - other) == other {
+                let minutes = abs(own) / 60
+                let digits = String(format: "%02d%02d", Int(minutes / 60), Int(minutes % 60))
+                return "UTC" + (own < 0 ? "-" : "+") + digits
+            }
+        }
+        return ""
     }
 
     /// A camera's name as a folder name: letters, digits, `-` and `_` only, no leading dot,

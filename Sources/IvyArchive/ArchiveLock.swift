@@ -20,18 +20,3 @@ final class ArchiveLock {
         close(descriptor)
     }
 }
-
-/// Why a backup could not run at all (one clip failing is not this: it goes in the summary).
-public struct BackupError: Error, Sendable, CustomStringConvertible, Equatable {
-    private enum Code: Sendable { case locked, archive }
-    private let code: Code
-    public let description: String
-
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    static func locked(_ detail: String) -> Self { Self(code: .locked, description: detail) }
-    static func archive(_ detail: String) -> Self { Self(code: .archive, description: detail) }
-
-    public static let locked = locked("")
-    public static let archive = archive("")
-}

@@ -11,9 +11,14 @@ public struct Backup: Sendable {
         public var archive: String
         /// MACs; empty means every device on the account.
         public var devices: [String] = []
-        /// Unix seconds; `nil`: everything the cloud still holds (the last 30 days are asked).
+        /// Unix seconds. `nil`: from where the last complete run stopped, less `overlap` (and
+        /// from the oldest clip the archive misses); on a first run, everything the cloud holds.
         public var from: Int64?
         public var to: Int64?
+        /// Walked again before the last run's end, for clips the cloud lists late.
+        public var overlap: Int64 = 86_400
+        /// How far back the cloud is asked at most (no known plan keeps more than 30 days).
+        public var horizon: Int64 = 30 * 86_400
         /// Clips fetched at once (their segments share the download limit).
         public var jobs = 2
         public var dryRun = false
@@ -23,10 +28,20 @@ public struct Backup: Sendable {
         public var layout: ArchiveLayout
         /// `record.query` is asked in windows of this many seconds.
         public var queryWindow: Int64 = 6 * 3600
+        /// After a run with no failure, archived days older than this many days are deleted.
+        public var keepDays: Int?
+        /// How long the cloud keeps footage, in seconds; `nil`: as each camera's plan says.
+        public var retention: Int64?
+        /// Missing clips the cloud deletes within this many seconds are warned about.
+        public var expiryWarning: Int64 = 86_400
 
         public init(archive: String, layout: ArchiveLayout) {
             self.archive = archive
             self.layout = layout
+        }
+
+        func timeZone(of mac: String) -> TimeZone {
+            deviceTimeZones[ArchiveLayout.safeMAC(mac)] ?? timeZone
         }
     }
 
@@ -38,11 +53,25 @@ public struct Backup: Sendable {
         public var bytes: Int64 = 0
         /// With `dryRun`: what would be fetched, as archive-relative paths.
         public var planned: [String] = []
+        /// Missing clips that the cloud deletes soon, or has deleted.
+        public var warnings: [Warning] = []
+        /// Clips deleted by `keepDays`.
+        public var pruned = 0
+        /// The stretch of cloud time walked, server Unix seconds.
+        public var from: Int64 = 0
+        public var to: Int64 = 0
 
         public struct Failure: Sendable, Codable {
             public var device: String
-            public var start: Int64
+            /// `nil` when the whole device failed (its listing could not be had).
+            public var start: Int64?
             public var reason: String
+        }
+
+        public struct Warning: Sendable, Codable {
+            public var device: String
+            public var start: Int64
+            public var message: String
         }
     }
 
@@ -50,7 +79,11 @@ public struct Backup: Sendable {
     public enum Event: Sendable {
         case planned(device: String, clips: Int)
         case archived(path: String, bytes: Int64)
-        case failed(device: String, start: Int64, reason: String)
+        case failed(device: String, start: Int64?, reason: String)
+        /// Every planned clip of the device is done (archived or failed).
+        case deviceFinished(device: String)
+        case warning(device: String, start: Int64, message: String)
+        case pruned(path: String)
     }
 
     let client: CloudClient
@@ -63,14 +96,14 @@ public struct Backup: Sendable {
         self.logger = logger
     }
 
-    public func run(_ options: Options, events: @Sendable (Event) -> Void = { _ in }) async throws -> Summary {
+    public func run(_ options: Options, events: @escaping @Sendable (Event) -> Void = { _ in }) async throws -> Summary {
         let root = (options.archive as NSString).standardizingPath
         let state = root + "/.ivy-archiver"
         let temporary = state + "/tmp"
         do {
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         } catch {
-            throw BackupError.archive("cannot create \(temporary): \(error.localizedDescription)")
+            throw BackupError.archive("cannot create \(temporary): \(StorageFailure.reason(error))")
         }
         let lock = try ArchiveLock(path: state + "/lock")
         defer { withExtendedLifetime(lock) {} }
@@ -78,112 +111,68 @@ public struct Backup: Sendable {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] {
             try? FileManager.default.removeItem(atPath: temporary + "/" + name)
         }
-        let catalog = try Catalog(path: state + "/catalog.sqlite")
-        let run = try catalog.beginRun(at: Date())
-        let summary = try await backUp(options, root: root, temporary: temporary, catalog: catalog, events: events)
-        try catalog.finishRun(run, at: Date(), archived: summary.archived, skipped: summary.skipped, failed: summary.failures.count,
-                              bytes: summary.bytes, result: options.dryRun ? "dry-run" : summary.failures.isEmpty ? "ok" : "partial")
-        return summary
-    }
-
-    private func backUp(_ options: Options, root: String, temporary: String, catalog: Catalog, events: @Sendable (Event) -> Void) async throws -> Summary {
+        let catalog: Catalog
+        let run: Int64
+        do {
+            catalog = try Catalog(path: state + "/catalog.sqlite")
+            run = try catalog.beginRun(at: Date())
+        } catch {
+            throw BackupError.archive("cannot open the catalog in \(state): \(StorageFailure.reason(error))")
+        }
+        let context = Context(options: options, root: root, temporary: temporary, catalog: catalog, events: events)
         let now = try await client.serverNowSeconds()
-        let from = options.from ?? now - 30 * 86_400
-        let to = min(options.to ?? now, now)
-        var devices = try await client.devices()
-        if !options.devices.isEmpty {
-            let wanted = Set(options.devices.map(ArchiveLayout.safeMAC))
-            devices = devices.filter { wanted.contains(ArchiveLayout.safeMAC($0.macAddr)) }
-        }
-
+        let plan = try await plan(context, now: now)
         var summary = Summary()
-        var work: [(device: Device, recording: Recording, path: String)] = []
-        for device in devices {
-            // The dateList's zone is undocumented: it only lets us skip windows with no recorded
-            // day within a day either side of them; correctness never depends on it.
-            let days = Set(try await client.recordingHours(device: device.macAddr).map(\.dayNumber))
-            var lists: [[Recording]] = []
-            for window in RecordingSet.windows(from: from, to: to, size: options.queryWindow) {
-                let first = window.lowerBound / 86_400 - 1, last = window.upperBound / 86_400 + 1
-                guard (first...last).contains(where: days.contains) else { continue }
-                lists.append(try await client.recordings(device: device.macAddr, from: window.lowerBound, to: window.upperBound))
-            }
-            let recordings = RecordingSet.merge(lists).filter { $0.end <= now }
-            try catalog.noteSeen(device: device.macAddr, recordings: recordings)
-            let zone = options.deviceTimeZones[ArchiveLayout.safeMAC(device.macAddr)] ?? options.timeZone
-            var planned = 0
-            for recording in recordings {
-                let path = options.layout.relativePath(deviceName: device.deviceName, mac: device.macAddr, recording: recording, timeZone: zone)
-                let known = try catalog.clip(device: device.macAddr, start: recording.start)
-                if known?.state == .archived, let file = known?.file, FileManager.default.fileExists(atPath: root + "/" + file) {
-                    summary.skipped += 1
-                    continue
-                }
-                work.append((device, recording, path))
-                planned += 1
-            }
-            events(.planned(device: device.macAddr, clips: planned))
-        }
-        work.sort { $0.recording.start < $1.recording.start }
+        summary.from = plan.from
+        summary.to = plan.to
+        summary.skipped = plan.skipped
+        summary.failures = plan.failures
+        var record = Catalog.RunRecord(result: "dry-run")
         if options.dryRun {
-            summary.planned = work.map(\.path)
-            return summary
+            summary.planned = plan.items.map(\.path)
+        } else {
+            let stopped = await fetch(plan, context: context, into: &summary)
+            if let stopped {
+                record.result = "stopped: \(stopped)"
+            } else {
+                summary.warnings = try await expiring(context, devices: plan.devices, now: now)
+                if summary.failures.isEmpty, let keepDays = options.keepDays {
+                    summary.pruned = try prune(context, keepDays: keepDays, now: now)
+                }
+                record.result = summary.failures.isEmpty ? "ok" : "partial"
+                record.complete = options.devices.isEmpty && options.from == nil && options.to == nil
+            }
+            if let stopped {
+                try? finish(run, record, summary, catalog: catalog)
+                throw BackupError.storage("\(stopped), after \(summary.archived) clip\(summary.archived == 1 ? "" : "s") archived; "
+                    + "nothing half-written is left in the archive")
+            }
         }
-
-        try await withThrowingTaskGroup(of: (Int, Result<(String, Int64), any Error>).self) { group in
-            var next = 0
-            func launch(_ index: Int, into group: inout ThrowingTaskGroup<(Int, Result<(String, Int64), any Error>), any Error>) {
-                let item = work[index]
-                group.addTask {
-                    do {
-                        return (index, .success(try await archive(item.device, item.recording, path: item.path, root: root, temporary: temporary, catalog: catalog)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            while next < work.count, next < max(1, options.jobs) {
-                launch(next, into: &group)
-                next += 1
-            }
-            while let (index, result) = try await group.next() {
-                let item = work[index]
-                switch result {
-                case .success(let (path, bytes)):
-                    summary.archived += 1
-                    summary.bytes += bytes
-                    events(.archived(path: path, bytes: bytes))
-                case .failure(let error):
-                    let reason = "\(error)"
-                    try? catalog.markFailed(device: item.device.macAddr, start: item.recording.start, error: reason)
-                    summary.failures.append(.init(device: item.device.macAddr, start: item.recording.start, reason: reason))
-                    events(.failed(device: item.device.macAddr, start: item.recording.start, reason: reason))
-                    if error is CancellationError { throw error }
-                }
-                if next < work.count {
-                    launch(next, into: &group)
-                    next += 1
-                }
-            }
+        do {
+            try finish(run, record, summary, catalog: catalog)
+        } catch {
+            throw BackupError.storage("cannot record the run in the catalog: \(StorageFailure.reason(error))")
         }
         return summary
     }
 
-    /// One clip: signed URL, download and remux into the archive, checksum, catalog.
-    private func archive(_ device: Device, _ recording: Recording, path: String, root: String, temporary: String, catalog: Catalog) async throws -> (String, Int64) {
-        let destination = root + "/" + path
-        try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let client = client
-        let mac = device.macAddr
-        let url = try await client.playbackURLs(device: mac, start: recording.start).preferred!
-        let result = try await fetcher.fetch(
-            url: url, to: destination, title: "\(device.deviceName) \(recording.type.name)",
-            creationTime: Date(timeIntervalSince1970: Double(recording.start)), temporaryDirectory: temporary,
-            refreshURL: { try await client.playbackURLs(device: mac, start: recording.start).preferred! })
-        let digest = try FileDigest.sha256(path: destination)
-        let codecs = [result.video, result.audio].compactMap { $0 }.joined(separator: "+")
-        try catalog.markArchived(device: mac, start: recording.start, file: path, size: Int64(result.bytes), sha256: digest,
-                                 duration: result.mediaSeconds, codecs: codecs)
-        return (path, Int64(result.bytes))
+    private func finish(_ run: Int64, _ record: Catalog.RunRecord, _ summary: Summary, catalog: Catalog) throws {
+        var record = record
+        record.archived = summary.archived
+        record.skipped = summary.skipped
+        record.failed = summary.failures.count
+        record.bytes = summary.bytes
+        record.windowFrom = summary.from
+        record.windowTo = summary.to
+        try catalog.finishRun(run, at: Date(), record)
+    }
+
+    /// What every stage of one run shares.
+    struct Context: Sendable {
+        var options: Options
+        var root: String
+        var temporary: String
+        var catalog: Catalog
+        var events: @Sendable (Event) -> Void
     }
 }

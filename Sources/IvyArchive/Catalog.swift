@@ -12,6 +12,29 @@ public final class Catalog: Sendable {
         case archived
         /// The last attempt failed; later runs try again while the cloud holds the clip.
         case failed
+        /// Archived, then deleted by `--keep-days`: never fetched again.
+        case pruned
+        /// Never archived, and past the cloud's retention: gone for good.
+        case lost
+    }
+
+    /// What a finished run did, and which stretch of cloud time it walked.
+    public struct RunRecord: Sendable {
+        public var archived = 0
+        public var skipped = 0
+        public var failed = 0
+        public var bytes: Int64 = 0
+        /// `ok`, `partial`, `dry-run`, or why the run stopped.
+        public var result: String
+        /// The walked window, server Unix seconds.
+        public var windowFrom: Int64?
+        public var windowTo: Int64?
+        /// Every device over the default window: what the next default run may start from.
+        public var complete = false
+
+        public init(result: String) {
+            self.result = result
+        }
     }
 
     /// One clip of one device, as the catalog knows it.
@@ -70,6 +93,13 @@ public final class Catalog: Sendable {
                 table.column("result", .text)
             }
         }
+        migrator.registerMigration("v2: the window each run walked") { db in
+            try db.alter(table: "run") { table in
+                table.add(column: "windowFrom", .integer)
+                table.add(column: "windowTo", .integer)
+                table.add(column: "complete", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 
@@ -81,11 +111,28 @@ public final class Catalog: Sendable {
         }
     }
 
-    public func finishRun(_ id: Int64, at time: Date, archived: Int, skipped: Int, failed: Int, bytes: Int64, result: String) throws {
+    public func finishRun(_ id: Int64, at time: Date, _ record: RunRecord) throws {
         try database.write { db in
             try db.execute(sql: """
-                UPDATE run SET endedAt = ?, archived = ?, skipped = ?, failed = ?, bytes = ?, result = ? WHERE id = ?
-                """, arguments: [time.timeIntervalSince1970, archived, skipped, failed, bytes, result, id])
+                UPDATE run SET endedAt = ?, archived = ?, skipped = ?, failed = ?, bytes = ?, result = ?,
+                    windowFrom = ?, windowTo = ?, complete = ? WHERE id = ?
+                """, arguments: [time.timeIntervalSince1970, record.archived, record.skipped, record.failed, record.bytes, record.result,
+                                 record.windowFrom, record.windowTo, record.complete, id])
+        }
+    }
+
+    /// Where the last complete, successful run stopped walking (server Unix seconds): the next
+    /// default run starts there, less an overlap.
+    public func lastCompleteWalk() throws -> Int64? {
+        try database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT windowTo FROM run WHERE complete AND result = 'ok' ORDER BY id DESC LIMIT 1")
+        }
+    }
+
+    /// Whether any clip of `device` was ever listed.
+    public func knows(device: String) throws -> Bool {
+        try database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM clip WHERE device = ?)", arguments: [device]) ?? false
         }
     }
 
@@ -125,16 +172,23 @@ public final class Catalog: Sendable {
         }
     }
 
+    /// `pruned` or `lost`: the clip is not wanted, or not to be had, any more.
+    public func mark(_ state: ClipState, device: String, start: Int64) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE clip SET state = ? WHERE device = ? AND start = ?", arguments: [state.rawValue, device, start])
+        }
+    }
+
     public func clip(device: String, start: Int64) throws -> Clip? {
         try database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM clip WHERE device = ? AND start = ?", arguments: [device, start]).map(Clip.init(row:))
         }
     }
 
-    /// Clips of `device` not archived yet, oldest first.
+    /// Clips of `device` not archived yet (and neither pruned nor lost), oldest first.
     public func pending(device: String) throws -> [Clip] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE device = ? AND state != 'archived' ORDER BY start", arguments: [device])
+            try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE device = ? AND state IN ('seen', 'failed') ORDER BY start", arguments: [device])
                 .map(Clip.init(row:))
         }
     }

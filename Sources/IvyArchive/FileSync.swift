@@ -5,6 +5,8 @@ import Glibc
 enum FileSync {
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// `errno` of the call that failed.
+        var errorNumber: Int32 = errno
     }
 
     static func sync(path: String) throws {

@@ -25,7 +25,8 @@ enum ExitStatus {
         case let error as UserError:
             return Failure(code: .usage, message: error.message)
         case let error as BackupError:
-            return Failure(code: .usage, message: error.description)
+            // A disk that filled up mid-run is not a mistake in the command: part of the work is done.
+            return Failure(code: error == .storage ? .partialFailure : .usage, message: error.description)
         case let error as ArchiveLayoutError:
             return Failure(code: .usage, message: error.description)
         case let error as CloudAPIError:

@@ -20,6 +20,10 @@ struct Settings {
     var pathTemplate: String?
     /// By MAC, from the config's `[device_timezones]` table.
     var deviceTimeZones: [String: TimeZone] = [:]
+    /// `backup` deletes archived days older than this after a run with no failure.
+    var keepDays: Int?
+    /// How long the cloud keeps footage, when the cameras' plans do not say.
+    var retentionDays: Int?
 
     /// The config file's keys (all optional).
     struct File: Decodable {
@@ -37,6 +41,8 @@ struct Settings {
         var archive: String?
         var path_template: String?
         var device_timezones: [String: String]?
+        var keep_days: Int?
+        var retention_days: Int?
     }
 
     static let defaultConfigPath = "~/.config/ivy-archiver/config.toml"
@@ -71,6 +77,8 @@ struct Settings {
             guard let timeZone = TimeZone(identifier: zone) else { throw UserError("unknown time zone '\(zone)' for device \(mac) in the config") }
             settings.deviceTimeZones[mac] = timeZone
         }
+        settings.keepDays = file.keep_days
+        settings.retentionDays = file.retention_days
         guard settings.apiURL.hasPrefix("http://") || settings.apiURL.hasPrefix("https://") else {
             throw UserError("the API URL must start with http:// or https://")
         }
@@ -96,7 +104,7 @@ struct Settings {
         } catch let error as TOMLParseError {
             throw UserError("\(expanded):\(error.source.begin.line): \(error.description)")
         } catch {
-            throw UserError("\(expanded): a setting has the wrong type (all settings are strings)")
+            throw UserError("\(expanded): a setting has the wrong type (keep_days and retention_days are numbers, the rest strings)")
         }
     }
 

@@ -88,7 +88,7 @@ extension SandboxCloud {
         let (missing, truncate) = state.withLock { state -> (Bool, Bool) in
             state.stats.segmentRequests += 1
             state.stats.segmentRequestsByClip[clip.resource, default: 0] += 1
-            if faults.missingSegments.contains(index) { return (true, false) }
+            if faults.missingSegments.contains(index) || faults.brokenClips.contains(clip.recording.start) { return (true, false) }
             if faults.oneShotNotFoundRate > 0, !state.notFoundOnce.contains(segmentKey), state.random.chance(faults.oneShotNotFoundRate) {
                 state.notFoundOnce.insert(segmentKey)
                 return (true, false)

@@ -40,6 +40,8 @@ public struct SandboxConfiguration: Sendable {
         public var oneShotNotFoundRate = 0.0
         /// Segments (by media sequence number) that always answer `404`.
         public var missingSegments: Set<Int> = []
+        /// Clips (by start) whose segments always answer `404`: listed, but never servable.
+        public var brokenClips: Set<Int64> = []
         /// The first gateway call answers `000077`, moving the dispatch address to `/moved`.
         public var addressChangeOnFirstCall = false
         /// The first N gateway calls answer `000066` (system upgrade).

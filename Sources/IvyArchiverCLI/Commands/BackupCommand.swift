@@ -21,6 +21,8 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Clips downloaded at once.") var jobs = 2
     @Option(name: .customLong("segment-jobs"), help: "Segment downloads at once, for all clips together.") var segmentJobs = 8
     @Flag(name: .customLong("dry-run"), help: "Print the plan, download nothing.") var dryRun = false
+    @Option(name: .customLong("keep-days"), help: "After a run with no failure, delete archived days older than this (keep_days in the config).")
+    var keepDays: Int?
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics here (node_exporter textfile collector).") var metricsFile: String?
 
     func run() async throws {
@@ -40,40 +42,28 @@ struct BackupCommand: AsyncParsableCommand {
         options.dryRun = dryRun
         options.timeZone = session.settings.timeZone
 
+        if let keepDays = keepDays ?? session.settings.keepDays {
+            guard keepDays >= 1 else { throw UserError("--keep-days must be 1 or more") }
+            options.keepDays = keepDays
+        }
+        if let retentionDays = session.settings.retentionDays {
+            guard retentionDays >= 1 else { throw UserError("retention_days in the config must be 1 or more") }
+            options.retention = Int64(retentionDays) * 86_400
+        }
+
         let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs), logger: session.logger)
         let json = session.settings.json
-        let started = ContinuousClock.now
-        let display = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
-        let tally = Mutex((planned: 0, done: 0, bytes: Int64(0)))
-        let summary = try await backup.run(options) { event in
-            guard !json else { return }
-            let line: String
-            switch event {
-            case .planned(let device, let clips):
-                tally.withLock { $0.planned += clips }
-                line = "\(device): \(clips) new clip\(clips == 1 ? "" : "s")"
-            case .archived(let path, let bytes):
-                tally.withLock { $0.done += 1; $0.bytes += bytes }
-                line = "archived \(path) (\(ProgressLine.bytes(Int(bytes))))"
-            case .failed(let device, let start, let reason):
-                tally.withLock { $0.done += 1 }
-                line = "FAILED \(device) clip \(start): \(reason)"
-            }
-            display.clear()
-            print(line)
-            let now = tally.withLock { $0 }
-            let elapsed = max(0.001, Double((ContinuousClock.now - started).components.seconds)
-                + Double((ContinuousClock.now - started).components.attoseconds) / 1e18)
-            let rate = Double(now.bytes) / elapsed
-            let eta = now.done > 0 ? Int(elapsed / Double(now.done) * Double(max(0, now.planned - now.done))) : 0
-            display.show("\(now.done)/\(now.planned) clips, \(ProgressLine.bytes(Int(now.bytes))), \(ProgressLine.bytes(Int(rate)))/s, ETA \(eta / 60)m\(eta % 60)s")
+        let zones = options
+        let progress = BackupProgress(live: !json && isatty(STDERR_FILENO) == 1) { mac, start in
+            CalendarDays(timeZone: zones.deviceTimeZones[ArchiveLayout.safeMAC(mac)] ?? zones.timeZone).format(start)
         }
-        display.clear()
+        let summary = try await backup.run(options) { event in
+            if !json { progress.handle(event) }
+        }
+        progress.finish()
         if let metricsFile, !dryRun {
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             do {
-                try summary.writeMetrics(to: metricsFile, finishedAt: Date(), durationSeconds: seconds)
+                try summary.writeMetrics(to: metricsFile, finishedAt: Date(), durationSeconds: progress.elapsedSeconds)
             } catch {
                 throw UserError("cannot write the metrics file \(metricsFile): \(error)")
             }
@@ -84,9 +74,10 @@ struct BackupCommand: AsyncParsableCommand {
             summary.planned.forEach { print("would fetch \($0)") }
             print("\(summary.planned.count) clips to fetch, \(summary.skipped) already archived")
         } else {
-            let seconds = (ContinuousClock.now - started).components.seconds
-            print("\(summary.archived) archived, \(summary.skipped) already there, \(summary.failures.count) failed; "
-                + "\(ProgressLine.bytes(Int(summary.bytes))) in \(seconds) s")
+            var line = "\(summary.archived) archived, \(summary.skipped) already there, \(summary.failures.count) failed"
+            if summary.pruned > 0 { line += ", \(summary.pruned) pruned" }
+            if !summary.warnings.isEmpty { line += ", \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s")" }
+            print(line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(progress.elapsedSeconds)) s")
         }
         if !summary.failures.isEmpty { throw ExitCode(ExitStatus.Code.partialFailure.rawValue) }
     }

@@ -68,3 +68,22 @@ public struct CurrentService: Sendable, Equatable, Decodable {
         flag = c.int("flag").map { Int($0) }
     }
 }
+
+extension CurrentService {
+    /// How long the cloud keeps this camera's recordings, in seconds, as far as the plan says:
+    /// the document gives it only in prose ("7 Day Cloud Storage", "3 days per year"; flag 2 is
+    /// the free 8-hour service). `nil` when the plan does not say.
+    public var retentionSeconds: Int64? {
+        if flag == 2 { return 8 * 3600 }
+        for text in [description, name].compactMap({ $0 }) {
+            let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            for (index, word) in words.enumerated().dropLast() {
+                guard let count = Int64(word), count > 0 else { continue }
+                let unit = words[index + 1]
+                if unit.hasPrefix("day") { return count * 86_400 }
+                if unit.hasPrefix("hour") { return count * 3600 }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import IvyCloud
+
+extension Backup {
+    private typealias Outcome = (index: Int, result: Result<(String, Int64), any Error>)
+
+    /// Fetches the plan's clips, `jobs` at a time, oldest first. One clip failing does not stop
+    /// the others; an archive that cannot be written to (full, read-only) stops the run, and
+    /// that reason is returned.
+    func fetch(_ plan: Plan, context: Context, into summary: inout Summary) async -> String? {
+        let items = plan.items
+        var remaining = Dictionary(items.map { ($0.device.macAddr, 1) }, uniquingKeysWith: +)
+        return await withTaskGroup(of: Outcome.self) { group in
+            var next = 0
+            while next < items.count, next < max(1, context.options.jobs) {
+                launch(items[next], index: next, context: context, into: &group)
+                next += 1
+            }
+            while let (index, result) = await group.next() {
+                let item = items[index]
+                let mac = item.device.macAddr
+                switch result {
+                case .success(let (path, bytes)):
+                    summary.archived += 1
+                    summary.bytes += bytes
+                    context.events(.archived(path: path, bytes: bytes))
+                case .failure(let error):
+                    if let problem = StorageFailure.problem(error) {
+                        group.cancelAll()
+                        return problem
+                    }
+                    let reason = error is CancellationError ? "cancelled" : "\(error)"
+                    try? context.catalog.markFailed(device: mac, start: item.recording.start, error: reason)
+                    summary.failures.append(.init(device: mac, start: item.recording.start, reason: reason))
+                    context.events(.failed(device: mac, start: item.recording.start, reason: reason))
+                }
+                remaining[mac, default: 1] -= 1
+                if remaining[mac] == 0 { context.events(.deviceFinished(device: mac)) }
+                if next < items.count, !Task.isCancelled {
+                    launch(items[next], index: next, context: context, into: &group)
+                    next += 1
+                }
+            }
+            return nil
+        }
+    }
+
+    private func launch(_ item: Plan.Item, index: Int, context: Context, into group: inout TaskGroup<Outcome>) {
+        group.addTask {
+            do {
+                return (index, .success(try await archive(item, context: context)))
+            } catch {
+                return (index, .failure(error))
+            }
+        }
+    }
+
+    /// One clip: signed URL, download and remux into the archive, checksum, catalog.
+    private func archive(_ item: Plan.Item, context: Context) async throws -> (String, Int64) {
+        let path = item.path
+        let destination = context.root + "/" + path
+        try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let client = client
+        let mac = item.device.macAddr
+        let start = item.recording.start
+        let url = try await client.playbackURLs(device: mac, start: start).preferred!
+        let result = try await fetcher.fetch(
+            url: url, to: destination, title: "\(item.device.deviceName) \(item.recording.type.name)",
+            creationTime: Date(timeIntervalSince1970: Double(start)), temporaryDirectory: context.temporary,
+            refreshURL: { try await client.playbackURLs(device: mac, start: start).preferred! })
+        do {
+            let digest = try FileDigest.sha256(path: destination)
+            let codecs = [result.video, result.audio].compactMap { $0 }.joined(separator: "+")
+            try context.catalog.markArchived(device: mac, start: start, file: path, size: Int64(result.bytes), sha256: digest,
+                                             duration: result.mediaSeconds, codecs: codecs)
+        } catch {
+            // A file the catalog does not know would never be verified: take it back out.
+            try? FileManager.default.removeItem(atPath: destination)
+            throw error
+        }
+        return (path, Int64(result.bytes))
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import IvyCloud
+
+extension Backup {
+    /// What one run will fetch, oldest first, and what it already knows it cannot.
+    struct Plan: Sendable {
+        struct Item: Sendable {
+            var device: Device
+            var recording: Recording
+            var path: String
+        }
+
+        var items: [Item] = []
+        var skipped = 0
+        var failures: [Summary.Failure] = []
+        /// The devices walked, in the cloud's order.
+        var devices: [Device] = []
+        var from: Int64
+        var to: Int64
+    }
+
+    /// Lists every device's clips over its window and keeps those the archive lacks.
+    func plan(_ context: Context, now: Int64) async throws -> Plan {
+        let options = context.options
+        let horizon = now - options.horizon
+        let to = min(options.to ?? now, now)
+        var devices = try await client.devices()
+        if !options.devices.isEmpty {
+            let wanted = Set(options.devices.map(ArchiveLayout.safeMAC))
+            devices = devices.filter { wanted.contains(ArchiveLayout.safeMAC($0.macAddr)) }
+        }
+        let lastWalk = options.from == nil ? try context.catalog.lastCompleteWalk() : nil
+        var plan = Plan(devices: devices, from: to, to: to)
+        /// Archive-relative paths taken, so that a template that cannot tell two clips apart
+        /// fails those clips instead of overwriting one with the other.
+        var taken: [String: (device: String, start: Int64)] = [:]
+        for device in devices {
+            let mac = device.macAddr
+            let from = try options.from ?? walkStart(device: mac, lastWalk: lastWalk, horizon: horizon, context: context)
+            plan.from = min(plan.from, from)
+            let recordings: [Recording]
+            do {
+                recordings = try await list(device: mac, from: from, to: to, now: now, window: options.queryWindow)
+            } catch let error as CloudAPIError where !error.code.isAuthentication && error.code != .systemError && error.code != .systemUpgrade {
+                // This camera's answer, not the account's: the other cameras go on.
+                let reason = "listing its recordings failed: \(error)"
+                plan.failures.append(.init(device: mac, start: nil, reason: reason))
+                context.events(.failed(device: mac, start: nil, reason: reason))
+                continue
+            }
+            try context.catalog.noteSeen(device: mac, recordings: recordings)
+            let zone = options.timeZone(of: mac)
+            var planned = 0
+            for recording in recordings {
+                let path = options.layout.relativePath(deviceName: device.deviceName, mac: mac, recording: recording, timeZone: zone)
+                let known = try context.catalog.clip(device: mac, start: recording.start)
+                if known?.state == .pruned { continue }
+                if known?.state == .archived, let file = known?.file, FileManager.default.fileExists(atPath: context.root + "/" + file) {
+                    plan.skipped += 1
+                    taken[file] = (mac, recording.start)
+                    continue
+                }
+                if let owner = taken[path], owner != (mac, recording.start) {
+                    let reason = "its file \(path) is already clip \(owner.start) of \(owner.device): the path template must tell them apart"
+                    try? context.catalog.markFailed(device: mac, start: recording.start, error: reason)
+                    plan.failures.append(.init(device: mac, start: recording.start, reason: reason))
+                    context.events(.failed(device: mac, start: recording.start, reason: reason))
+                    continue
+                }
+                taken[path] = (mac, recording.start)
+                plan.items.append(.init(device: device, recording: recording, path: path))
+                planned += 1
+            }
+            context.events(.planned(device: mac, clips: planned))
+            if planned == 0 { context.events(.deviceFinished(device: mac)) }
+        }
+        plan.items.sort { $0.recording.start < $1.recording.start }
+        return plan
+    }
+
+    /// Where a default run starts for one device: where the last complete run stopped, less the
+    /// overlap, or earlier for a clip the archive still misses (failed, or deleted by hand);
+    /// everything the cloud may hold for a device never seen before.
+    private func walkStart(device: String, lastWalk: Int64?, horizon: Int64, context: Context) throws -> Int64 {
+        guard let lastWalk, try context.catalog.knows(device: device) else { return horizon }
+        var start = lastWalk - context.options.overlap
+        let pending = try context.catalog.pending(device: device).map(\.start)
+        let vanished = try context.catalog.archived(device: device)
+            .filter { clip in clip.file.map { !FileManager.default.fileExists(atPath: context.root + "/" + $0) } ?? true }
+            .map(\.start)
+        if let oldest = (pending + vanished).filter({ $0 >= horizon }).min() { start = min(start, oldest) }
+        return max(horizon, start)
+    }
+
+    /// `record.query` over `[from, to]` in bounded windows, skipping windows the date list says
+    /// are empty. The date list's zone is undocumented, so a window is skipped only when no
+    /// recorded day lies within a day either side of it: correctness never depends on it.
+    private func list(device: String, from: Int64, to: Int64, now: Int64, window: Int64) async throws -> [Recording] {
+        let days = Set(try await client.recordingHours(device: device).map(\.dayNumber))
+        var lists: [[Recording]] = []
+        for window in RecordingSet.windows(from: from, to: to, size: window) {
+            let first = window.lowerBound / 86_400 - 1, last = window.upperBound / 86_400 + 1
+            guard (first...last).contains(where: days.contains) else { continue }
+            lists.append(try await client.recordings(device: device, from: window.lowerBound, to: window.upperBound))
+        }
+        // A clip still being recorded is left for the next run.
+        return RecordingSet.merge(lists).filter { $0.end <= now }
+    }
+}

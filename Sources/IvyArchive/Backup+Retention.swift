@@ -1,0 +1,80 @@
+import Foundation
+import IvyCloud
+
+extension Backup {
+    /// Clips still missing after the run that the cloud deletes within `expiryWarning`, or has
+    /// deleted already (those become `lost`, reported once). The cloud's retention comes from
+    /// `Options.retention` or each camera's plan; a camera whose plan does not say gets no
+    /// warning rather than a guessed one.
+    func expiring(_ context: Context, devices: [Device], now: Int64) async throws -> [Summary.Warning] {
+        var warnings: [Summary.Warning] = []
+        for device in devices {
+            let mac = device.macAddr
+            let missing = try context.catalog.pending(device: mac)
+            guard !missing.isEmpty, let retention = await retention(of: mac, options: context.options) else { continue }
+            for clip in missing {
+                let left = clip.start + retention - now
+                let message: String
+                if left <= 0 {
+                    try context.catalog.mark(.lost, device: mac, start: clip.start)
+                    message = "was deleted by the cloud before it could be archived"
+                } else if left <= context.options.expiryWarning {
+                    message = "is still missing and the cloud deletes it in about \(max(1, left / 3600)) h"
+                } else {
+                    continue
+                }
+                warnings.append(.init(device: mac, start: clip.start, message: message))
+                context.events(.warning(device: mac, start: clip.start, message: message))
+            }
+        }
+        return warnings
+    }
+
+    private func retention(of mac: String, options: Options) async -> Int64? {
+        if let retention = options.retention { return retention }
+        do {
+            return try await client.currentService(mac: mac).retentionSeconds
+        } catch {
+            logger.debug("no retention for \(mac): \(error)")
+            return nil
+        }
+    }
+
+    /// Deletes archived clips from days older than `keepDays` (each camera's own days), keeps
+    /// them in the catalog as `pruned` so that no later run fetches them again, and removes the
+    /// folders this leaves empty.
+    func prune(_ context: Context, keepDays: Int, now: Int64) throws -> Int {
+        var pruned = 0
+        var cutoffs: [String: Int64] = [:]
+        for clip in try context.catalog.archived() {
+            let cutoff = try cutoffs[clip.device] ?? {
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = context.options.timeZone(of: clip.device)
+                let today = calendar.startOfDay(for: Date(timeIntervalSince1970: Double(now)))
+                guard let first = calendar.date(byAdding: .day, value: -keepDays, to: today) else {
+                    throw BackupError.archive("cannot count \(keepDays) days back")
+                }
+                return Int64(first.timeIntervalSince1970)
+            }()
+            cutoffs[clip.device] = cutoff
+            guard clip.start < cutoff else { continue }
+            if let file = clip.file {
+                let path = context.root + "/" + file
+                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+                removeEmptyFolders(from: (path as NSString).deletingLastPathComponent, root: context.root)
+                context.events(.pruned(path: file))
+            }
+            try context.catalog.mark(.pruned, device: clip.device, start: clip.start)
+            pruned += 1
+        }
+        return pruned
+    }
+
+    private func removeEmptyFolders(from folder: String, root: String) {
+        var folder = folder
+        while folder.hasPrefix(root + "/"), (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true {
+            try? FileManager.default.removeItem(atPath: folder)
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// Why a backup could not run, or could not go on (one clip failing is not this: it goes in
+/// the summary).
+public struct BackupError: Error, Sendable, CustomStringConvertible, Equatable {
+    private enum Code: Sendable { case locked, archive, storage }
+    private let code: Code
+    public let description: String
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+
+    static func locked(_ detail: String) -> Self { Self(code: .locked, description: detail) }
+    static func archive(_ detail: String) -> Self { Self(code: .archive, description: detail) }
+    static func storage(_ detail: String) -> Self { Self(code: .storage, description: detail) }
+
+    public static let locked = locked("")
+    public static let archive = archive("")
+    /// The archive's disk filled up or turned read-only mid-run: the run stopped cleanly.
+    public static let storage = storage("")
+}

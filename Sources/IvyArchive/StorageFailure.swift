@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import Glibc
+import IvyMedia
+
+/// Failures of the archive's own disk. One clip's network trouble is that clip's; a full or
+/// read-only file system fails every clip after it, so the run stops and says why.
+enum StorageFailure {
+    /// A one-line reason when `error` means the archive cannot be written to; `nil` otherwise.
+    static func problem(_ error: any Error) -> String? {
+        guard let code = errorNumber(error) else { return nil }
+        switch code {
+        case ENOSPC, EDQUOT: return "the archive's disk is full (\(String(cString: strerror(code))))"
+        case EROFS: return "the archive's file system is read-only"
+        case EACCES, EPERM: return "the archive cannot be written to (\(String(cString: strerror(code))))"
+        default: return nil
+        }
+    }
+
+    /// `problem(error)`, or the error's own words.
+    static func reason(_ error: any Error) -> String {
+        problem(error) ?? "\(error)"
+    }
+
+    /// The `errno` behind an error from FFmpeg, Foundation, SQLite or our own file calls.
+    private static func errorNumber(_ error: any Error) -> Int32? {
+        switch error {
+        case let error as MediaError:
+            return error.code < 0 ? -error.code : nil
+        case let error as FileSync.Failure:
+            return error.errorNumber
+        case let error as DatabaseError:
+            switch error.resultCode {
+            case .SQLITE_FULL: return ENOSPC
+            case .SQLITE_READONLY: return EROFS
+            case .SQLITE_IOERR: return EIO
+            default: return nil
+            }
+        case let error as CocoaError:
+            if let underlying = error.underlying as? POSIXError { return underlying.code.rawValue }
+            if error.code == .fileWriteOutOfSpace { return ENOSPC }
+            if error.code == .fileWriteVolumeReadOnly { return EROFS }
+            if error.code == .fileWriteNoPermission { return EACCES }
+            return nil
+        case let error as POSIXError:
+            return error.code.rawValue
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import IvyArchive
+import IvySandbox
+import IvyTestSupport
+import Testing
+
+/// An archive on a small file system that fills up, or turns read-only: the run stops with a
+/// clear reason and leaves nothing half-written. Needs `mount` (root in CI); skipped elsewhere.
+@Suite(.enabled(if: Tmpfs.available, "mounting a tmpfs needs root")) struct BackupStorageTests {
+    @Test func aFullDiskStopsTheRunAndLeavesOnlyCompleteFiles() async throws {
+        let mountPoint = try makeTemporaryDirectory()
+        try await Tmpfs.mount(at: mountPoint, size: "2m")
+        do {
+            try await withSandbox(BackupTests.configure) { endpoint, client in
+                let archive = mountPoint + "/archive"
+                let error = await #expect(throws: BackupError.storage) { _ = try await BackupTests.backup(client).run(try BackupTests.options(archive)) }
+                #expect(error?.description.contains("disk is full") == true, "\(String(describing: error))")
+                let total = endpoint.cloud.configuration.account.devices.map { endpoint.cloud.recordings(mac: $0.mac).count }.reduce(0, +)
+                let files = BackupTests.files(archive)
+                #expect(files.count < total, "the disk was meant to fill up")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
+                // Every file in the archive is catalogued and intact, and nothing else is there.
+                let report = try Verify.run(archive: archive)
+                #expect(report.problems.isEmpty, "\(report.problems)")
+                #expect(report.checked == files.count)
+                let runs = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").recentRuns()
+                #expect(runs.first??.hasPrefix("stopped: the archive's disk is full") == true, "\(runs)")
+            }
+        } catch {
+            try await Tmpfs.unmount(mountPoint)
+            throw error
+        }
+        try await Tmpfs.unmount(mountPoint)
+    }
+
+    @Test func aReadOnlyArchiveIsRefusedCleanly() async throws {
+        let mountPoint = try makeTemporaryDirectory()
+        try await Tmpfs.mount(at: mountPoint, size: "16m")
+        do {
+            try await withSandbox(BackupTests.configure) { _, client in
+                let archive = mountPoint + "/archive"
+                var options = try BackupTests.options(archive)
+                options.devices = ["00626E00BB01"]
+                _ = try await BackupTests.backup(client).run(options)
+                let before = BackupTests.files(archive)
+                try await Tmpfs.remount(mountPoint, readOnly: true)
+                options.devices = []
+                let error = await #expect(throws: BackupError.archive) { _ = try await BackupTests.backup(client).run(options) }
+                #expect(error?.description.contains("Read-only file system") == true, "\(String(describing: error))")
+                #expect(BackupTests.files(archive) == before)
+                #expect(try Verify.run(archive: archive).problems.isEmpty)
+            }
+        } catch {
+            try await Tmpfs.unmount(mountPoint)
+            throw error
+        }
+        try await Tmpfs.unmount(mountPoint)
+    }
+}
+
+/// Small throw-away file systems for the tests above.
+enum Tmpfs {
+    /// Whether this process may mount one: tried once, for real.
+    static let available: Bool = {
+        guard getuid() == 0, let point = try? makeTemporaryDirectory() else { return false }
+        defer { try? FileManager.default.removeItem(atPath: point) }
+        guard run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", point]) == 0 else { return false }
+        return run(["umount", point]) == 0
+    }()
+
+    private static func run(_ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    static func mount(at point: String, size: String) async throws {
+        try check(await Subprocess.run("mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", point]))
+    }
+
+    static func remount(_ point: String, readOnly: Bool) async throws {
+        try check(await Subprocess.run("mount", ["-o", readOnly ? "remount,ro" : "remount,rw", point]))
+    }
+
+    static func unmount(_ point: String) async throws {
+        try check(await Subprocess.run("umount", [point]))
+        try? FileManager.default.removeItem(atPath: point)
+    }
+
+    private static func check(_ result: CLIProcess.Result) throws {
+        struct Failure: Error, CustomStringConvertible { let description: String }
+        guard result.status == 0 else { throw Failure(description: result.stderr) }
+    }
+}

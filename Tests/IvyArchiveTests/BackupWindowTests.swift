@@ -1,0 +1,107 @@
+import Foundation
+import IvyArchive
+import IvyCloud
+import IvySandbox
+import IvyTestSupport
+import Testing
+
+/// Which stretch of cloud time a run walks, what it warns about, and what it prunes.
+@Suite struct BackupWindowTests {
+    static let mac = "00626E00CC01"
+
+    static func account(_ configuration: inout SandboxConfiguration, days: Int) {
+        var account = SandboxAccount.demo()
+        let layout = RecordingLayout(days: days, continuousChunksPerDay: 1, eventsPerDay: 1, chunkSeconds: 20)
+        account.devices = [SandboxDevice(mac: mac, name: "Shed", productName: "FI9900P", profile: .h264AAC, layout: layout)]
+        configuration.account = account
+    }
+
+    @Test func aDefaultRunWalksWhatIsNewAndWhatTheArchiveMisses() async throws {
+        try await withSandbox({ Self.account(&$0, days: 4) }) { endpoint, client in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let recordings = endpoint.cloud.recordings(mac: Self.mac)
+            let first = try await BackupTests.backup(client).run(try BackupTests.options(archive))
+            #expect(first.archived == recordings.count && first.failures.isEmpty)
+            let firstQueries = endpoint.cloud.stats.calls["record.query", default: 0]
+
+            // The next run starts a day (the overlap) before the last one ended.
+            endpoint.cloud.resetStats()
+            let second = try await BackupTests.backup(client).run(try BackupTests.options(archive))
+            #expect(second.archived == 0 && second.failures.isEmpty)
+            #expect(second.from >= first.to - 86_400 && second.from <= second.to - 86_400)
+            #expect(endpoint.cloud.stats.segmentRequests == 0)
+            let secondQueries = endpoint.cloud.stats.calls["record.query", default: 0]
+            #expect(secondQueries < firstQueries, "\(secondQueries) vs \(firstQueries) record.query calls")
+
+            // A file of three days ago deleted by hand: the walk reaches back for it.
+            let oldest = try #require(BackupTests.files(archive).first)
+            try FileManager.default.removeItem(atPath: archive + "/" + oldest)
+            endpoint.cloud.resetStats()
+            let third = try await BackupTests.backup(client).run(try BackupTests.options(archive))
+            #expect(third.archived == 1)
+            #expect(third.from <= recordings[0].start)
+            #expect(FileManager.default.fileExists(atPath: archive + "/" + oldest))
+            #expect(endpoint.cloud.stats.segmentRequestsByClip.count == 1)
+        }
+    }
+
+    @Test func missingClipsTheCloudDeletesSoonAreWarnedAbout() async throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        let soon = now - 7 * 86_400 + 5 * 3600  // the 7-day plan deletes it in five hours
+        let gone = now - 7 * 86_400 - 3600
+        let later = now - 3 * 86_400
+        let fine = now - 2 * 86_400
+        try await withSandbox({ configuration in
+            Self.account(&configuration, days: 1)
+            configuration.account.devices[0].fixedRecordings = [soon, gone, later, fine].map { SandboxRecording(start: $0, end: $0 + 8, type: 0) }
+            configuration.faults.brokenClips = [soon, gone, later]
+        }) { _, client in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let summary = try await BackupTests.backup(client).run(try BackupTests.options(archive))
+            #expect(summary.archived == 1)
+            #expect(summary.failures.compactMap(\.start).sorted() == [gone, soon, later].sorted())
+            let warnings = Dictionary(uniqueKeysWithValues: summary.warnings.map { ($0.start, $0.message) })
+            #expect(warnings.count == 2, "\(warnings)")
+            #expect(warnings[soon]?.contains("the cloud deletes it in about") == true)
+            #expect(warnings[gone]?.contains("deleted by the cloud before it could be archived") == true)
+            let catalog = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
+            #expect(try catalog.clip(device: Self.mac, start: gone)?.state == .lost)
+            #expect(try catalog.pending(device: Self.mac).map(\.start) == [soon, later], "lost clips are not pending any more")
+        }
+    }
+
+    @Test func keepDaysPrunesOldDaysAndTheyAreNeverFetchedAgain() async throws {
+        try await withSandbox({ Self.account(&$0, days: 4) }) { endpoint, client in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            var options = try BackupTests.options(archive)
+            options.keepDays = 1
+            let summary = try await BackupTests.backup(client).run(options)
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let cutoff = Int64(calendar.startOfDay(for: Date()).timeIntervalSince1970) - 86_400
+            let recordings = endpoint.cloud.recordings(mac: Self.mac)
+            let old = recordings.filter { $0.start < cutoff }
+            #expect(!old.isEmpty && old.count < recordings.count)
+            #expect(summary.archived == recordings.count && summary.pruned == old.count)
+            let files = BackupTests.files(archive)
+            #expect(files.count == recordings.count - old.count)
+            let formatter = DateFormatter()
+            formatter.timeZone = calendar.timeZone
+            formatter.dateFormat = "yyyy-MM-dd"
+            let oldest = formatter.string(from: Date(timeIntervalSince1970: Double(cutoff)))
+            #expect(files.allSatisfy { $0.split(separator: "/")[1] >= oldest }, "\(files)")
+            let folders = try FileManager.default.contentsOfDirectory(atPath: archive + "/Shed_00626E00CC01")
+            #expect(folders.allSatisfy { $0 >= oldest }, "empty day folders are removed: \(folders)")
+            #expect(try Verify.run(archive: archive).problems.isEmpty)
+
+            endpoint.cloud.resetStats()
+            let second = try await BackupTests.backup(client).run(options)
+            #expect(second.archived == 0 && second.pruned == 0)
+            #expect(endpoint.cloud.stats.segmentRequests == 0)
+            #expect(BackupTests.files(archive) == files)
+        }
+    }
+}
