@@ -36,6 +36,35 @@ import Testing
         }
     }
 
+    @Test func aClipAboutToExpireIsWarnedAboutInPlainWords() async throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        let soon = now - 7 * 86_400 + 3 * 3600
+        try await withSandbox({ configuration in
+            var account = SandboxAccount.demo()
+            account.devices = [SandboxDevice(mac: "00626E00CC03", name: "Gate", productName: "VD1", profile: .videoOnly,
+                                             fixedRecordings: [SandboxRecording(start: soon, end: soon + 8, type: 0)])]
+            configuration.account = account
+            configuration.faults.brokenClips = [soon]
+        }) { endpoint, _ in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let env = ["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com",
+                       "IVY_PASSWORD": "sandbox-password", "IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC"]
+            let formatter = DateFormatter()
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            let when = formatter.string(from: Date(timeIntervalSince1970: Double(soon)))
+            let result = try await CLIProcess.run(["backup"], environment: env)
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stdout.contains("FAILED 00626E00CC03 clip \(when): "), "\(result.stdout)")
+            #expect(result.stdout.contains("WARNING 00626E00CC03 clip \(when) is still missing and the cloud deletes it in about"))
+            #expect(result.stdout.contains("0 archived, 0 already there, 1 failed, 1 warning"))
+
+            let refused = try await CLIProcess.run(["backup", "--keep-days", "0"], environment: env)
+            #expect(refused.status == 2 && refused.stderr.contains("--keep-days must be 1 or more"), "\(refused.stderr)")
+        }
+    }
+
     @Test func theConfigChoosesTheArchivePathsAndADevicesTimeZone() async throws {
         let start: Int64 = 1_795_611_780  // 2026-11-25 13:03:00 UTC, 08:03 in New York
         try await withSandbox({ configuration in
