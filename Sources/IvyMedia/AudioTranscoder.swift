@@ -152,8 +152,4 @@ final class AudioTranscoder {
             av_packet_unref(packet.pointer)
         }
     }
-
-    private func check(_ code: Int32, _ operation: String) throws {
-        guard code >= 0 else { throw MediaError(operation, code: code) }
-    }
 }

@@ -17,7 +17,19 @@ public struct MediaError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A failure we found ourselves (not an FFmpeg return code), in our own words.
+    init(_ operation: String, message: String) {
+        self.operation = operation
+        self.code = ivy_averror_invaliddata()
+        self.message = message
+    }
+
     public var description: String { "\(operation): \(message)" }
+}
+
+/// FFmpeg's convention: a negative return is an error code.
+func check(_ code: Int32, _ operation: String) throws {
+    guard code >= 0 else { throw MediaError(operation, code: code) }
 }
 
 /// Process-wide FFmpeg settings, applied once before the first context is opened.

@@ -30,6 +30,27 @@ final class OutputContext {
         av_dict_set(&pointer.pointee.metadata, key, value, 0)
     }
 
+    /// A chapter (times in milliseconds): before `writeHeader`, which sizes the chapter track.
+    func addChapter(id: Int64, start: Int64, end: Int64, title: String) throws {
+        guard let chapter = av_mallocz(MemoryLayout<AVChapter>.size)?.assumingMemoryBound(to: AVChapter.self) else {
+            throw MediaError("add a chapter", code: ivy_averror(ENOMEM))
+        }
+        chapter.pointee.id = id
+        chapter.pointee.time_base = AVRational(num: 1, den: 1000)
+        chapter.pointee.start = start
+        chapter.pointee.end = end
+        av_dict_set(&chapter.pointee.metadata, "title", title, 0)
+        // The context owns its chapters from here on (avformat_free_context frees them).
+        var count = Int32(pointer.pointee.nb_chapters)
+        let added = av_dynarray_add_nofree(&pointer.pointee.chapters, &count, chapter)
+        guard added >= 0 else {
+            av_dict_free(&chapter.pointee.metadata)
+            av_free(chapter)
+            throw MediaError("add a chapter", code: added)
+        }
+        pointer.pointee.nb_chapters = UInt32(count)
+    }
+
     /// `+faststart`: the muxer rewrites the file so that `moov` comes before `mdat`.
     func writeHeader() throws {
         var options: OpaquePointer? = nil

@@ -103,8 +103,4 @@ struct RemuxWorker: Sendable {
         summary.discontinuities = normalizer.discontinuities
         return summary
     }
-
-    private func check(_ code: Int32, _ operation: String) throws {
-        guard code >= 0 else { throw MediaError(operation, code: code) }
-    }
 }

@@ -75,25 +75,20 @@ public enum Remuxer {
 
     private static func runWorker(_ worker: RemuxWorker) async throws -> RemuxSummary {
         let result = Promise<RemuxSummary>()
-        startThread(worker, result)
+        startThread(worker, result, queue: nil)
         return try await result.value
     }
 
-    private static func startThread(_ worker: RemuxWorker, _ result: Promise<RemuxSummary>, queue: ByteQueue? = nil) {
-        let thread = Thread {
+    private static func startThread(_ worker: RemuxWorker, _ result: Promise<RemuxSummary>, queue: ByteQueue?) {
+        MediaThread.start(name: "ivy-remux", result) {
+            defer { queue?.close() }
             do {
-                let summary = try worker.run()
-                queue?.close()
-                result.fulfill(.success(summary))
+                return try worker.run()
             } catch {
-                queue?.close()
                 try? FileManager.default.removeItem(atPath: worker.outputPath)
-                result.fulfill(.failure(error))
+                throw error
             }
         }
-        thread.name = "ivy-remux"
-        thread.stackSize = 4 << 20
-        thread.start()
     }
 }
 
@@ -105,32 +100,5 @@ public struct RemuxFeed: Sendable {
     /// buffer is full.
     public func append(_ bytes: [UInt8]) async throws {
         try await queue.append(bytes)
-    }
-}
-
-/// A value that arrives once, from any thread, for one async waiter.
-final class Promise<Value: Sendable>: Sendable {
-    private let state = Mutex<(result: Result<Value, any Error>?, waiter: CheckedContinuation<Value, any Error>?)>((nil, nil))
-
-    func fulfill(_ result: Result<Value, any Error>) {
-        let waiter = state.withLock { state -> CheckedContinuation<Value, any Error>? in
-            state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(with: result)
-    }
-
-    var value: Value {
-        get async throws {
-            try await withCheckedThrowingContinuation { continuation in
-                let ready = state.withLock { state -> Result<Value, any Error>? in
-                    if let result = state.result { return result }
-                    state.waiter = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(with: ready) }
-            }
-        }
     }
 }

@@ -142,28 +142,12 @@ enum MP4Judge {
         #expect(report.streams.count == (audio == nil ? 1 : 2), sourceLocation: sourceLocation)
         #expect(abs(report.duration - duration) <= 4, "duration \(report.duration), playlist \(duration)", sourceLocation: sourceLocation)
         #expect(try await FFprobe.decodeErrors(path).isEmpty, sourceLocation: sourceLocation)
-        #expect(try MP4Judge.moovBeforeMdat(path), "faststart", sourceLocation: sourceLocation)
+        #expect(try MP4Boxes.moovBeforeMdat(path), "faststart", sourceLocation: sourceLocation)
         for stream in ["v:0"] + (audio == nil ? [] : ["a:0"]) {
             let times = try await FFprobe.packetTimes(path, stream: stream)
             #expect(!times.isEmpty, sourceLocation: sourceLocation)
             #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "\(stream) timestamps are monotonic", sourceLocation: sourceLocation)
             #expect((times.first ?? 1) < 0.2, "\(stream) starts at zero", sourceLocation: sourceLocation)
         }
-    }
-
-    /// Reads the top-level boxes: `moov` must come before `mdat`.
-    static func moovBeforeMdat(_ path: String) throws -> Bool {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        var position = 0
-        var order: [String] = []
-        while position + 8 <= data.count {
-            let size = data[position..<position + 4].reduce(0) { $0 << 8 | Int($1) }
-            let type = String(decoding: data[position + 4..<position + 8], as: UTF8.self)
-            order.append(type)
-            guard size >= 8 else { break }
-            position += size
-        }
-        guard let moov = order.firstIndex(of: "moov"), let mdat = order.firstIndex(of: "mdat") else { return false }
-        return moov < mdat
     }
 }

@@ -43,12 +43,58 @@ public enum FFprobe {
         }
     }
 
+    /// Chapters as ffprobe reads them: start and end in seconds, and the title.
+    public static func chapters(_ path: String) async throws -> [(start: Double, end: Double, title: String)] {
+        let output = try await run("ffprobe", ["-v", "error", "-print_format", "json", "-show_chapters", path])
+        let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
+        return (json["chapters"] as? [[String: Any]] ?? []).map { chapter in
+            let tags = chapter["tags"] as? [String: Any] ?? [:]
+            return (Double(chapter["start_time"] as? String ?? "") ?? -1, Double(chapter["end_time"] as? String ?? "") ?? -1,
+                    tags["title"] as? String ?? "")
+        }
+    }
+
+    /// Frames of the first video stream, counted by decoding it, and its duration in seconds.
+    public static func videoFrames(_ path: String) async throws -> (count: Int, duration: Double) {
+        let output = try await run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                                               "stream=nb_read_frames,duration", "-of", "json", path])
+        let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
+        let stream = (json["streams"] as? [[String: Any]])?.first ?? [:]
+        return (Int(stream["nb_read_frames"] as? String ?? "") ?? 0, Double(stream["duration"] as? String ?? "") ?? 0)
+    }
+
+    /// Format tags (`title`, `creation_time`, ...).
+    public static func tags(_ path: String) async throws -> [String: String] {
+        let output = try await run("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", path])
+        let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
+        return ((json["format"] as? [String: Any])?["tags"] as? [String: String]) ?? [:]
+    }
+
     /// Runs `tool` (found on the PATH) and returns its standard output, with its standard error
     /// after it when `includeErrors` is set.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], includeErrors: Bool = false) async throws -> String {
         let result = try await Subprocess.run(tool, arguments)
         return includeErrors ? result.stdout + result.stderr : result.stdout
+    }
+}
+
+/// An MP4's top-level boxes, read directly: what no player reports.
+public enum MP4Boxes {
+    /// Reads the top-level boxes: `moov` must come before `mdat`.
+    public static func moovBeforeMdat(_ path: String) throws -> Bool {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var position = 0
+        var order: [String] = []
+        while position + 8 <= data.count {
+            let size = data[position..<position + 4].reduce(0) { $0 << 8 | Int($1) }
+            let type = String(decoding: data[position + 4..<position + 8], as: UTF8.self)
+            order.append(type)
+            guard size >= 8 else { break }
+            position += size
+        }
+        guard let moov = order.firstIndex(of: "moov"), let mdat = order.firstIndex(of: "mdat") else { return false }
+        return moov < mdat
     }
 }
 

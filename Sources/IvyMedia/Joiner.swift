@@ -1,0 +1,60 @@
+import Foundation
+
+/// One piece of a join: (part of) an MP4 on disk.
+public struct JoinPart: Sendable {
+    public var path: String
+    /// Seconds after the file's first frame where the piece should start and end; `nil`: the
+    /// file's own start or end.
+    public var from: Double?
+    public var to: Double?
+    /// The chapter this piece starts, e.g. its wall-clock start.
+    public var chapter: String
+
+    public init(path: String, from: Double? = nil, to: Double? = nil, chapter: String) {
+        self.path = path
+        self.from = from
+        self.to = to
+        self.chapter = chapter
+    }
+}
+
+/// What a join made of each piece, for a report a person can check against the file.
+public struct JoinedPart: Sendable, Equatable {
+    /// What of the source file is in the output, in seconds after its first frame: with cuts on
+    /// keyframes, at least what was asked for.
+    public var from: Double
+    public var to: Double
+    /// Where it sits in the output, in seconds.
+    public var outputStart: Double
+    public var outputEnd: Double
+    /// Frames re-encoded for `exact` cuts.
+    public var reencodedFrames: Int
+}
+
+public struct JoinSummary: Sendable {
+    public var parts: [JoinedPart] = []
+    public var duration: Double = 0
+    public var video: String?
+    public var audio: String?
+}
+
+/// Joins MP4 pieces into one faststart MP4 on one continuous timeline, a chapter per piece.
+///
+/// Video is copied. By default each piece is cut on keyframes (at or before its start, at or
+/// after its end), so nothing asked for is lost; with `exact`, the frames between a start and
+/// the next keyframe are re-encoded, and the end is cut on the frame, so the output starts and
+/// ends at the asked instants. On failure the output is removed.
+public enum Joiner {
+    public static func join(_ parts: [JoinPart], to output: String, metadata: RemuxMetadata = RemuxMetadata(), exact: Bool = false) async throws -> JoinSummary {
+        guard !parts.isEmpty else { throw MediaError("join", message: "nothing to join") }
+        let worker = JoinWorker(parts: parts, outputPath: output, metadata: metadata, exact: exact)
+        return try await MediaThread.run(name: "ivy-join") {
+            do {
+                return try worker.run()
+            } catch {
+                try? FileManager.default.removeItem(atPath: output)
+                throw error
+            }
+        }
+    }
+}
