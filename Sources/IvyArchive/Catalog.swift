@@ -52,6 +52,8 @@ public final class Catalog: Sendable {
         public var codecs: String?
         public var attempts: Int
         public var lastError: String?
+        /// Where it was fetched from, without the URL's signature.
+        public var sourceURL: String?
     }
 
     private let database: DatabaseQueue
@@ -98,6 +100,11 @@ public final class Catalog: Sendable {
                 table.add(column: "windowFrom", .integer)
                 table.add(column: "windowTo", .integer)
                 table.add(column: "complete", .boolean).notNull().defaults(to: false)
+            }
+        }
+        migrator.registerMigration("v3: where each clip came from") { db in
+            try db.alter(table: "clip") { table in
+                table.add(column: "sourceURL", .text)
             }
         }
         return migrator
@@ -156,12 +163,13 @@ public final class Catalog: Sendable {
     }
 
     /// The file is in place: the clip is archived.
-    public func markArchived(device: String, start: Int64, file: String, size: Int64, sha256: String, duration: Double, codecs: String) throws {
+    public func markArchived(device: String, start: Int64, file: String, size: Int64, sha256: String, duration: Double, codecs: String,
+                             sourceURL: String? = nil) throws {
         try database.write { db in
             try db.execute(sql: """
-                UPDATE clip SET state = 'archived', file = ?, size = ?, sha256 = ?, duration = ?, codecs = ?,
+                UPDATE clip SET state = 'archived', file = ?, size = ?, sha256 = ?, duration = ?, codecs = ?, sourceURL = ?,
                     attempts = attempts + 1, lastError = NULL WHERE device = ? AND start = ?
-                """, arguments: [file, size, sha256, duration, codecs, device, start])
+                """, arguments: [file, size, sha256, duration, codecs, sourceURL, device, start])
         }
     }
 
@@ -220,5 +228,6 @@ extension Catalog.Clip {
         codecs = row["codecs"]
         attempts = row["attempts"]
         lastError = row["lastError"]
+        sourceURL = row["sourceURL"]
     }
 }

@@ -27,6 +27,10 @@ enum ExitStatus {
         case let error as BackupError:
             // A disk that filled up mid-run is not a mistake in the command: part of the work is done.
             return Failure(code: error == .storage ? .partialFailure : .usage, message: error.description)
+        case let error as ExportError:
+            return Failure(code: error == .refused ? .usage : .partialFailure, message: error.description)
+        case let error as CheckFailed:
+            return Failure(code: .partialFailure, message: error.message)
         case let error as ArchiveLayoutError:
             return Failure(code: .usage, message: error.description)
         case let error as CloudAPIError:

@@ -24,6 +24,8 @@ struct Settings {
     var keepDays: Int?
     /// How long the cloud keeps footage, when the cameras' plans do not say.
     var retentionDays: Int?
+    /// `export` refuses longer windows.
+    var exportMaxHours: Double?
 
     /// The config file's keys (all optional).
     struct File: Decodable {
@@ -43,6 +45,7 @@ struct Settings {
         var device_timezones: [String: String]?
         var keep_days: Int?
         var retention_days: Int?
+        var export_max_hours: Int?
     }
 
     static let defaultConfigPath = "~/.config/ivy-archiver/config.toml"
@@ -79,6 +82,7 @@ struct Settings {
         }
         settings.keepDays = file.keep_days
         settings.retentionDays = file.retention_days
+        settings.exportMaxHours = file.export_max_hours.map(Double.init)
         guard settings.apiURL.hasPrefix("http://") || settings.apiURL.hasPrefix("https://") else {
             throw UserError("the API URL must start with http:// or https://")
         }
@@ -104,7 +108,7 @@ struct Settings {
         } catch let error as TOMLParseError {
             throw UserError("\(expanded):\(error.source.begin.line): \(error.description)")
         } catch {
-            throw UserError("\(expanded): a setting has the wrong type (keep_days and retention_days are numbers, the rest strings)")
+            throw UserError("\(expanded): a setting has the wrong type (keep_days, retention_days and export_max_hours are numbers, the rest strings)")
         }
     }
 

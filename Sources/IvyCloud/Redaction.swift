@@ -15,4 +15,15 @@ public enum Redaction {
         }
         return String(url[..<question]) + "?" + parts.joined(separator: "&")
     }
+
+    /// The URL without its secret query parameters at all: what a report may keep to say where
+    /// a recording came from (the signature is what would let anyone fetch it).
+    public static func withoutSecrets(_ url: String) -> String {
+        guard let question = url.firstIndex(of: "?") else { return url }
+        let kept = url[url.index(after: question)...].split(separator: "&").filter { pair in
+            let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            return !secretKeys.contains(name.lowercased())
+        }
+        return String(url[..<question]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
+    }
 }

@@ -51,7 +51,7 @@ struct JoinWorker: Sendable {
         var offset: Int64 = 0
         for (number, (part, cut)) in zip(parts, cuts).enumerated() {
             let end = offset + cut.durationMicroseconds
-            try output.addChapter(id: Int64(number + 1), start: offset / 1000, end: end / 1000, title: part.chapter)
+            try output.addChapter(id: Int64(number + 1), start: offset / 1000, end: end / 1000, title: part.chapter(cut.index.seconds(cut.start)))
             offset = end
         }
         if let title = metadata.title { output.setMetadata("title", title) }

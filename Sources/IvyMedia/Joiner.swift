@@ -7,10 +7,12 @@ public struct JoinPart: Sendable {
     /// file's own start or end.
     public var from: Double?
     public var to: Double?
-    /// The chapter this piece starts, e.g. its wall-clock start.
-    public var chapter: String
+    /// The title of the chapter this piece starts, given where in the file the piece really
+    /// starts (seconds after its first frame; with keyframe cuts, before `from`): e.g. the
+    /// wall-clock time of that instant.
+    public var chapter: @Sendable (_ start: Double) -> String
 
-    public init(path: String, from: Double? = nil, to: Double? = nil, chapter: String) {
+    public init(path: String, from: Double? = nil, to: Double? = nil, chapter: @escaping @Sendable (_ start: Double) -> String) {
         self.path = path
         self.from = from
         self.to = to

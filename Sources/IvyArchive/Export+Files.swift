@@ -1,0 +1,64 @@
+import Foundation
+import IvyCloud
+
+extension Export {
+    /// The clip file a piece is read from, and what the sidecar says about it.
+    struct SourceFile: Sendable {
+        var path: String
+        var sha256: String
+        var url: String?
+        /// Archive-relative, when it came from the archive.
+        var archiveFile: String?
+    }
+
+    /// Archived clips that still match their catalog checksum are read in place; every other
+    /// clip is fetched from the cloud into `work`, `jobs` at a time.
+    func files(for pieces: [ExportPlan.Piece], device: String, archive: String?, work: String, jobs: Int,
+               events: @escaping @Sendable (Event) -> Void) async throws -> [Int64: SourceFile] {
+        var files: [Int64: SourceFile] = [:]
+        var fetch: [ExportPlan.Source] = []
+        let root = archive.map { ($0 as NSString).standardizingPath }
+        for source in Set(pieces.map(\.source.start)).sorted().compactMap({ start in pieces.first { $0.source.start == start }?.source }) {
+            if let clip = source.archived, let root, let file = clip.file {
+                let path = root + "/" + file
+                let digest = FileManager.default.fileExists(atPath: path) ? try? FileDigest.sha256(path: path) : nil
+                if let digest, digest == clip.sha256 {
+                    files[source.start] = SourceFile(path: path, sha256: digest, url: clip.sourceURL, archiveFile: file)
+                    continue
+                }
+                guard source.listed else {
+                    throw ExportError.failed("the archived clip \(file) is missing or does not match its checksum, and the cloud no longer lists it")
+                }
+                logger.warning("archived clip \(file) is missing or changed: fetching it from the cloud")
+            }
+            fetch.append(source)
+        }
+        let client = client, fetcher = fetcher
+        try await withThrowingTaskGroup(of: (Int64, SourceFile).self) { group in
+            var next = 0
+            func launch(_ source: ExportPlan.Source, into group: inout ThrowingTaskGroup<(Int64, SourceFile), any Error>) {
+                group.addTask {
+                    let path = work + "/clip-\(source.start).mp4"
+                    let url = try await client.playbackURLs(device: device, start: source.start).preferred!
+                    let result = try await fetcher.fetch(url: url, to: path, temporaryDirectory: work, refreshURL: {
+                        try await client.playbackURLs(device: device, start: source.start).preferred!
+                    })
+                    events(.fetched(start: source.start, bytes: Int64(result.bytes)))
+                    return (source.start, SourceFile(path: path, sha256: try FileDigest.sha256(path: path), url: Redaction.withoutSecrets(url)))
+                }
+            }
+            while next < fetch.count, next < max(1, jobs) {
+                launch(fetch[next], into: &group)
+                next += 1
+            }
+            while let (start, file) = try await group.next() {
+                files[start] = file
+                if next < fetch.count {
+                    launch(fetch[next], into: &group)
+                    next += 1
+                }
+            }
+        }
+        return files
+    }
+}

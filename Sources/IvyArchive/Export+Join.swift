@@ -1,0 +1,65 @@
+import Foundation
+import IvyCloud
+import IvyMedia
+
+extension Export {
+    /// Joins the pieces into `output` (written in `work`, synced, renamed into place), then
+    /// writes the sidecar the same way; on failure neither is left behind.
+    func join(_ plan: ExportPlan, files: [Int64: SourceFile], device: Device, zone: TimeZone, request: Request,
+              output: String, work: String) async throws -> ExportRecord {
+        let clock = Self.clock(zone)
+        let parts = plan.pieces.map { piece in
+            let start = piece.source.start
+            return JoinPart(path: files[start]!.path, from: Double(piece.from - start), to: Double(piece.to - start)) { offset in
+                clock(start + Int64(offset.rounded(.down)))
+            }
+        }
+        let requested = try ExportPlan.Window(from: request.from.resolve(in: zone), to: request.to.resolve(in: zone))
+        let temporary = work + "/export.mp4"
+        let summary = try await Joiner.join(parts, to: temporary, metadata: RemuxMetadata(
+            title: "\(device.deviceName) \(clock(requested.from)) to \(clock(requested.to))",
+            creationTime: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(plan.pieces[0].from)))),
+            exact: request.exact)
+
+        func instant(_ unix: Double) -> ExportRecord.Instant { Self.instant(unix, zone: zone) }
+        var clips: [ExportRecord.Clip] = []
+        for (piece, joined) in zip(plan.pieces, summary.parts) {
+            let file = files[piece.source.start]!
+            let start = Double(piece.source.start)
+            clips.append(ExportRecord.Clip(
+                start: instant(start), end: instant(Double(piece.source.end)), type: piece.source.type.name,
+                source: file.archiveFile == nil ? "cloud" : "archive", url: file.url, sha256: file.sha256, file: file.archiveFile,
+                used: .init(from: instant(start + joined.from), to: instant(start + joined.to)),
+                outputStart: joined.outputStart, outputEnd: joined.outputEnd, reencodedFrames: joined.reencodedFrames))
+        }
+        try FileSync.sync(path: temporary)
+        let size = (try FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int64) ?? 0
+        let record = ExportRecord(
+            createdAt: Self.instant(Date().timeIntervalSince1970, zone: TimeZone(identifier: "UTC")!).time,
+            device: .init(mac: ArchiveLayout.safeMAC(device.macAddr), name: device.deviceName, timeZone: zone.identifier),
+            requested: .init(from: instant(Double(requested.from)), to: instant(Double(requested.to))),
+            actual: .init(from: clips[0].used.from, to: clips[clips.count - 1].used.to),
+            mode: request.exact ? "exact" : "copy", clips: clips,
+            gaps: plan.gaps.map { .init(from: instant(Double($0.from)), to: instant(Double($0.to))) },
+            output: .init(file: (output as NSString).lastPathComponent, size: size, sha256: try FileDigest.sha256(path: temporary),
+                          duration: summary.duration, video: summary.video, audio: summary.audio))
+        let sidecar = work + "/export.json"
+        try record.encoded().write(to: URL(fileURLWithPath: sidecar))
+        try FileSync.sync(path: sidecar)
+        try FileSync.rename(temporary, to: output)
+        do {
+            try FileSync.rename(sidecar, to: ExportRecord.sidecarPath(for: output))
+        } catch {
+            try? FileManager.default.removeItem(atPath: output)
+            throw error
+        }
+        return record
+    }
+
+    static func instant(_ unix: Double, zone: TimeZone) -> ExportRecord.Instant {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = zone
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return ExportRecord.Instant(time: formatter.string(from: Date(timeIntervalSince1970: unix)), unix: (unix * 1000).rounded() / 1000)
+    }
+}

@@ -1,0 +1,174 @@
+public import Foundation
+public import IvyCloud
+public import IvyHLS
+public import IvyHTTP
+import IvyMedia
+public import Logging
+
+/// An incident as one file: the clips of one camera that overlap a window, from the archive
+/// where they are there (checked against the catalog) and from the cloud otherwise, joined in
+/// time order into one MP4 with a chapter per clip, and a sidecar that says what it holds.
+public struct Export: Sendable {
+    public struct Request: Sendable {
+        /// A MAC, or a camera's name.
+        public var device: String
+        public var from: ExportTime
+        public var to: ExportTime
+        public var output: String
+        /// Re-encode the partial GOPs at the two ends, so the file starts and ends on the instants.
+        public var exact = false
+        /// Replace an existing output.
+        public var force = false
+        /// The longest window, in seconds.
+        public var maxWindow: Int64 = 86_400
+        /// Where clips may already be; `nil`: everything comes from the cloud.
+        public var archive: String?
+        /// Back the window up into `archive` first (the export then reads it from there).
+        public var save = false
+        public var layout = try! ArchiveLayout()
+        public var timeZone = TimeZone.current
+        /// Per-device time zones, by MAC.
+        public var deviceTimeZones: [String: TimeZone] = [:]
+        /// Clips fetched from the cloud at once.
+        public var jobs = 2
+
+        public init(device: String, from: ExportTime, to: ExportTime, output: String) {
+            self.device = device
+            self.from = from
+            self.to = to
+            self.output = output
+        }
+    }
+
+    public enum Event: Sendable {
+        case planned(clips: Int, fromArchive: Int)
+        case fetched(start: Int64, bytes: Int64)
+        case joining
+    }
+
+    let client: CloudClient
+    let transport: any HTTPTransport
+    let limiter: DownloadLimiter
+    let fetcher: ClipFetcher
+    let logger: Logger
+
+    public init(client: CloudClient, transport: any HTTPTransport, limiter: DownloadLimiter, logger: Logger) {
+        self.client = client
+        self.transport = transport
+        self.limiter = limiter
+        self.fetcher = ClipFetcher(transport: transport, limiter: limiter, logger: logger)
+        self.logger = logger
+    }
+
+    public func run(_ request: Request, events: @escaping @Sendable (Event) -> Void = { _ in }) async throws -> ExportRecord {
+        let output = (request.output as NSString).standardizingPath
+        let folder = (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent
+        guard output.lowercased().hasSuffix(".mp4") else { throw ExportError.refused("the output must be an .mp4 file: \(request.output)") }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ExportError.refused("the folder \(folder) does not exist")
+        }
+        if !request.force, FileManager.default.fileExists(atPath: output) {
+            throw ExportError.refused("\(request.output) exists; --force replaces it")
+        }
+        if request.save, request.archive == nil { throw ExportError.refused("--save needs an archive (--archive, IVY_ARCHIVE or archive in the config)") }
+
+        let device = try await resolve(request.device)
+        let zone = request.deviceTimeZones[ArchiveLayout.safeMAC(device.macAddr)] ?? request.timeZone
+        let window = try ExportPlan.Window(from: request.from.resolve(in: zone), to: request.to.resolve(in: zone))
+        guard window.to != window.from else { throw ExportError.refused("--from and --to are the same instant") }
+        guard window.to > window.from else { throw ExportError.refused("--to is before --from") }
+        guard window.to - window.from <= request.maxWindow else {
+            throw ExportError.refused("the window is \(Self.hours(window.to - window.from)) long; the most is \(Self.hours(request.maxWindow)) (--max-hours)")
+        }
+        if request.save, let archive = request.archive { try await save(window, device: device, zone: zone, request: request, archive: archive) }
+
+        let sources = try await sources(device: device.macAddr, window: window, archive: request.archive)
+        let plan = ExportPlan(sources: sources, window: window)
+        guard !plan.pieces.isEmpty else {
+            let clock = Self.clock(zone)
+            throw ExportError.refused("\(device.deviceName) recorded nothing between \(clock(window.from)) and \(clock(window.to))")
+        }
+        events(.planned(clips: plan.pieces.count, fromArchive: plan.pieces.count { $0.source.archived != nil }))
+
+        let work = folder + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).parts"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let files = try await files(for: plan.pieces, device: device.macAddr, archive: request.archive, work: work, jobs: request.jobs, events: events)
+        events(.joining)
+        return try await join(plan, files: files, device: device, zone: zone, request: request, output: output, work: work)
+    }
+
+    /// A MAC (in any notation) or a name; a name two cameras share is refused.
+    private func resolve(_ wanted: String) async throws -> Device {
+        let devices = try await client.devices()
+        let mac = ArchiveLayout.safeMAC(wanted)
+        if let device = devices.first(where: { ArchiveLayout.safeMAC($0.macAddr) == mac && mac.count == 12 }) { return device }
+        let named = devices.filter { $0.deviceName.caseInsensitiveCompare(wanted) == .orderedSame }
+        if named.count > 1 { throw ExportError.refused("\(named.count) cameras are called '\(wanted)'; name one by its MAC") }
+        guard let device = named.first else {
+            let known = devices.map { "\($0.deviceName) (\($0.macAddr))" }.joined(separator: ", ")
+            throw ExportError.refused("no camera '\(wanted)' on the account; there are: \(known.isEmpty ? "none" : known)")
+        }
+        return device
+    }
+
+    /// `--save`: the window goes into the archive first, like a backup of just this camera.
+    private func save(_ window: ExportPlan.Window, device: Device, zone: TimeZone, request: Request, archive: String) async throws {
+        var options = Backup.Options(archive: archive, layout: request.layout)
+        options.devices = [device.macAddr]
+        options.from = window.from - ExportPlan.longestClip
+        options.to = window.to
+        options.timeZone = request.timeZone
+        options.deviceTimeZones = request.deviceTimeZones
+        options.jobs = request.jobs
+        let backup = Backup(client: client, transport: transport, limiter: limiter, logger: logger)
+        let summary = try await backup.run(options)
+        if !summary.failures.isEmpty { logger.warning("--save: \(summary.failures.count) clips could not be archived; they come from the cloud") }
+    }
+
+    /// Clips overlapping the window: the cloud's listing and the archive's catalog together
+    /// (the archive may hold clips the cloud has deleted).
+    private func sources(device: String, window: ExportPlan.Window, archive: String?) async throws -> [ExportPlan.Source] {
+        var byStart: [Int64: ExportPlan.Source] = [:]
+        var lists: [[Recording]] = []
+        for query in RecordingSet.windows(from: window.from - ExportPlan.longestClip, to: window.to, size: 6 * 3600) {
+            lists.append(try await client.recordings(device: device, from: query.lowerBound, to: query.upperBound))
+        }
+        for recording in RecordingSet.merge(lists) where recording.end > window.from && recording.start < window.to {
+            byStart[recording.start] = ExportPlan.Source(start: recording.start, end: recording.end, type: recording.type)
+        }
+        if let archive, FileManager.default.fileExists(atPath: Self.catalogPath(archive)) {
+            for clip in try Catalog(path: Self.catalogPath(archive)).archived(device: device) where clip.end > window.from && clip.start < window.to {
+                var source = byStart[clip.start] ?? ExportPlan.Source(start: clip.start, end: clip.end, type: RecordType(rawValue: clip.type), listed: false)
+                source.archived = clip
+                source.end = max(source.end, clip.end)
+                byStart[clip.start] = source
+            }
+        }
+        return byStart.values.sorted { $0.start < $1.start }
+    }
+
+    static func catalogPath(_ archive: String) -> String {
+        (archive as NSString).standardizingPath + "/.ivy-archiver/catalog.sqlite"
+    }
+
+    static func hours(_ seconds: Int64) -> String {
+        seconds % 3600 == 0 ? "\(seconds / 3600) h" : String(format: "%.1f h", Double(seconds) / 3600)
+    }
+
+    /// Wall-clock times in the camera's zone, for messages and chapter names.
+    static func clock(_ zone: TimeZone) -> WallClock { WallClock(zone: zone) }
+}
+
+/// `2026-11-25 14:03:00` in one time zone.
+struct WallClock: Sendable {
+    let zone: TimeZone
+
+    func callAsFunction(_ seconds: Int64) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+}

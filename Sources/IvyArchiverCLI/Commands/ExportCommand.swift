@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import IvyArchive
+import IvyHLS
+import Synchronization
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Join one camera's recordings over a time window into one MP4, with a sidecar to check it by.",
+        discussion: """
+            Date-times are YYYY-MM-DD HH:MM[:SS] or ISO 8601 (2026-11-25T14:03:00, with Z or +01:00), in the \
+            camera's time zone unless they carry an offset. Clips come from the archive where they are there and \
+            match their checksum, from the cloud otherwise. Gaps are cut out; each clip starts a chapter. By \
+            default cuts fall on keyframes, so the file holds at least the window; --exact re-encodes the partial \
+            GOPs at the ends. FILE.mp4.json records what the file holds; --check FILE.mp4 verifies a file \
+            against it. Exit 2 for a request that cannot be met (nothing is written), 1 when something failed.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "The camera: its MAC or its name.") var device: String?
+    @Option(name: .long, help: "Start of the window.") var from: String?
+    @Option(name: .long, help: "End of the window.") var to: String?
+    @Option(name: [.short, .long], help: "The MP4 to write.") var output: String?
+    @Flag(name: .long, help: "Start and end on the requested instants (re-encodes the partial GOPs at the ends).") var exact = false
+    @Flag(name: .long, help: "Also archive the window's clips (needs the archive).") var save = false
+    @Flag(name: .long, help: "Replace an existing output.") var force = false
+    @Option(name: .long, help: "The archive to read clips from ($IVY_ARCHIVE, or archive in the config).") var archive: String?
+    @Option(name: .customLong("max-hours"), help: "The longest window allowed (export_max_hours in the config; default 24).") var maxHours: Double?
+    @Option(name: .customLong("jobs"), help: "Clips fetched from the cloud at once.") var jobs = 2
+    @Option(name: .customLong("check"), help: "Verify FILE.mp4 against its sidecar FILE.mp4.json instead.") var check: String?
+
+    func run() async throws {
+        if let check { return try verify(check) }
+        guard let device, let from, let to, let output else {
+            throw UserError("export needs --device, --from, --to and --output (or --check FILE.mp4)")
+        }
+        guard (1...16).contains(jobs) else { throw UserError("--jobs must be 1-16") }
+        let session = try global.makeSession()
+        let hours = maxHours ?? session.settings.exportMaxHours ?? 24
+        guard hours > 0 else { throw UserError("--max-hours must be more than 0") }
+        var request = Export.Request(device: device, from: try ExportTime.parse(from), to: try ExportTime.parse(to), output: output)
+        request.exact = exact
+        request.force = force
+        request.save = save
+        request.maxWindow = Int64(hours * 3600)
+        request.archive = archive ?? session.settings.archive
+        request.layout = try ArchiveLayout(template: session.settings.pathTemplate ?? ArchiveLayout.defaultTemplate)
+        request.timeZone = session.settings.timeZone
+        request.deviceTimeZones = Dictionary(uniqueKeysWithValues: session.settings.deviceTimeZones.map { (ArchiveLayout.safeMAC($0.key), $0.value) })
+        request.jobs = jobs
+
+        let json = session.settings.json
+        let display = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let tally = Mutex((clips: 0, fetch: 0, fetched: 0, bytes: Int64(0)))
+        let export = Export(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: 8), logger: session.logger)
+        let record = try await export.run(request) { event in
+            switch event {
+            case .planned(let clips, let fromArchive):
+                tally.withLock { $0 = (clips, clips - fromArchive, 0, 0) }
+                display.show("\(clips) clips, \(clips - fromArchive) to fetch from the cloud")
+            case .fetched(_, let bytes):
+                let now = tally.withLock { $0.fetched += 1; $0.bytes += bytes; return $0 }
+                display.show("fetched \(now.fetched)/\(now.fetch) clips, \(ProgressLine.bytes(Int(now.bytes)))")
+            case .joining:
+                display.show("joining \(tally.withLock { $0.clips }) clips")
+            }
+        }
+        display.clear()
+        if json { return try Output.json(record) }
+        let fromArchive = record.clips.count { $0.source == "archive" }
+        print("exported \(record.output.file): \(Self.duration(record.output.duration)) from \(record.clips.count) clip\(record.clips.count == 1 ? "" : "s") "
+            + "(\(fromArchive) from the archive, \(record.clips.count - fromArchive) from the cloud), \(record.gaps.count) gap\(record.gaps.count == 1 ? "" : "s") cut out")
+        print("actual window \(record.actual.from.time) to \(record.actual.to.time) (\(record.mode))")
+        print("record: \(ExportRecord.sidecarPath(for: output)) (SHA-256 \(record.output.sha256))")
+    }
+
+    private func verify(_ file: String) throws {
+        guard device == nil, from == nil, to == nil, output == nil, !exact, !save, !force else {
+            throw UserError("--check takes only the exported file")
+        }
+        let problems = try ExportRecord.check(file)
+        guard problems.isEmpty else {
+            problems.forEach { print("\(file): \($0)") }
+            throw CheckFailed(message: "\(file) does not match its record")
+        }
+        print("\(file): matches its record")
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 3600 ? "\(total / 3600) h \(total % 3600 / 60) min" : total >= 60 ? "\(total / 60) min \(total % 60) s" : "\(total) s"
+    }
+}
+
+/// A check that ran and found a difference: exit 1, with the reason on stderr.
+struct CheckFailed: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
