@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// SHA-256 of a file, read in 1 MiB pieces so memory stays flat for any size.
-enum FileDigest {
-    static func sha256(path: String) throws -> String {
+public enum FileDigest {
+    public static func sha256(path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw BackupError.archive("cannot read \(path)") }
         defer { try? handle.close() }
         var hasher = SHA256()

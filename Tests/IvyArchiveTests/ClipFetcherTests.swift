@@ -129,7 +129,9 @@ import Testing
 
 /// The checks every produced MP4 must pass, by ffprobe and ffmpeg.
 enum MP4Judge {
-    static func check(_ path: String, video: String, tag: String, audio: String?, duration: Double,
+    /// `chapters`: the file has chapters, which MP4 keeps in a text track of their own (a data
+    /// stream to ffprobe, as ffmpeg itself writes them).
+    static func check(_ path: String, video: String, tag: String, audio: String?, duration: Double, chapters: Bool = false,
                       sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let report = try await FFprobe.probe(path)
         #expect(report.formatName.contains("mp4"), sourceLocation: sourceLocation)
@@ -139,7 +141,8 @@ enum MP4Judge {
         // Copied, not re-encoded: the sources are 320x180.
         #expect(videoStream?.width == 320 && videoStream?.height == 180, sourceLocation: sourceLocation)
         #expect(report.codec("audio") == audio, sourceLocation: sourceLocation)
-        #expect(report.streams.count == (audio == nil ? 1 : 2), sourceLocation: sourceLocation)
+        #expect(report.streams.count == (audio == nil ? 1 : 2) + (chapters ? 1 : 0), sourceLocation: sourceLocation)
+        if chapters { #expect(report.streams.last?.type == "data" && report.streams.last?.tag == "text", sourceLocation: sourceLocation) }
         #expect(abs(report.duration - duration) <= 4, "duration \(report.duration), playlist \(duration)", sourceLocation: sourceLocation)
         #expect(try await FFprobe.decodeErrors(path).isEmpty, sourceLocation: sourceLocation)
         #expect(try MP4Boxes.moovBeforeMdat(path), "faststart", sourceLocation: sourceLocation)

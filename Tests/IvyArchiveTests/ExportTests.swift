@@ -1,0 +1,153 @@
+import Foundation
+import IvyArchive
+import IvyCloud
+import IvyHLS
+import IvySandbox
+import IvyTestSupport
+import Testing
+
+/// Incident exports against the in-process sandbox, judged by ffprobe, the sidecar and the
+/// sandbox's request counters. Media: 15 fps, a keyframe every 4 s (one per segment).
+@Suite struct ExportTests {
+    static let mac = "00626E00EE01"
+    /// Three hours ago, on a whole minute.
+    static let base = (Int64(Date().timeIntervalSince1970) - 3 * 3600) / 60 * 60
+
+    /// A 40 s clip, a 20 s gap, two abutting clips, a motion clip inside the second of them,
+    /// and one that overlaps its end.
+    static func configure(_ configuration: inout SandboxConfiguration) {
+        var account = SandboxAccount.demo()
+        let clips = [(0, 40, 0), (60, 100, 0), (100, 140, 0), (110, 130, 2), (120, 160, 2)]
+        account.devices = [SandboxDevice(mac: mac, name: "Door", productName: "FI9900P", profile: .h264AAC,
+                                         fixedRecordings: clips.map { SandboxRecording(start: base + Int64($0.0), end: base + Int64($0.1), type: $0.2) })]
+        configuration.account = account
+    }
+
+    static func request(_ from: Int64, _ to: Int64, output: String) -> Export.Request {
+        var request = Export.Request(device: "Door", from: time(base + from), to: time(base + to), output: output)
+        request.timeZone = TimeZone(identifier: "UTC")!
+        return request
+    }
+
+    static func time(_ unix: Int64) -> ExportTime {
+        let formatter = ISO8601DateFormatter()
+        return try! ExportTime.parse(formatter.string(from: Date(timeIntervalSince1970: Double(unix))))
+    }
+
+    static func export(_ client: CloudClient) -> Export {
+        Export(client: client, transport: sharedTransport, limiter: DownloadLimiter(limit: 8), logger: quietLogger)
+    }
+
+    /// Video duration and frames by ffprobe; chapters; every general check of a produced MP4.
+    static func judge(_ path: String, expected: Double, tolerance: Double, chapters: Int) async throws {
+        try await MP4Judge.check(path, video: "h264", tag: "avc1", audio: "aac", duration: expected, chapters: true)
+        let video = try await FFprobe.videoFrames(path)
+        #expect(abs(video.duration - expected) <= tolerance, "video lasts \(video.duration) s, recorded time in the window \(expected) s")
+        #expect(try await FFprobe.chapters(path).count == chapters)
+        #expect(try ExportRecord.check(path).isEmpty)
+    }
+
+    @Test func aWindowInsideOneClip() async throws {
+        try await withSandbox(Self.configure) { _, client in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let output = folder + "/inside.mp4"
+            let record = try await Self.export(client).run(Self.request(10, 30, output: output))
+            // Keyframes at 8 s and 32 s: the file holds the window and at most one GOP more.
+            try await Self.judge(output, expected: 20, tolerance: 4, chapters: 1)
+            #expect(record.actual.from.unix <= Double(Self.base + 10) && record.actual.to.unix >= Double(Self.base + 30))
+            #expect(record.clips.count == 1 && record.gaps.isEmpty && record.mode == "copy")
+            #expect(record.clips[0].source == "cloud" && record.clips[0].url?.contains("sign=") == false)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["inside.mp4", "inside.mp4.json"])
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func aWindowOverThreeClipsAGapAndOverlaps(exact: Bool) async throws {
+        try await withSandbox(Self.configure) { endpoint, client in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let output = folder + "/incident.mp4"
+            var request = Self.request(exact ? 21 : 20, exact ? 149 : 150, output: output)
+            request.exact = exact
+            let record = try await Self.export(client).run(request)
+            // A 20-40, B 60-100, C 100-140, E 140-150 (D lies inside C; E's start is under C).
+            let recorded: Double = exact ? 19 + 40 + 40 + 9 : 20 + 40 + 40 + 10
+            try await Self.judge(output, expected: recorded, tolerance: exact ? 1.0 / 15 + 0.001 : 4, chapters: 4)
+            #expect(record.clips.map { $0.start.unix - Double(Self.base) } == [0, 60, 100, 120])
+            #expect(record.gaps.map { [$0.from.unix - Double(Self.base), $0.to.unix - Double(Self.base)] } == [[40, 60]])
+            #expect(record.clips.map(\.type) == ["continuous", "continuous", "continuous", "motion"])
+            #expect(zip(record.clips, record.clips.dropFirst()).allSatisfy { $0.outputEnd <= $1.outputStart + 0.001 })
+            if exact {
+                #expect(record.actual.from.unix == Double(Self.base + 21) && record.actual.to.unix == Double(Self.base + 149))
+                #expect(record.clips[0].reencodedFrames == 45, "21 s to the keyframe at 24 s")
+            }
+            let chapters = try await FFprobe.chapters(output)
+            #expect(zip(chapters, record.clips).allSatisfy { abs($0.start - $1.outputStart) < 0.01 })
+            // Only the clips the window needs were fetched.
+            let fetched = Set(endpoint.cloud.stats.segmentRequestsByClip.keys)
+            #expect(fetched == Set([Int64(0), 60, 100, 120].map { "\(Self.mac)/\(Self.base + $0)" }))
+        }
+    }
+
+    @Test func aWindowPartlyOutsideAnyRecording() async throws {
+        try await withSandbox(Self.configure) { _, client in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let output = folder + "/edge.mp4"
+            let record = try await Self.export(client).run(Self.request(-30, 20, output: output))
+            try await Self.judge(output, expected: 20, tolerance: 4, chapters: 1)
+            #expect(record.actual.from.unix == Double(Self.base), "the file starts where the camera started recording")
+            #expect(record.requested.from.unix == Double(Self.base - 30))
+        }
+    }
+
+    @Test func anExportFromTheArchiveFetchesNoSegment() async throws {
+        try await withSandbox(Self.configure) { endpoint, client in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let archive = folder + "/archive"
+            _ = try await BackupTests.backup(client).run(try BackupTests.options(archive))
+            endpoint.cloud.resetStats()
+            var request = Self.request(20, 150, output: folder + "/from-archive.mp4")
+            request.archive = archive
+            let record = try await Self.export(client).run(request)
+            #expect(endpoint.cloud.stats.segmentRequests == 0 && endpoint.cloud.stats.playlistRequests == 0)
+            #expect(record.clips.allSatisfy { $0.source == "archive" && $0.file != nil })
+            let catalog = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
+            for clip in record.clips {
+                let known = try #require(try catalog.clip(device: Self.mac, start: Int64(clip.start.unix)))
+                #expect(clip.sha256 == known.sha256)
+                #expect(clip.url != nil && clip.url?.contains("sign=") == false)
+            }
+            try await Self.judge(folder + "/from-archive.mp4", expected: 110, tolerance: 4, chapters: 4)
+
+            // An archived clip changed by hand is not trusted: that one comes from the cloud.
+            let changed = archive + "/" + (record.clips[1].file ?? "")
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: changed))
+            bytes[bytes.count / 2] ^= 0xFF
+            try bytes.write(to: URL(fileURLWithPath: changed))
+            endpoint.cloud.resetStats()
+            request.force = true
+            let again = try await Self.export(client).run(request)
+            #expect(again.clips.map(\.source) == ["archive", "cloud", "archive", "archive"])
+            #expect(Set(endpoint.cloud.stats.segmentRequestsByClip.keys) == ["\(Self.mac)/\(Self.base + 60)"])
+        }
+    }
+
+    @Test func theSidecarCatchesAOneByteChange() async throws {
+        try await withSandbox(Self.configure) { _, client in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let output = folder + "/evidence.mp4"
+            let record = try await Self.export(client).run(Self.request(0, 40, output: output))
+            #expect(try ExportRecord.check(output).isEmpty)
+            #expect(record.output.sha256 == (try FileDigest.sha256(path: output)))
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: output))
+            bytes[bytes.count - 10] ^= 0x01
+            try bytes.write(to: URL(fileURLWithPath: output))
+            let problems = try ExportRecord.check(output)
+            #expect(problems.count == 1 && problems[0].contains("SHA-256"), "\(problems)")
+        }
+    }
+}
