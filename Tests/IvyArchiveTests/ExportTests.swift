@@ -135,6 +135,21 @@ import Testing
         }
     }
 
+    @Test func saveArchivesTheWindowFirstAndExportsFromThere() async throws {
+        try await withSandbox(Self.configure) { _, client in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            var request = Self.request(20, 70, output: folder + "/saved.mp4")
+            request.archive = folder + "/archive"
+            request.save = true
+            let record = try await Self.export(client).run(request)
+            #expect(record.clips.map(\.source) == ["archive", "archive"])
+            let archived = try Catalog(path: folder + "/archive/.ivy-archiver/catalog.sqlite").archived(device: Self.mac)
+            #expect(archived.map { $0.start - Self.base } == [0, 60])
+            #expect(try Verify.run(archive: folder + "/archive").problems.isEmpty)
+        }
+    }
+
     @Test func theSidecarCatchesAOneByteChange() async throws {
         try await withSandbox(Self.configure) { _, client in
             let folder = try makeTemporaryDirectory()

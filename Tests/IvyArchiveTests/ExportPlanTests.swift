@@ -1,0 +1,36 @@
+import Foundation
+import IvyCloud
+import Testing
+
+@testable import IvyArchive
+
+/// What goes into an export, as plain numbers: overlaps shown once, gaps found, the window's
+/// edges respected; and the date-times a person may type.
+@Suite struct ExportPlanTests {
+    static func plan(_ clips: [(Int64, Int64)], from: Int64, to: Int64) -> ExportPlan {
+        ExportPlan(sources: clips.map { ExportPlan.Source(start: $0.0, end: $0.1, type: .continuous) }, window: .init(from: from, to: to))
+    }
+
+    @Test func overlapsAreShownOnceAndGapsFound() {
+        let plan = Self.plan([(100, 140), (0, 40), (60, 100), (110, 130), (120, 160)], from: 20, to: 150)
+        #expect(plan.pieces.map { [$0.source.start, $0.from, $0.to] } == [[0, 20, 40], [60, 60, 100], [100, 100, 140], [120, 140, 150]])
+        #expect(plan.gaps == [.init(from: 40, to: 60)])
+    }
+
+    @Test func aWindowWithNothingRecordedHasNoPieces() {
+        #expect(Self.plan([(0, 40)], from: 50, to: 90).pieces.isEmpty)
+        #expect(Self.plan([], from: 50, to: 90).gaps.isEmpty)
+    }
+
+    @Test func dateTimesInTheCamerasZoneOrWithTheirOwnOffset() throws {
+        let newYork = try #require(TimeZone(identifier: "America/New_York"))
+        #expect(try ExportTime.parse("2026-11-25 08:03").resolve(in: newYork) == 1_795_611_780)
+        #expect(try ExportTime.parse("2026-11-25T08:03:00").resolve(in: newYork) == 1_795_611_780)
+        #expect(try ExportTime.parse("2026-11-25T13:03:00Z").resolve(in: newYork) == 1_795_611_780)
+        #expect(try ExportTime.parse("2026-11-25T14:03:00+01:00").resolve(in: newYork) == 1_795_611_780)
+        #expect(try ExportTime.parse("2026-11-25 07:33:00-0530").resolve(in: newYork) == 1_795_611_780)
+        for bad in ["2026-11-25", "2026-13-01 00:00", "2026-11-25 24:00", "2026-11-25 08:3", "2026-11-25T08:03:00+25:00", "2026-02-29 10:00"] {
+            #expect(throws: ExportError.refused, "\(bad)") { try ExportTime.parse(bad) }
+        }
+    }
+}
