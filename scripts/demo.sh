@@ -28,3 +28,14 @@ echo; echo "== the archive"
 find demo-archive -path demo-archive/.ivy-archiver -prune -o -type f -print | sort
 echo; echo "== a second run fetches nothing new"
 "$bin" backup --archive demo-archive --timezone UTC | tail -n 1
+echo; echo "== ivy-archiver export: ten minutes of the front door, from the archive, as one MP4"
+clip="$(find demo-archive -path '*Front-Door_*' -name '*_continuous.mp4' | sort | head -n 1)"
+day="$(basename "$(dirname "$clip")")"
+name="$(basename "$clip")"
+from="$day ${name:0:2}:${name:2:2}:${name:4:2}"
+to="$(date -u -d "$from UTC + 10 minutes" '+%Y-%m-%d %H:%M:%S')"
+mkdir -p demo-export
+"$bin" export --device "Front Door" --from "$from" --to "$to" --output demo-export/front-door.mp4 \
+    --archive demo-archive --timezone UTC --force
+echo; echo "== ivy-archiver export --check demo-export/front-door.mp4"
+"$bin" export --check demo-export/front-door.mp4
