@@ -39,3 +39,11 @@ mkdir -p demo-export
     --archive demo-archive --timezone UTC --force
 echo; echo "== ivy-archiver export --check demo-export/front-door.mp4"
 "$bin" export --check demo-export/front-door.mp4
+echo; echo "== ivy-archiver export --exact: the garage's last continuous chunk, from the cloud"
+clip="$(find demo-archive -path '*Garage_*' -name '*_continuous.mp4' | sort | tail -n 1)"
+day="$(basename "$(dirname "$clip")")"
+name="$(basename "$clip")"
+from="$(date -u -d "$day ${name:0:2}:${name:2:2}:${name:4:2} UTC + 61 seconds" '+%Y-%m-%d %H:%M:%S')"
+to="$(date -u -d "$from UTC + 2 minutes" '+%Y-%m-%d %H:%M:%S')"
+"$bin" export --device Garage --from "$from" --to "$to" --exact --output demo-export/garage.mp4 --timezone UTC --force
+"$bin" export --check demo-export/garage.mp4

@@ -2,7 +2,12 @@ import Foundation
 import IvyCloud
 
 extension Backup {
-    private typealias Outcome = (index: Int, result: Result<(String, Int64), any Error>)
+    /// What one clip's task reports: a struct, not a tuple (a tuple with an existential inside
+    /// came back garbled from a task group in release builds).
+    private struct Outcome: Sendable {
+        var index: Int
+        var result: Result<(path: String, bytes: Int64), any Error>
+    }
 
     /// Fetches the plan's clips, `jobs` at a time, oldest first. One clip failing does not stop
     /// the others; an archive that cannot be written to (full, read-only) stops the run, and
@@ -16,10 +21,10 @@ extension Backup {
                 launch(items[next], index: next, context: context, into: &group)
                 next += 1
             }
-            while let (index, result) = await group.next() {
-                let item = items[index]
+            while let outcome = await group.next() {
+                let item = items[outcome.index]
                 let mac = item.device.macAddr
-                switch result {
+                switch outcome.result {
                 case .success(let (path, bytes)):
                     summary.archived += 1
                     summary.bytes += bytes
@@ -48,9 +53,9 @@ extension Backup {
     private func launch(_ item: Plan.Item, index: Int, context: Context, into group: inout TaskGroup<Outcome>) {
         group.addTask {
             do {
-                return (index, .success(try await archive(item, context: context)))
+                return Outcome(index: index, result: .success(try await archive(item, context: context)))
             } catch {
-                return (index, .failure(error))
+                return Outcome(index: index, result: .failure(error))
             }
         }
     }
