@@ -58,12 +58,14 @@ public final class Catalog: Sendable {
 
     private let database: DatabaseQueue
 
-    /// Opens (or creates) the catalog at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// Opens (or creates) the catalog at `path` and brings its schema up to date; `readOnly`
+    /// opens an existing one as it is, for readers that must not touch the archive (export).
+    public init(path: String, readOnly: Bool = false) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.readonly = readOnly
         database = try DatabaseQueue(path: path, configuration: configuration)
-        try Self.migrator.migrate(database)
+        if !readOnly { try Self.migrator.migrate(database) }
     }
 
     static var migrator: DatabaseMigrator {

@@ -139,7 +139,7 @@ public struct Export: Sendable {
             byStart[recording.start] = ExportPlan.Source(start: recording.start, end: recording.end, type: recording.type)
         }
         if let archive, FileManager.default.fileExists(atPath: Self.catalogPath(archive)) {
-            for clip in try Catalog(path: Self.catalogPath(archive)).archived(device: device) where clip.end > window.from && clip.start < window.to {
+            for clip in try Catalog(path: Self.catalogPath(archive), readOnly: true).archived(device: device) where clip.end > window.from && clip.start < window.to {
                 var source = byStart[clip.start] ?? ExportPlan.Source(start: clip.start, end: clip.end, type: RecordType(rawValue: clip.type), listed: false)
                 source.archived = clip
                 source.end = max(source.end, clip.end)

@@ -22,7 +22,7 @@ public enum Verify {
         let root = (archive as NSString).standardizingPath
         let path = root + "/.ivy-archiver/catalog.sqlite"
         guard FileManager.default.fileExists(atPath: path) else { throw BackupError.archive("\(root) has no catalog: not an IvyArchiver archive") }
-        let clips = try Catalog(path: path).archived()
+        let clips = try Catalog(path: path, readOnly: true).archived()
         var report = Report()
         for (index, clip) in clips.enumerated() {
             progress(index + 1, clips.count)

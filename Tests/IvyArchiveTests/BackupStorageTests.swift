@@ -8,9 +8,7 @@ import Testing
 /// clear reason and leaves nothing half-written. Needs `mount` (root in CI); skipped elsewhere.
 @Suite(.enabled(if: Tmpfs.available, "mounting a tmpfs needs root")) struct BackupStorageTests {
     @Test func aFullDiskStopsTheRunAndLeavesOnlyCompleteFiles() async throws {
-        let mountPoint = try makeTemporaryDirectory()
-        try await Tmpfs.mount(at: mountPoint, size: "2m")
-        do {
+        try await Tmpfs.mounted(size: "2m") { mountPoint in
             try await withSandbox(BackupTests.configure) { endpoint, client in
                 let archive = mountPoint + "/archive"
                 let error = await #expect(throws: BackupError.storage) { _ = try await BackupTests.backup(client).run(try BackupTests.options(archive)) }
@@ -26,17 +24,11 @@ import Testing
                 let runs = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").recentRuns()
                 #expect(runs.first??.hasPrefix("stopped: the archive's disk is full") == true, "\(runs)")
             }
-        } catch {
-            try await Tmpfs.unmount(mountPoint)
-            throw error
         }
-        try await Tmpfs.unmount(mountPoint)
     }
 
     @Test func aReadOnlyArchiveIsRefusedCleanly() async throws {
-        let mountPoint = try makeTemporaryDirectory()
-        try await Tmpfs.mount(at: mountPoint, size: "16m")
-        do {
+        try await Tmpfs.mounted(size: "16m") { mountPoint in
             try await withSandbox(BackupTests.configure) { _, client in
                 let archive = mountPoint + "/archive"
                 var options = try BackupTests.options(archive)
@@ -50,11 +42,7 @@ import Testing
                 #expect(BackupTests.files(archive) == before)
                 #expect(try Verify.run(archive: archive).problems.isEmpty)
             }
-        } catch {
-            try await Tmpfs.unmount(mountPoint)
-            throw error
         }
-        try await Tmpfs.unmount(mountPoint)
     }
 }
 
@@ -79,8 +67,17 @@ enum Tmpfs {
         return process.terminationStatus
     }
 
-    static func mount(at point: String, size: String) async throws {
+    /// A fresh tmpfs of `size` (`2m`) for `body`, unmounted afterwards whatever happens.
+    static func mounted(size: String, _ body: (String) async throws -> Void) async throws {
+        let point = try makeTemporaryDirectory()
         try check(await Subprocess.run("mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", point]))
+        do {
+            try await body(point)
+        } catch {
+            try await unmount(point)
+            throw error
+        }
+        try await unmount(point)
     }
 
     static func remount(_ point: String, readOnly: Bool) async throws {
