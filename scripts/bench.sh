@@ -6,6 +6,8 @@
 #  (b) download: the same clips from the sandbox with 40 ms latency per request and 4 MB/s
 #      per connection: `ivy-archiver fetch --jobs 8` against `ffmpeg -i URL -c copy` and
 #      `yt-dlp -N 8`.
+#  (c) export: an hour of archived 10-minute clips joined into one MP4 by `ivy-archiver export`
+#      (copy, and --exact) against ffmpeg's concat demuxer with `-c copy` on the same files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh ffmpeg time python3-pip
@@ -20,7 +22,7 @@ trap cleanup EXIT
 # Starts a sandbox with the given flags; prints its base URL.
 sandbox() {
   local log="$work/sandbox-$RANDOM.log"
-  "$bin" sandbox --port 0 --days 1 --chunk-seconds 3600 "$@" >"$log" 2>&1 &
+  "$bin" sandbox --port 0 --days 1 "$@" >"$log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do grep -q "listening on" "$log" && break; sleep 0.1; done
   grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -n 1
@@ -42,13 +44,28 @@ measure() {
   printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p
 }
 
-fast="$(sandbox)"
+fast="$(sandbox --chunk-seconds 3600)"
 for clip in short long; do
   url="$(python3 scripts/sandbox-play-url.py "$fast" "$clip")"
   ffmpeg -nostdin -v error -i "$url" -c copy -f mpegts "$work/$clip.ts"
 done
 
-slow="$(sandbox --latency-ms 40 --bandwidth 4000000)"
+slow="$(sandbox --chunk-seconds 3600 --latency-ms 40 --bandwidth 4000000)"
+
+# An archive with one camera's hour of continuous recording in six 10-minute clips.
+hour="$(sandbox --chunk-seconds 600 --chunks-per-day 6)"
+IVY_API_URL="$hour" IVY_OEM_CODE=SANDBOX IVY_USERNAME=demo@example.com IVY_PASSWORD=sandbox-password \
+  "$bin" backup --archive "$work/archive" --device 00626E8A1B01 --timezone UTC >/dev/null
+find "$work/archive" -path '*Front-Door_*' -name '*_continuous.mp4' | sort >"$work/hour.list"
+[ "$(wc -l <"$work/hour.list")" = 6 ] || { echo "expected six archived clips" >&2; exit 1; }
+sed "s/.*/file '&'/" "$work/hour.list" >"$work/concat.txt"
+first="$(head -n 1 "$work/hour.list")"
+start="$(basename "$(dirname "$first")") $(basename "$first" | sed -E 's/^(..)(..)(..).*/\1:\2:\3/')"
+hour_end="$(date -u -d "$start UTC + 1 hour" '+%Y-%m-%d %H:%M:%S')"
+exact_from="$(date -u -d "$start UTC + 2 seconds" '+%Y-%m-%d %H:%M:%S')"
+exact_to="$(date -u -d "$start UTC + 1 hour - 2 seconds" '+%Y-%m-%d %H:%M:%S')"
+export_hour=(env IVY_API_URL="$hour" IVY_OEM_CODE=SANDBOX IVY_USERNAME=demo@example.com IVY_PASSWORD=sandbox-password
+  "$bin" export --device 00626E8A1B01 --archive "$work/archive" --timezone UTC --output "$work/out.mp4" --force)
 report="$work/report.md"
 {
   echo "# Performance"
@@ -86,6 +103,19 @@ report="$work/report.md"
     echo "| $clip | yt-dlp -N 8 | $wall | $cpu | $rss |"
     eval "ytdlp_fetch_${clip}_wall=$wall"
   done
+  echo
+  echo "## (c) Export an hour from the archive: six 10-minute clips into one MP4"
+  echo
+  echo "| tool | wall s | CPU s | peak RSS MB |"
+  echo "|---|---|---|---|"
+  read -r wall cpu rss <<<"$(measure "${export_hour[@]}" --from "$start" --to "$hour_end")"
+  echo "| ivy-archiver export (copy, checksums, chapters, sidecar) | $wall | $cpu | $rss |"
+  ours_export_wall=$wall
+  read -r wall cpu rss <<<"$(measure "${export_hour[@]}" --from "$exact_from" --to "$exact_to" --exact)"
+  echo "| ivy-archiver export --exact (2 s in, 2 s short) | $wall | $cpu | $rss |"
+  read -r wall cpu rss <<<"$(measure ffmpeg -nostdin -v error -y -f concat -safe 0 -i "$work/concat.txt" -c copy -movflags +faststart "$work/out.mp4")"
+  echo "| ffmpeg -f concat -c copy -movflags +faststart | $wall | $cpu | $rss |"
+  ffmpeg_export_wall=$wall
   ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
   baseline="$( /usr/bin/time -f %M "$bin" --version 2>&1 >/dev/null | tail -n 1 )"
   echo
@@ -95,6 +125,7 @@ report="$work/report.md"
   echo "|---|---|"
   echo "| remux CPU no worse than ffmpeg's (one-hour clip) | ivy-archiver / ffmpeg CPU = $(ratio "$ours_remux_long_cpu" "$ffmpeg_remux_long_cpu") |"
   echo "| download at least 1.5x faster than yt-dlp -N 8 (one-hour clip) | yt-dlp / ivy-archiver wall = $(ratio "$ytdlp_fetch_long_wall" "$ours_fetch_long_wall") |"
+  echo "| export an hour from the archive | ivy-archiver / ffmpeg concat wall = $(ratio "$ours_export_wall" "$ffmpeg_export_wall") |"
   echo "| peak RSS flat in clip length | remux: $ours_remux_short_rss MB short, $ours_remux_long_rss MB for an hour; fetch: $ours_fetch_short_rss MB short, $ours_fetch_long_rss MB for an hour |"
   echo "| peak RSS under 64 MB | the process alone (ivy-archiver --version) peaks at $((baseline / 1024)) MB; see below |"
   cat docs/PERFORMANCE-notes.md

@@ -18,7 +18,8 @@ extension Export {
         var files: [Int64: SourceFile] = [:]
         var fetch: [ExportPlan.Source] = []
         let root = archive.map { ($0 as NSString).standardizingPath }
-        for source in Set(pieces.map(\.source.start)).sorted().compactMap({ start in pieces.first { $0.source.start == start }?.source }) {
+        // The plan uses each clip once.
+        for source in pieces.map(\.source) {
             if let clip = source.archived, let root, let file = clip.file {
                 let path = root + "/" + file
                 let digest = FileManager.default.fileExists(atPath: path) ? try? FileDigest.sha256(path: path) : nil

@@ -12,6 +12,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seed for the account's recordings.") var seed: UInt64 = 1
     @Option(name: .long, help: "Days of recordings per camera.") var days = 2
     @Option(name: .customLong("chunk-seconds"), help: "Length of continuous chunks (a multiple of 4).") var chunkSeconds: Int64 = 600
+    @Option(name: .customLong("chunks-per-day"), help: "Abutting continuous chunks per camera and day.") var chunksPerDay = 1
     @Option(name: .customLong("latency-ms"), help: "Latency added to every answer.") var latencyMilliseconds = 0
     @Option(name: .customLong("bandwidth"), help: "Bytes per second per media response.") var bandwidth: Int?
     @Option(name: .customLong("failure-rate"), help: "Share of media requests answered 503 (0-1).") var failureRate = 0.0
@@ -23,7 +24,10 @@ struct SandboxCommand: AsyncParsableCommand {
         var configuration = SandboxConfiguration()
         configuration.seed = seed
         guard chunkSeconds >= 4, chunkSeconds % 4 == 0 else { throw UserError("--chunk-seconds must be a positive multiple of 4") }
-        configuration.account = .demo(days: days, chunkSeconds: chunkSeconds)
+        guard chunksPerDay >= 0, Int64(chunksPerDay) * chunkSeconds <= 4 * 3600 else {
+            throw UserError("--chunks-per-day x --chunk-seconds must stay within 4 hours a day")
+        }
+        configuration.account = .demo(days: days, continuousChunksPerDay: chunksPerDay, chunkSeconds: chunkSeconds)
         configuration.faults.latency = .milliseconds(latencyMilliseconds)
         configuration.faults.bandwidthPerConnection = bandwidth
         configuration.faults.failureRate = failureRate
