@@ -48,6 +48,7 @@ extension Backup {
                 context.events(.failed(device: mac, start: nil, reason: reason))
                 continue
             }
+            try context.catalog.noteDevice(mac: mac, name: device.deviceName)
             try context.catalog.noteSeen(device: mac, recordings: recordings)
             let zone = options.timeZone(of: mac)
             var planned = 0

@@ -109,6 +109,12 @@ public final class Catalog: Sendable {
                 table.add(column: "sourceURL", .text)
             }
         }
+        migrator.registerMigration("v4: camera names") { db in
+            try db.create(table: "device") { table in
+                table.primaryKey("mac", .text)
+                table.column("name", .text).notNull()
+            }
+        }
         return migrator
     }
 
@@ -135,6 +141,23 @@ public final class Catalog: Sendable {
     public func lastCompleteWalk() throws -> Int64? {
         try database.read { db in
             try Int64.fetchOne(db, sql: "SELECT windowTo FROM run WHERE complete AND result = 'ok' ORDER BY id DESC LIMIT 1")
+        }
+    }
+
+    /// The camera's name as the cloud last gave it, so that the archive alone can answer
+    /// "which camera is 'Front Door'" when the cloud cannot be reached.
+    public func noteDevice(mac: String, name: String) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO device (mac, name) VALUES (?, ?) ON CONFLICT(mac) DO UPDATE SET name = excluded.name",
+                           arguments: [mac, name])
+        }
+    }
+
+    /// Cameras by MAC and name, as backups last saw them (none in a catalog before v4).
+    public func devices() throws -> [(mac: String, name: String)] {
+        try database.read { db in
+            guard try db.tableExists("device") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT mac, name FROM device ORDER BY mac").map { ($0["mac"], $0["name"]) }
         }
     }
 

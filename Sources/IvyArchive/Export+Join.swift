@@ -5,8 +5,8 @@ import IvyMedia
 extension Export {
     /// Joins the pieces into `output` (written in `work`, synced, renamed into place), then
     /// writes the sidecar the same way; on failure neither is left behind.
-    func join(_ plan: ExportPlan, files: [Int64: SourceFile], device: Device, zone: TimeZone, request: Request,
-              output: String, work: String) async throws -> ExportRecord {
+    func join(_ plan: ExportPlan, files: [Int64: SourceFile], device: Camera, zone: TimeZone, request: Request,
+              output: String, work: String, notes: [String]?) async throws -> ExportRecord {
         let clock = Self.clock(zone)
         let parts = plan.pieces.map { piece in
             let start = piece.source.start
@@ -17,7 +17,7 @@ extension Export {
         let requested = try ExportPlan.Window(from: request.from.resolve(in: zone), to: request.to.resolve(in: zone))
         let temporary = work + "/export.mp4"
         let summary = try await Joiner.join(parts, to: temporary, metadata: RemuxMetadata(
-            title: "\(device.deviceName) \(clock(requested.from)) to \(clock(requested.to))",
+            title: "\(device.name) \(clock(requested.from)) to \(clock(requested.to))",
             creationTime: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(plan.pieces[0].from)))),
             exact: request.exact)
 
@@ -36,13 +36,14 @@ extension Export {
         let size = (try FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int64) ?? 0
         let record = ExportRecord(
             createdAt: Self.instant(Date().timeIntervalSince1970, zone: TimeZone(identifier: "UTC")!).time,
-            device: .init(mac: ArchiveLayout.safeMAC(device.macAddr), name: device.deviceName, timeZone: zone.identifier),
+            device: .init(mac: ArchiveLayout.safeMAC(device.mac), name: device.name, timeZone: zone.identifier),
             requested: .init(from: instant(Double(requested.from)), to: instant(Double(requested.to))),
             actual: .init(from: clips[0].used.from, to: clips[clips.count - 1].used.to),
             mode: request.exact ? "exact" : "copy", clips: clips,
             gaps: plan.gaps.map { .init(from: instant(Double($0.from)), to: instant(Double($0.to))) },
             output: .init(file: (output as NSString).lastPathComponent, size: size, sha256: try FileDigest.sha256(path: temporary),
-                          duration: summary.duration, video: summary.video, audio: summary.audio))
+                          duration: summary.duration, video: summary.video, audio: summary.audio),
+            notes: notes)
         let sidecar = work + "/export.json"
         try record.encoded().write(to: URL(fileURLWithPath: sidecar))
         try FileSync.sync(path: sidecar)

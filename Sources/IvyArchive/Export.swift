@@ -73,50 +73,70 @@ public struct Export: Sendable {
         }
         if request.save, request.archive == nil { throw ExportError.refused("--save needs an archive (--archive, IVY_ARCHIVE or archive in the config)") }
 
-        let device = try await resolve(request.device)
-        let zone = request.deviceTimeZones[ArchiveLayout.safeMAC(device.macAddr)] ?? request.timeZone
+        var offline: String?
+        let device = try await resolve(request.device, archive: request.archive, offline: &offline)
+        let zone = request.deviceTimeZones[ArchiveLayout.safeMAC(device.mac)] ?? request.timeZone
         let window = try ExportPlan.Window(from: request.from.resolve(in: zone), to: request.to.resolve(in: zone))
         guard window.to != window.from else { throw ExportError.refused("--from and --to are the same instant") }
         guard window.to > window.from else { throw ExportError.refused("--to is before --from") }
         guard window.to - window.from <= request.maxWindow else {
             throw ExportError.refused("the window is \(Self.hours(window.to - window.from)) long; the most is \(Self.hours(request.maxWindow)) (--max-hours)")
         }
-        if request.save, let archive = request.archive { try await save(window, device: device, zone: zone, request: request, archive: archive) }
+        if request.save, offline == nil, let archive = request.archive { try await save(window, device: device, request: request, archive: archive) }
 
-        let sources = try await sources(device: device.macAddr, window: window, archive: request.archive)
+        let sources = try await sources(device: device.mac, window: window, archive: request.archive, offline: &offline)
         let plan = ExportPlan(sources: sources, window: window)
         guard !plan.pieces.isEmpty else {
             let clock = Self.clock(zone)
-            throw ExportError.refused("\(device.deviceName) recorded nothing between \(clock(window.from)) and \(clock(window.to))")
+            throw ExportError.refused("\(device.name) recorded nothing between \(clock(window.from)) and \(clock(window.to))")
         }
         events(.planned(clips: plan.pieces.count, fromArchive: plan.pieces.count { $0.source.archived != nil }))
 
         let work = folder + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).parts"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let files = try await files(for: plan.pieces, device: device.macAddr, archive: request.archive, work: work, jobs: request.jobs, events: events)
+        let files = try await files(for: plan.pieces, device: device.mac, archive: request.archive, work: work, jobs: request.jobs, events: events)
         events(.joining)
-        return try await join(plan, files: files, device: device, zone: zone, request: request, output: output, work: work)
+        let notes = offline.map { ["the cloud could not be reached (\($0)): only archived clips are in this export"] }
+        return try await join(plan, files: files, device: device, zone: zone, request: request, output: output, work: work, notes: notes)
     }
 
-    /// A MAC (in any notation) or a name; a name two cameras share is refused.
-    private func resolve(_ wanted: String) async throws -> Device {
-        let devices = try await client.devices()
-        let mac = ArchiveLayout.safeMAC(wanted)
-        if let device = devices.first(where: { ArchiveLayout.safeMAC($0.macAddr) == mac && mac.count == 12 }) { return device }
-        let named = devices.filter { $0.deviceName.caseInsensitiveCompare(wanted) == .orderedSame }
-        if named.count > 1 { throw ExportError.refused("\(named.count) cameras are called '\(wanted)'; name one by its MAC") }
-        guard let device = named.first else {
-            let known = devices.map { "\($0.deviceName) (\($0.macAddr))" }.joined(separator: ", ")
-            throw ExportError.refused("no camera '\(wanted)' on the account; there are: \(known.isEmpty ? "none" : known)")
+    /// A camera by what an export needs of it; from the cloud, or from the catalog when offline.
+    struct Camera: Sendable {
+        var mac: String
+        var name: String
+    }
+
+    /// A MAC (in any notation) or a name; a name two cameras share is refused. When the cloud
+    /// cannot be reached, the archive's catalog names the cameras it has footage of, and the
+    /// export goes on from the archive alone (`offline` says why).
+    private func resolve(_ wanted: String, archive: String?, offline: inout String?) async throws -> Camera {
+        var cameras: [Camera]
+        do {
+            cameras = try await client.devices().map { Camera(mac: $0.macAddr, name: $0.deviceName) }
+        } catch let error as CloudClientError where error.isUnavailable {
+            guard let archive, FileManager.default.fileExists(atPath: Self.catalogPath(archive)) else { throw error }
+            cameras = try Catalog(path: Self.catalogPath(archive), readOnly: true).devices().map { Camera(mac: $0.mac, name: $0.name) }
+            guard !cameras.isEmpty else { throw error }
+            logger.warning("the cloud could not be reached; exporting from the archive alone: \(error)")
+            offline = "\(error)"
         }
-        return device
+        let mac = ArchiveLayout.safeMAC(wanted)
+        if let camera = cameras.first(where: { ArchiveLayout.safeMAC($0.mac) == mac && mac.count == 12 }) { return camera }
+        let named = cameras.filter { $0.name.caseInsensitiveCompare(wanted) == .orderedSame }
+        if named.count > 1 { throw ExportError.refused("\(named.count) cameras are called '\(wanted)'; name one by its MAC") }
+        guard let camera = named.first else {
+            let known = cameras.map { "\($0.name) (\($0.mac))" }.joined(separator: ", ")
+            let place = offline == nil ? "on the account" : "in the archive"
+            throw ExportError.refused("no camera '\(wanted)' \(place); there are: \(known.isEmpty ? "none" : known)")
+        }
+        return camera
     }
 
     /// `--save`: the window goes into the archive first, like a backup of just this camera.
-    private func save(_ window: ExportPlan.Window, device: Device, zone: TimeZone, request: Request, archive: String) async throws {
+    private func save(_ window: ExportPlan.Window, device: Camera, request: Request, archive: String) async throws {
         var options = Backup.Options(archive: archive, layout: request.layout)
-        options.devices = [device.macAddr]
+        options.devices = [device.mac]
         options.from = window.from - ExportPlan.longestClip
         options.to = window.to
         options.timeZone = request.timeZone
@@ -129,11 +149,19 @@ public struct Export: Sendable {
 
     /// Clips overlapping the window: the cloud's listing and the archive's catalog together
     /// (the archive may hold clips the cloud has deleted).
-    private func sources(device: String, window: ExportPlan.Window, archive: String?) async throws -> [ExportPlan.Source] {
+    private func sources(device: String, window: ExportPlan.Window, archive: String?, offline: inout String?) async throws -> [ExportPlan.Source] {
         var byStart: [Int64: ExportPlan.Source] = [:]
         var lists: [[Recording]] = []
-        for query in RecordingSet.windows(from: window.from - ExportPlan.longestClip, to: window.to, size: 6 * 3600) {
-            lists.append(try await client.recordings(device: device, from: query.lowerBound, to: query.upperBound))
+        if offline == nil {
+            do {
+                for query in RecordingSet.windows(from: window.from - ExportPlan.longestClip, to: window.to, size: 6 * 3600) {
+                    lists.append(try await client.recordings(device: device, from: query.lowerBound, to: query.upperBound))
+                }
+            } catch let error as CloudClientError where error.isUnavailable && archive.map({ FileManager.default.fileExists(atPath: Self.catalogPath($0)) }) == true {
+                logger.warning("the cloud could not be reached; exporting from the archive alone: \(error)")
+                offline = "\(error)"
+                lists = []
+            }
         }
         for recording in RecordingSet.merge(lists) where recording.end > window.from && recording.start < window.to {
             byStart[recording.start] = ExportPlan.Source(start: recording.start, end: recording.end, type: recording.type)

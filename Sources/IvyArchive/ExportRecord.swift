@@ -66,6 +66,9 @@ public struct ExportRecord: Sendable, Codable, Equatable {
     /// Stretches inside the window with no recording, cut out of the file.
     public var gaps: [Window]
     public var output: Output
+    /// What a reader should know about how the file was made, e.g. that the cloud could not be
+    /// reached and only archived clips are in it.
+    public var notes: [String]?
 
     /// `FILE.mp4` -> `FILE.mp4.json`.
     public static func sidecarPath(for output: String) -> String { output + ".json" }

@@ -2,6 +2,7 @@ import Foundation
 import IvyArchive
 import IvyCloud
 import IvyHLS
+import IvyHTTP
 import IvySandbox
 import IvyTestSupport
 import Testing
@@ -132,6 +133,33 @@ import Testing
             let again = try await Self.export(client).run(request)
             #expect(again.clips.map(\.source) == ["archive", "cloud", "archive", "archive"])
             #expect(Set(endpoint.cloud.stats.segmentRequestsByClip.keys) == ["\(Self.mac)/\(Self.base + 60)"])
+        }
+    }
+
+    @Test func anArchiveExportsWhenTheCloudCannotBeReached() async throws {
+        try await withSandbox(Self.configure) { _, client in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            var request = Self.request(20, 150, output: folder + "/offline.mp4")
+            request.archive = folder + "/archive"
+            _ = try await BackupTests.backup(client).run(try BackupTests.options(folder + "/archive"))
+
+            // Nothing listens on port 1: every call fails to connect.
+            let unreachable = CloudClient(
+                configuration: CloudConfiguration(apiURL: "http://127.0.0.1:1", oemCode: "SANDBOX",
+                                                  credentials: .password(username: "demo@example.com", password: "sandbox-password"),
+                                                  retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), maxDelay: .milliseconds(10))),
+                transport: sharedTransport, logger: quietLogger)
+            let record = try await Self.export(unreachable).run(request)
+            #expect(record.clips.allSatisfy { $0.source == "archive" } && record.clips.count == 4)
+            #expect(record.notes?.first?.contains("the cloud could not be reached") == true)
+            try await Self.judge(folder + "/offline.mp4", expected: 110, tolerance: 4, chapters: 4)
+
+            // Without an archive there is nothing to fall back on: the cloud's failure is the answer.
+            request.archive = nil
+            request.output = folder + "/nothing.mp4"
+            await #expect(throws: CloudClientError.transport) { _ = try await Self.export(unreachable).run(request) }
+            #expect(!FileManager.default.fileExists(atPath: folder + "/nothing.mp4"))
         }
     }
 
