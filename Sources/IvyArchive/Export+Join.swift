@@ -32,6 +32,9 @@ extension Export {
                 used: .init(from: instant(start + joined.from), to: instant(start + joined.to)),
                 outputStart: joined.outputStart, outputEnd: joined.outputEnd, reencodedFrames: joined.reencodedFrames))
         }
+        // An interruption during the join (which runs to its end on its own thread) still
+        // leaves no output behind.
+        try Task.checkCancellation()
         try FileSync.sync(path: temporary)
         let size = (try FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int64) ?? 0
         let record = ExportRecord(

@@ -12,6 +12,8 @@ enum ExitStatus {
         case usage = 2
         /// The cloud could not be reached or kept failing: try again later.
         case cloudUnavailable = 3
+        /// SIGINT or SIGTERM: the command stopped and cleaned up after itself.
+        case interrupted = 130
     }
 
     struct Failure {
@@ -22,6 +24,8 @@ enum ExitStatus {
     /// `nil` for errors ArgumentParser reports itself (usage, help).
     static func classify(_ error: any Error) -> Failure? {
         switch error {
+        case let error as Interruption.Interrupted:
+            return Failure(code: .interrupted, message: error.description)
         case let error as UserError:
             return Failure(code: .usage, message: error.message)
         case let error as BackupError:

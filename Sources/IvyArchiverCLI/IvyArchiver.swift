@@ -9,7 +9,7 @@ struct IvyArchiver: AsyncParsableCommand {
         abstract: "Back up IVYIOT / Foscam cloud recordings to disks you own.",
         discussion: """
             Exit codes: 0 ok, 1 partial failure, 2 usage, configuration or authentication error, \
-            3 cloud unavailable.
+            3 cloud unavailable, 130 interrupted (SIGINT or SIGTERM).
             """,
         version: "0.1.0",
         subcommands: [
@@ -22,8 +22,12 @@ struct IvyArchiver: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
+            if var server = command as? any HandlesItsOwnSignals {
+                try await server.run()
+            } else if let asyncCommand = command as? any AsyncParsableCommand {
+                // The command value stays on the task that runs it; the signal watch never touches it.
+                nonisolated(unsafe) var running = asyncCommand
+                try await Interruption.cancellingOnSignals { try await running.run() }
             } else {
                 try command.run()
             }

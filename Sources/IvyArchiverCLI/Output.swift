@@ -16,6 +16,14 @@ enum Output {
         rows.forEach { print(line($0)) }
     }
 
+    /// A log line that must show at once, also in a file or a pipe (cron, systemd, `| tee`),
+    /// where standard output is block-buffered: each clip appears as it is archived, and
+    /// nothing printed is lost if the process is killed.
+    static func line(_ text: String) {
+        print(text)
+        fflush(nil)
+    }
+
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

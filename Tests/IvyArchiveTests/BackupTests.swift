@@ -31,12 +31,7 @@ import Testing
 
     /// Every `.mp4` under `root`, relative to it.
     static func files(_ root: String) -> [String] {
-        let enumerator = FileManager.default.enumerator(atPath: root)
-        var found: [String] = []
-        while let path = enumerator?.nextObject() as? String {
-            if path.hasSuffix(".mp4") { found.append(path) }
-        }
-        return found.sorted()
+        mp4Files(in: root)
     }
 
     @Test func everyClipIsArchivedOnceAndNothingTwice() async throws {

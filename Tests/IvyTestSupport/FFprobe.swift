@@ -98,6 +98,16 @@ public enum MP4Boxes {
     }
 }
 
+/// Every `.mp4` under `root`, relative to it, sorted.
+public func mp4Files(in root: String) -> [String] {
+    var found: [String] = []
+    let enumerator = FileManager.default.enumerator(atPath: root)
+    while let path = enumerator?.nextObject() as? String {
+        if path.hasSuffix(".mp4") { found.append(path) }
+    }
+    return found.sorted()
+}
+
 /// A fresh directory under the system's temporary folder.
 public func makeTemporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "ivy-test-" + UUID().uuidString

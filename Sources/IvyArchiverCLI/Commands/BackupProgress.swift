@@ -58,7 +58,7 @@ final class BackupProgress: Sendable {
         }
         if let line {
             display.clear()
-            print(line)
+            Output.line(line)
         }
         let now = tally.withLock { $0 }
         let elapsed = max(0.001, elapsedSeconds)

@@ -3,7 +3,7 @@ import Foundation
 import IvySandbox
 import Logging
 
-struct SandboxCommand: AsyncParsableCommand {
+struct SandboxCommand: HandlesItsOwnSignals {
     static let configuration = CommandConfiguration(
         commandName: "sandbox", abstract: "Run the sandbox cloud: the same API, with a demo account and real HLS media.")
 

@@ -1,0 +1,85 @@
+import Foundation
+import IvySandbox
+import IvyTestSupport
+import Testing
+
+/// Ctrl-C and SIGTERM: the command stops, cleans up what it was writing, and exits 130.
+@Suite struct InterruptionTests {
+    /// Starts `ivy-archiver` with `arguments`, sends `signal` once `ready(stdout)` says the work
+    /// is under way (downloads started), and returns the exit status.
+    static func interrupt(_ arguments: [String], environment: [String: String], signal: Int32,
+                          when ready: (String) -> Bool) async throws -> Int32 {
+        let output = try makeTemporaryDirectory() + "/stdout"
+        defer { try? FileManager.default.removeItem(atPath: (output as NSString).deletingLastPathComponent) }
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CLIProcess.executable)
+        child.arguments = arguments
+        child.environment = environment.merging(["PATH": "/usr/bin:/bin", "IVY_LOG_LEVEL": "error"]) { $1 }
+        child.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        let started = ContinuousClock.now + .seconds(30)
+        while child.isRunning, ContinuousClock.now < started, !ready((try? String(contentsOfFile: output, encoding: .utf8)) ?? "") {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(child.isRunning, "the work was still going when the signal came")
+        kill(child.processIdentifier, signal)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while child.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!child.isRunning, "the command stopped after the signal")
+        if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+        return child.terminationStatus
+    }
+
+    static func withSlowSandbox(_ body: ([String: String]) async throws -> Void) async throws {
+        let start = Int64(Date().timeIntervalSince1970) / 60 * 60 - 7200
+        try await withSandbox({ configuration in
+            var account = SandboxAccount.demo()
+            account.devices = [SandboxDevice(mac: "00626E00AB01", name: "Lane", productName: "FI9900P", profile: .h264AAC,
+                                             fixedRecordings: [SandboxRecording(start: start, end: start + 60, type: 0),
+                                                               SandboxRecording(start: start + 60, end: start + 120, type: 0)])]
+            configuration.account = account
+            configuration.faults.bandwidthPerConnection = 60_000  // about 3 s for each clip
+        }) { endpoint, _ in
+            try await body(["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com",
+                            "IVY_PASSWORD": "sandbox-password", "IVY_TIMEZONE": "UTC", "FROM": "\(start)"])
+        }
+    }
+
+    @Test func anInterruptedExportLeavesNothingBehind() async throws {
+        try await Self.withSlowSandbox { env in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let from = Date(timeIntervalSince1970: Double(env["FROM"].flatMap(Int64.init) ?? 0))
+            let formatter = ISO8601DateFormatter()
+            let status = try await Self.interrupt(
+                ["export", "--device", "Lane", "--from", formatter.string(from: from), "--to", formatter.string(from: from + 100),
+                 "--output", folder + "/lane.mp4"],
+                environment: env, signal: SIGINT) { _ in
+                    // The fetched clips' folder appears when the downloads start.
+                    ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasSuffix(".parts") }
+                }
+            #expect(status == 130)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "no output, no fetched clips")
+        }
+    }
+
+    @Test func aBackupStoppedBySIGTERMCleansUpAndTheNextRunCompletes() async throws {
+        try await Self.withSlowSandbox { env in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            var env = env
+            env["IVY_ARCHIVE"] = archive
+            let status = try await Self.interrupt(["backup"], environment: env, signal: SIGTERM) { $0.contains("2 new clips") }
+            #expect(status == 130)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
+            #expect(mp4Files(in: archive).isEmpty, "neither clip had finished")
+
+            let rerun = try await CLIProcess.run(["backup"], environment: env)
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(mp4Files(in: archive).count == 2)
+        }
+    }
+}
