@@ -130,23 +130,18 @@ public struct Backup: Sendable {
         var record = Catalog.RunRecord(result: "dry-run")
         if options.dryRun {
             summary.planned = plan.items.map(\.path)
+        } else if let stopped = await fetch(plan, context: context, into: &summary) {
+            record.result = "stopped: \(stopped)"
+            try? finish(run, record, summary, catalog: catalog)
+            throw BackupError.storage("\(stopped), after \(summary.archived) clip\(summary.archived == 1 ? "" : "s") archived; "
+                + "nothing half-written is left in the archive")
         } else {
-            let stopped = await fetch(plan, context: context, into: &summary)
-            if let stopped {
-                record.result = "stopped: \(stopped)"
-            } else {
-                summary.warnings = try await expiring(context, devices: plan.devices, now: now)
-                if summary.failures.isEmpty, let keepDays = options.keepDays {
-                    summary.pruned = try prune(context, keepDays: keepDays, now: now)
-                }
-                record.result = summary.failures.isEmpty ? "ok" : "partial"
-                record.complete = options.devices.isEmpty && options.from == nil && options.to == nil
+            summary.warnings = try await expiring(context, devices: plan.devices, now: now)
+            if summary.failures.isEmpty, let keepDays = options.keepDays {
+                summary.pruned = try prune(context, keepDays: keepDays, now: now)
             }
-            if let stopped {
-                try? finish(run, record, summary, catalog: catalog)
-                throw BackupError.storage("\(stopped), after \(summary.archived) clip\(summary.archived == 1 ? "" : "s") archived; "
-                    + "nothing half-written is left in the archive")
-            }
+            record.result = summary.failures.isEmpty ? "ok" : "partial"
+            record.complete = options.devices.isEmpty && options.from == nil && options.to == nil
         }
         do {
             try finish(run, record, summary, catalog: catalog)

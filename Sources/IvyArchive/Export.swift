@@ -73,15 +73,15 @@ public struct Export: Sendable {
         }
         if request.save, request.archive == nil { throw ExportError.refused("--save needs an archive (--archive, IVY_ARCHIVE or archive in the config)") }
 
+        // The window is checked before asking the cloud anything (in the default zone), and again
+        // in the camera's own zone once the camera is known.
+        try Self.check(ExportPlan.Window(from: request.from.resolve(in: request.timeZone), to: request.to.resolve(in: request.timeZone)),
+                       longest: request.maxWindow)
         var offline: String?
         let device = try await resolve(request.device, archive: request.archive, offline: &offline)
         let zone = request.deviceTimeZones[ArchiveLayout.safeMAC(device.mac)] ?? request.timeZone
         let window = try ExportPlan.Window(from: request.from.resolve(in: zone), to: request.to.resolve(in: zone))
-        guard window.to != window.from else { throw ExportError.refused("--from and --to are the same instant") }
-        guard window.to > window.from else { throw ExportError.refused("--to is before --from") }
-        guard window.to - window.from <= request.maxWindow else {
-            throw ExportError.refused("the window is \(Self.hours(window.to - window.from)) long; the most is \(Self.hours(request.maxWindow)) (--max-hours)")
-        }
+        try Self.check(window, longest: request.maxWindow)
         if request.save, offline == nil, let archive = request.archive { try await save(window, device: device, request: request, archive: archive) }
 
         let sources = try await sources(device: device.mac, window: window, archive: request.archive, offline: &offline)
@@ -177,6 +177,14 @@ public struct Export: Sendable {
         return byStart.values.sorted { $0.start < $1.start }
     }
 
+    private static func check(_ window: ExportPlan.Window, longest: Int64) throws {
+        guard window.to != window.from else { throw ExportError.refused("--from and --to are the same instant") }
+        guard window.to > window.from else { throw ExportError.refused("--to is before --from") }
+        guard window.to - window.from <= longest else {
+            throw ExportError.refused("the window is \(hours(window.to - window.from)) long; the most is \(hours(longest)) (--max-hours)")
+        }
+    }
+
     static func catalogPath(_ archive: String) -> String {
         (archive as NSString).standardizingPath + "/.ivy-archiver/catalog.sqlite"
     }
@@ -187,16 +195,4 @@ public struct Export: Sendable {
 
     /// Wall-clock times in the camera's zone, for messages and chapter names.
     static func clock(_ zone: TimeZone) -> WallClock { WallClock(zone: zone) }
-}
-
-/// `2026-11-25 14:03:00` in one time zone.
-struct WallClock: Sendable {
-    let zone: TimeZone
-
-    func callAsFunction(_ seconds: Int64) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
-    }
 }

@@ -53,9 +53,9 @@ struct BackupCommand: AsyncParsableCommand {
 
         let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs), logger: session.logger)
         let json = session.settings.json
-        let zones = options
+        let zones = options.deviceTimeZones, zone = options.timeZone
         let progress = BackupProgress(live: !json && isatty(STDERR_FILENO) == 1) { mac, start in
-            CalendarDays(timeZone: zones.deviceTimeZones[ArchiveLayout.safeMAC(mac)] ?? zones.timeZone).format(start)
+            CalendarDays(timeZone: zones[ArchiveLayout.safeMAC(mac)] ?? zone).format(start)
         }
         let summary = try await backup.run(options) { event in
             if !json { progress.handle(event) }

@@ -18,7 +18,7 @@ final class BackupProgress: Sendable {
     private let started = ContinuousClock.now
     private let time: @Sendable (_ mac: String, _ start: Int64) -> String
 
-    /// `devices`: how many cameras the run walks; `time` writes a clip's start for a person.
+    /// `live`: draw the progress line (a terminal); `time` writes a clip's start for a person.
     init(live: Bool, time: @escaping @Sendable (_ mac: String, _ start: Int64) -> String) {
         display = ProgressLine(enabled: live)
         self.time = time
