@@ -168,6 +168,13 @@ struct JoinWorker: Sendable {
             try output.write(packet)
         }
 
+        /// Re-encoded frames come without B-frames (decode time = presentation time); they take
+        /// the copied frames' decode delay, so that decode times run on evenly into the copy.
+        func placeReencoded(_ packet: UnsafeMutablePointer<AVPacket>, tracks: inout Tracks) throws {
+            packet.pointee.dts = packet.pointee.pts - cut.index.delay
+            try place(packet, from: videoTimeBase, to: tracks.video, tracks: &tracks)
+        }
+
         let packet = try Packet()
         while true {
             let read = av_read_frame(input.pointer, packet.pointer)
@@ -182,10 +189,10 @@ struct JoinWorker: Sendable {
                     let key = packet.pointer.pointee.flags & AV_PKT_FLAG_KEY != 0
                     if pts < gop { continue }
                     if !(key && pts >= cut.copyFrom) {
-                        try encoder.push(packet.pointer) { try place($0, from: videoTimeBase, to: tracks.video, tracks: &tracks) }
+                        try encoder.push(packet.pointer) { try placeReencoded($0, tracks: &tracks) }
                         continue
                     }
-                    try encoder.push(nil) { try place($0, from: videoTimeBase, to: tracks.video, tracks: &tracks) }
+                    try encoder.push(nil) { try placeReencoded($0, tracks: &tracks) }
                     frames = encoder.frames
                     reencoder = nil
                     restoreParameterSets = true
@@ -206,7 +213,7 @@ struct JoinWorker: Sendable {
             }
         }
         if let encoder = reencoder {
-            try encoder.push(nil) { try place($0, from: videoTimeBase, to: tracks.video, tracks: &tracks) }
+            try encoder.push(nil) { try placeReencoded($0, tracks: &tracks) }
             frames = encoder.frames
         }
         return frames

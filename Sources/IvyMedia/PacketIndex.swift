@@ -19,6 +19,8 @@ struct PacketIndex {
     var end: Int64 = 0
     /// B-frames: presentation order differs from decode order.
     var reorders = false
+    /// How far decode times run ahead of presentation times (B-frames), in the time base.
+    var delay: Int64 = 0
 
     static func scan(_ input: InputContext, video stream: UnsafeMutablePointer<AVStream>) throws -> PacketIndex {
         var index = PacketIndex(timeBase: stream.pointee.time_base)
@@ -34,6 +36,7 @@ struct PacketIndex {
             let dts = p.dts == nopts ? p.pts : p.dts
             index.video.append(Entry(pts: p.pts, dts: dts, duration: p.duration, key: p.flags & AV_PKT_FLAG_KEY != 0))
             if p.pts != dts { index.reorders = true }
+            index.delay = max(index.delay, p.pts - dts)
         }
         guard let first = index.video.min(by: { $0.pts < $1.pts }), let last = index.video.max(by: { $0.pts < $1.pts }) else {
             throw MediaError("find a video frame in \(String(cString: input.pointer.pointee.url))", code: ivy_averror_invaliddata())

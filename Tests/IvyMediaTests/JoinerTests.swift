@@ -7,10 +7,10 @@ import Testing
 @Suite struct JoinerTests {
     /// Ten seconds at 15 fps, a keyframe every 2 s, with AAC (or without audio): what ffmpeg's
     /// own encoder makes, so the joiner is judged on media it did not produce.
-    static func makeClip(_ path: String, codec: String = "libx264", audio: Bool = true) async throws {
+    static func makeClip(_ path: String, codec: String = "libx264", audio: Bool = true, bFrames: Int = 0) async throws {
         var arguments = ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15:duration=10"]
         if audio { arguments += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=32000:duration=10", "-c:a", "aac"] }
-        arguments += ["-c:v", codec, "-g", "30", "-keyint_min", "30", "-bf", "0", "-pix_fmt", "yuv420p"]
+        arguments += ["-c:v", codec, "-g", "30", "-keyint_min", "30", "-bf", "\(bFrames)", "-pix_fmt", "yuv420p"]
         if codec == "libx265" { arguments += ["-x265-params", "keyint=30:min-keyint=30:scenecut=0:bframes=0:log-level=error", "-tag:v", "hvc1"] }
         else { arguments += ["-sc_threshold", "0"] }
         try await FFprobe.run("ffmpeg", arguments + ["-y", path])
@@ -48,5 +48,27 @@ import Testing
         #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "video timestamps increase")
         let tags = try await FFprobe.tags(output)
         #expect(tags["title"] == "Shed" && tags["creation_time"]?.hasPrefix("2026-11-25T14:03:00") == true)
+    }
+
+    /// Cameras rarely send B-frames; when they do, the copied frames keep their own order, an
+    /// exact start still starts on the frame, and the end falls on the next keyframe.
+    @Test(arguments: [false, true])
+    func bFramesStayDecodable(exact: Bool) async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.makeClip(directory + "/a.mp4", bFrames: 2)
+        try await Self.makeClip(directory + "/b.mp4", bFrames: 2)
+        let output = directory + "/joined.mp4"
+        let summary = try await Joiner.join(
+            [JoinPart(path: directory + "/a.mp4", from: 3.1) { _ in "a" }, JoinPart(path: directory + "/b.mp4", to: 5.5) { _ in "b" }],
+            to: output, exact: exact)
+        let expected = (exact ? 10 - 47.0 / 15 : 8) + 6
+        let video = try await FFprobe.videoFrames(output)
+        #expect(abs(video.duration - expected) <= 1.0 / 15 + 0.001, "\(video.duration) s, expected \(expected) s")
+        #expect(abs(Double(video.count) - expected * 15) <= 1, "\(video.count) frames")
+        #expect(abs(summary.duration - expected) <= 1.0 / 15)
+        #expect(try await FFprobe.decodeErrors(output).isEmpty)
+        let times = try await FFprobe.packetTimes(output, stream: "v:0")
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "decode times increase")
     }
 }
