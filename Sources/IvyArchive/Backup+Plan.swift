@@ -26,8 +26,14 @@ extension Backup {
         let to = min(options.to ?? now, now)
         var devices = try await client.devices()
         if !options.devices.isEmpty {
-            let wanted = Set(options.devices.map(ArchiveLayout.safeMAC))
-            devices = devices.filter { wanted.contains(ArchiveLayout.safeMAC($0.macAddr)) }
+            // By MAC (any notation) or by name; a camera asked for that is not there is a mistake.
+            let chosen = try options.devices.map { wanted in
+                switch CameraLookup.find(wanted, in: devices, mac: \.macAddr, name: \.deviceName, place: "on the account") {
+                case .success(let device): return device.macAddr
+                case .failure(let failure): throw BackupError.unknownDevice(failure.message)
+                }
+            }
+            devices = devices.filter { chosen.contains($0.macAddr) }
         }
         let lastWalk = options.from == nil ? try context.catalog.lastCompleteWalk() : nil
         var plan = Plan(devices: devices, from: to, to: to)

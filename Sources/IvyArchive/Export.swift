@@ -121,16 +121,10 @@ public struct Export: Sendable {
             logger.warning("the cloud could not be reached; exporting from the archive alone: \(error)")
             offline = "\(error)"
         }
-        let mac = ArchiveLayout.safeMAC(wanted)
-        if let camera = cameras.first(where: { ArchiveLayout.safeMAC($0.mac) == mac && mac.count == 12 }) { return camera }
-        let named = cameras.filter { $0.name.caseInsensitiveCompare(wanted) == .orderedSame }
-        if named.count > 1 { throw ExportError.refused("\(named.count) cameras are called '\(wanted)'; name one by its MAC") }
-        guard let camera = named.first else {
-            let known = cameras.map { "\($0.name) (\($0.mac))" }.joined(separator: ", ")
-            let place = offline == nil ? "on the account" : "in the archive"
-            throw ExportError.refused("no camera '\(wanted)' \(place); there are: \(known.isEmpty ? "none" : known)")
+        switch CameraLookup.find(wanted, in: cameras, mac: \.mac, name: \.name, place: offline == nil ? "on the account" : "in the archive") {
+        case .success(let camera): return camera
+        case .failure(let failure): throw ExportError.refused(failure.message)
         }
-        return camera
     }
 
     /// `--save`: the window goes into the archive first, like a backup of just this camera.

@@ -33,6 +33,12 @@ import Testing
 
             let missing = try await CLIProcess.run(["backup"], environment: env.filter { $0.key != "IVY_ARCHIVE" })
             #expect(missing.status == 2)
+
+            let unknown = try await CLIProcess.run(["backup", "--device", "00:62:6E:00:00:99"], environment: env)
+            #expect(unknown.status == 2 && unknown.stderr.contains("no camera '00:62:6E:00:00:99' on the account; there are: Porch (00626E00CC01)"),
+                    "\(unknown.stderr)")
+            let byName = try await CLIProcess.run(["backup", "--device", "porch", "--json"], environment: env)
+            #expect(byName.status == 0, "\(byName.stderr)")
         }
     }
 

@@ -15,7 +15,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE).") var archive: String?
-    @Option(name: .customLong("device"), help: "Only this camera (MAC); repeatable. Default: every camera.") var devices: [String] = []
+    @Option(name: .customLong("device"), help: "Only this camera (MAC or name); repeatable. Default: every camera.") var devices: [String] = []
     @Option(name: .long, help: "First day (YYYY-MM-DD). Default: all the cloud holds.") var from: String?
     @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
     @Option(name: .long, help: "Clips downloaded at once.") var jobs = 2
