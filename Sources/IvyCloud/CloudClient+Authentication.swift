@@ -49,9 +49,32 @@ extension CloudClient {
         return renewed
     }
 
-    /// After a token problem: refresh if we can, else log in again if we can, else give up
-    /// with the cloud's own verdict.
-    func reauthenticate(after code: CloudErrorCode) async throws {
+    /// After a token problem, once for all the calls that hit it: when `rejected` is no longer
+    /// the session's token another call has renewed it already; while a renewal is under way,
+    /// wait for it; else renew.
+    func reauthenticate(after code: CloudErrorCode, rejected: String?) async throws {
+        if let rejected, let current = session?.accessToken, current != rejected { return }
+        if renewing {
+            try await withCheckedThrowingContinuation { renewalWaiters.append($0) }
+            return
+        }
+        renewing = true
+        let result: Result<Void, any Error>
+        do {
+            try await renew(after: code)
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        renewing = false
+        let waiters = renewalWaiters
+        renewalWaiters = []
+        waiters.forEach { $0.resume(with: result) }
+        try result.get()
+    }
+
+    /// Refresh if we can, else log in again if we can, else give up with the cloud's own verdict.
+    private func renew(after code: CloudErrorCode) async throws {
         logger.info("access token rejected; renewing", metadata: ["code": "\(code.rawValue)"])
         if session?.refreshToken != nil {
             do {

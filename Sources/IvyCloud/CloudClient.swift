@@ -13,6 +13,10 @@ public actor CloudClient {
     /// Base URL for `/gateway` and `/oauth`, without a trailing slash.
     private(set) var apiBase: String
     var session: Session?
+    /// A renewal of the session is under way; calls rejected meanwhile wait for it here rather
+    /// than each renewing again.
+    var renewing = false
+    var renewalWaiters: [CheckedContinuation<Void, any Error>] = []
     /// Server time minus local time, in milliseconds; `nil` until first needed.
     var clockOffsetMilliseconds: Int64?
     var serverInfoCache: ServerInfo?
@@ -69,7 +73,7 @@ public actor CloudClient {
             upgradePollInterval: configuration.upgradePollInterval, upgradeMaxWait: configuration.upgradeMaxWait)
         while true {
             try Task.checkCancellation()
-            let request = try await buildRequest(call)
+            let (request, token) = try await buildRequest(call)
             let outcome: CallRetryState.Outcome
             do {
                 switch try Self.classify(try await transport.execute(request), service: call.service) {
@@ -85,7 +89,7 @@ public actor CloudClient {
                 logger.info("retrying", metadata: ["service": "\(call.service)", "reason": "\(reason)", "delay": "\(delay)"])
                 try await Task.sleep(for: delay)
             case .reauthenticate(let code):
-                try await reauthenticate(after: code)
+                try await reauthenticate(after: code, rejected: token)
             case .move(let url):
                 apiBase = Self.normalizedBase(url)
                 serverInfoCache = nil
@@ -123,8 +127,11 @@ public actor CloudClient {
         return .success(response.body)
     }
 
-    private func buildRequest(_ call: Call) async throws -> HTTPRequest {
+    /// The request, and the access token it carries (to tell, when the cloud rejects it,
+    /// whether another call has already renewed it).
+    private func buildRequest(_ call: Call) async throws -> (HTTPRequest, String?) {
         var parameters: [(String, String)] = []
+        var token: String?
         let base: String
         switch call.host {
         case .gateway:
@@ -140,6 +147,7 @@ public actor CloudClient {
             break
         case .user:
             let session = try await currentSession()
+            token = session.accessToken
             parameters += [("clientId", configuration.clientId), ("openId", session.openId), ("accessToken", session.accessToken)]
         case .store(let device):
             let subtoken = try await serverInfo().subtoken
@@ -155,9 +163,9 @@ public actor CloudClient {
         case .post:
             // The service name stays in the query, as every example of the document shows it.
             let fields = parameters.filter { $0.0 != "service" }
-            return HTTPRequest.form(url: base + "?service=" + FormEncoding.escape(call.service), fields: fields)
+            return (HTTPRequest.form(url: base + "?service=" + FormEncoding.escape(call.service), fields: fields), token)
         case .get, .head:
-            return HTTPRequest(url: base + "?" + FormEncoding.encode(parameters), method: call.method)
+            return (HTTPRequest(url: base + "?" + FormEncoding.encode(parameters), method: call.method), token)
         }
     }
 

@@ -30,6 +30,14 @@ public final class SandboxCloud: Sendable {
         state.withLock { $0.stats = SandboxStats() }
     }
 
+    /// Every access token issued so far expires now (tokens issued later live as configured):
+    /// what a long run sees when its token runs out, without waiting for it.
+    public func expireTokens() {
+        state.withLock { state in
+            for key in state.tokens.keys { state.tokens[key]?.expiresAt = 0 }
+        }
+    }
+
     /// The clips the store lists for a device now (tests compare the client's view with it).
     public func recordings(mac: String) -> [SandboxRecording] {
         state.withLock { $0.devices.first { $0.device.mac == mac }?.recordings ?? [] }

@@ -18,6 +18,21 @@ import Testing
         }
     }
 
+    @Test func callsRejectedTogetherShareOneRenewal() async throws {
+        try await withSandbox { endpoint, client in
+            _ = try await client.devices()
+            endpoint.cloud.expireTokens()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 { group.addTask { _ = try await client.devices() } }
+                try await group.waitForAll()
+            }
+            let stats = endpoint.cloud.stats
+            #expect(stats.calls["oauth.refresh_access_token"] == 1, "eight rejected calls, one refresh")
+            #expect(stats.calls["oauth.authorize"] == 1)
+            #expect(stats.log.filter { $0.service == "user_ipc_setting_v2_0.getOemDeviceByUser" && $0.status == 200 }.count >= 9)
+        }
+    }
+
     @Test func aTokenThatCannotBeRenewedEndsInAnAuthenticationError() async throws {
         try await withSandbox({ _ in }, client: { $0.credentials = .token(openId: "nobody", accessToken: "garbage", refreshToken: nil) }) { _, client in
             do {
