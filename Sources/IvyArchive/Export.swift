@@ -15,7 +15,8 @@ public struct Export: Sendable {
         public var from: ExportTime
         public var to: ExportTime
         public var output: String
-        /// Re-encode the partial GOPs at the two ends, so the file starts and ends on the instants.
+        /// Start and end on the instants: the partial GOP at the start is re-encoded, the end is
+        /// cut on the frame (cameras send no B-frames; with them, on the next keyframe).
         public var exact = false
         /// Replace an existing output.
         public var force = false

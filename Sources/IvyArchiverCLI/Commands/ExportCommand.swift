@@ -11,8 +11,8 @@ struct ExportCommand: AsyncParsableCommand {
             Date-times are YYYY-MM-DD HH:MM[:SS] or ISO 8601 (2026-11-25T14:03:00, with Z or +01:00), in the \
             camera's time zone unless they carry an offset. Clips come from the archive where they are there and \
             match their checksum, from the cloud otherwise. Gaps are cut out; each clip starts a chapter. By \
-            default cuts fall on keyframes, so the file holds at least the window; --exact re-encodes the partial \
-            GOPs at the ends. FILE.mp4.json records what the file holds; --check FILE.mp4 verifies a file \
+            default cuts fall on keyframes, so the file holds at least the window; --exact re-encodes the frames from \
+            the start to the next keyframe and cuts the end on the frame. FILE.mp4.json records what the file holds; --check FILE.mp4 verifies a file \
             against it. Exit 2 for a request that cannot be met (nothing is written), 1 when something failed.
             """)
 
@@ -21,7 +21,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Start of the window.") var from: String?
     @Option(name: .long, help: "End of the window.") var to: String?
     @Option(name: [.short, .long], help: "The MP4 to write.") var output: String?
-    @Flag(name: .long, help: "Start and end on the requested instants (re-encodes the partial GOPs at the ends).") var exact = false
+    @Flag(name: .long, help: "Start and end on the requested instants (re-encodes only the partial GOP at the start).") var exact = false
     @Flag(name: .long, help: "Also archive the window's clips (needs the archive).") var save = false
     @Flag(name: .long, help: "Replace an existing output.") var force = false
     @Option(name: .long, help: "The archive to read clips from ($IVY_ARCHIVE, or archive in the config).") var archive: String?
