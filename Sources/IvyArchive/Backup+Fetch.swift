@@ -65,19 +65,16 @@ extension Backup {
         let path = item.path
         let destination = context.root + "/" + path
         try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let client = client
         let mac = item.device.macAddr
         let start = item.recording.start
-        let url = try await client.playbackURLs(device: mac, start: start).preferred!
-        let result = try await fetcher.fetch(
-            url: url, to: destination, title: "\(item.device.deviceName) \(item.recording.type.name)",
-            creationTime: Date(timeIntervalSince1970: Double(start)), temporaryDirectory: context.temporary,
-            refreshURL: { try await client.playbackURLs(device: mac, start: start).preferred! })
+        let (result, source) = try await fetcher.fetch(
+            recordingOf: mac, start: start, from: client, to: destination, title: "\(item.device.deviceName) \(item.recording.type.name)",
+            creationTime: Date(timeIntervalSince1970: Double(start)), temporaryDirectory: context.temporary)
         do {
             let digest = try FileDigest.sha256(path: destination)
             let codecs = [result.video, result.audio].compactMap { $0 }.joined(separator: "+")
             try context.catalog.markArchived(device: mac, start: start, file: path, size: Int64(result.bytes), sha256: digest,
-                                             duration: result.mediaSeconds, codecs: codecs, sourceURL: Redaction.withoutSecrets(url))
+                                             duration: result.mediaSeconds, codecs: codecs, sourceURL: source)
         } catch {
             // A file the catalog does not know would never be verified: take it back out.
             try? FileManager.default.removeItem(atPath: destination)

@@ -40,7 +40,8 @@ public struct Backup: Sendable {
             self.layout = layout
         }
 
-        func timeZone(of mac: String) -> TimeZone {
+        /// The zone a camera's days and times are in.
+        public func timeZone(of mac: String) -> TimeZone {
             deviceTimeZones[ArchiveLayout.safeMAC(mac)] ?? timeZone
         }
     }

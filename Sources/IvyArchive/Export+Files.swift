@@ -40,12 +40,10 @@ extension Export {
             func launch(_ source: ExportPlan.Source, into group: inout ThrowingTaskGroup<(Int64, SourceFile), any Error>) {
                 group.addTask {
                     let path = work + "/clip-\(source.start).mp4"
-                    let url = try await client.playbackURLs(device: device, start: source.start).preferred!
-                    let result = try await fetcher.fetch(url: url, to: path, temporaryDirectory: work, refreshURL: {
-                        try await client.playbackURLs(device: device, start: source.start).preferred!
-                    })
+                    let (result, url) = try await fetcher.fetch(recordingOf: device, start: source.start, from: client, to: path,
+                                                                temporaryDirectory: work)
                     events(.fetched(start: source.start, bytes: Int64(result.bytes)))
-                    return (source.start, SourceFile(path: path, sha256: try FileDigest.sha256(path: path), url: Redaction.withoutSecrets(url)))
+                    return (source.start, SourceFile(path: path, sha256: try FileDigest.sha256(path: path), url: url))
                 }
             }
             while next < fetch.count, next < max(1, jobs) {

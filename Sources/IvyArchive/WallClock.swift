@@ -1,10 +1,14 @@
-import Foundation
+public import Foundation
 
 /// `2026-11-25 14:03:00` in one time zone.
-struct WallClock: Sendable {
-    let zone: TimeZone
+public struct WallClock: Sendable {
+    public let zone: TimeZone
 
-    func callAsFunction(_ seconds: Int64) -> String {
+    public init(zone: TimeZone) {
+        self.zone = zone
+    }
+
+    public func callAsFunction(_ seconds: Int64) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))

@@ -1,4 +1,5 @@
 import Foundation
+import IvyArchive
 
 /// What the CLI prints: aligned tables for people, JSON for programs.
 enum Output {
@@ -59,11 +60,7 @@ struct CalendarDays {
     }
 
     func format(_ seconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(seconds)))
+        WallClock(zone: timeZone)(seconds)
     }
 
     func iso8601(_ seconds: Int64) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import IvyArchive
 import IvyCloud
 import TOMLKit
 
@@ -18,7 +19,7 @@ struct Settings {
     var json = false
     var archive: String?
     var pathTemplate: String?
-    /// By MAC, from the config's `[device_timezones]` table.
+    /// By MAC (as `ArchiveLayout.safeMAC` writes it), from the config's `[device_timezones]` table.
     var deviceTimeZones: [String: TimeZone] = [:]
     /// `backup` deletes archived days older than this after a run with no failure.
     var keepDays: Int?
@@ -78,7 +79,10 @@ struct Settings {
         settings.pathTemplate = file.path_template
         for (mac, zone) in file.device_timezones ?? [:] {
             guard let timeZone = TimeZone(identifier: zone) else { throw UserError("unknown time zone '\(zone)' for device \(mac) in the config") }
-            settings.deviceTimeZones[mac] = timeZone
+            // `00:62:6e:...` and `00626E...` are one camera: one entry each.
+            guard settings.deviceTimeZones.updateValue(timeZone, forKey: ArchiveLayout.safeMAC(mac)) == nil else {
+                throw UserError("device \(mac) has two entries in [device_timezones] in the config")
+            }
         }
         settings.keepDays = file.keep_days
         settings.retentionDays = file.retention_days

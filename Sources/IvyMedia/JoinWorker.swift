@@ -39,15 +39,19 @@ struct JoinWorker: Sendable {
 
     func run() throws -> JoinSummary {
         var cuts: [Cut] = []
+        var first: InputContext?
         for part in parts {
             let input = try InputContext(path: part.path)
             let index = try PacketIndex.scan(input, video: try Self.videoStream(input, part.path))
             cuts.append(try cut(part, index))
+            // The first piece's streams shape the output's.
+            if first == nil { first = input }
         }
 
+        guard let first else { throw MediaError("join", message: "nothing to join") }
         let output = try OutputContext(path: outputPath)
         var summary = JoinSummary()
-        var tracks = try makeTracks(output, first: InputContext(path: parts[0].path), summary: &summary)
+        var tracks = try makeTracks(output, first: first, summary: &summary)
         var offset: Int64 = 0
         for (number, (part, cut)) in zip(parts, cuts).enumerated() {
             let end = offset + cut.durationMicroseconds

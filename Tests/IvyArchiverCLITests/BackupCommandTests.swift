@@ -14,8 +14,7 @@ import Testing
         }) { endpoint, _ in
             let archive = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
-            let env = ["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com",
-                       "IVY_PASSWORD": "sandbox-password", "IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC"]
+            let env = endpoint.cliEnvironment(["IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC"])
             let result = try await CLIProcess.run(["backup", "--json"], environment: env)
             #expect(result.status == 0, "\(result.stderr)")
             let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
@@ -54,8 +53,7 @@ import Testing
         }) { endpoint, _ in
             let archive = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
-            let env = ["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com",
-                       "IVY_PASSWORD": "sandbox-password", "IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC"]
+            let env = endpoint.cliEnvironment(["IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC"])
             let formatter = DateFormatter()
             formatter.timeZone = TimeZone(identifier: "UTC")
             formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
@@ -101,6 +99,11 @@ import Testing
             let bad = try await CLIProcess.run(["backup", "--config", config], environment: ["IVY_API_URL": endpoint.baseURL])
             #expect(bad.status == 2)
             #expect(bad.stderr.contains("Mars/Olympus"))
+
+            try "[device_timezones]\n\"00626E00CC02\" = \"UTC\"\n\"00:62:6e:00:cc:02\" = \"Europe/Berlin\"\n"
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            let twice = try await CLIProcess.run(["backup", "--config", config], environment: ["IVY_API_URL": endpoint.baseURL])
+            #expect(twice.status == 2 && twice.stderr.contains("has two entries in [device_timezones]"), "\(twice.stderr)")
         }
     }
 }
@@ -122,8 +125,7 @@ import Testing
         }) { endpoint, _ in
             let archive = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
-            let env = ["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com",
-                       "IVY_PASSWORD": "sandbox-password", "IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC", "PATH": "/usr/bin:/bin"]
+            let env = endpoint.cliEnvironment(["IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC", "PATH": "/usr/bin:/bin"])
             let child = Process()
             child.executableURL = URL(fileURLWithPath: CLIProcess.executable)
             child.arguments = ["backup"]

@@ -6,7 +6,7 @@ import Testing
 /// The `ivy-archiver` binary against an in-process sandbox: output, exit codes, configuration.
 @Suite struct CLITests {
     func environment(_ endpoint: SandboxEndpoint) -> [String: String] {
-        ["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com", "IVY_PASSWORD": "sandbox-password"]
+        endpoint.cliEnvironment()
     }
 
     @Test func devicesAsJSON() async throws {

@@ -21,8 +21,7 @@ import Testing
         }) { endpoint, _ in
             let folder = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let env = ["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com",
-                       "IVY_PASSWORD": "sandbox-password", "IVY_TIMEZONE": "America/New_York"]
+            let env = endpoint.cliEnvironment(["IVY_TIMEZONE": "America/New_York"])
             try await body(env, folder)
         }
     }

@@ -43,8 +43,7 @@ import Testing
             configuration.account = account
             configuration.faults.bandwidthPerConnection = 60_000  // about 3 s for each clip
         }) { endpoint, _ in
-            try await body(["IVY_API_URL": endpoint.baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com",
-                            "IVY_PASSWORD": "sandbox-password", "IVY_TIMEZONE": "UTC", "FROM": "\(start)"])
+            try await body(endpoint.cliEnvironment(["IVY_TIMEZONE": "UTC", "FROM": "\(start)"]))
         }
     }
 

@@ -98,6 +98,12 @@ public enum MP4Boxes {
     }
 }
 
+/// A file's SHA-256 as coreutils' `sha256sum` computes it: a judge independent of our own hashing.
+public func sha256sum(_ path: String) async throws -> String {
+    let result = try await Subprocess.run("sha256sum", [path])
+    return String(result.stdout.prefix { $0 != " " })
+}
+
 /// Every `.mp4` under `root`, relative to it, sorted.
 public func mp4Files(in root: String) -> [String] {
     var found: [String] = []

@@ -27,6 +27,14 @@ public func withSandbox<T: Sendable>(
     }
 }
 
+extension SandboxEndpoint {
+    /// What `ivy-archiver` needs to talk to this sandbox as its demo user, plus `extra`.
+    public func cliEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+        ["IVY_API_URL": baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com", "IVY_PASSWORD": "sandbox-password"]
+            .merging(extra) { $1 }
+    }
+}
+
 /// One libcurl transport for a whole test process, like the product uses one per process.
 public let sharedTransport = CurlTransport(logger: quietLogger)
 

@@ -33,7 +33,7 @@ struct BackupCommand: AsyncParsableCommand {
         }
         let days = CalendarDays(timeZone: session.settings.timeZone)
         var options = Backup.Options(archive: folder, layout: try ArchiveLayout(template: session.settings.pathTemplate ?? ArchiveLayout.defaultTemplate))
-        options.deviceTimeZones = Dictionary(uniqueKeysWithValues: session.settings.deviceTimeZones.map { (ArchiveLayout.safeMAC($0.key), $0.value) })
+        options.deviceTimeZones = session.settings.deviceTimeZones
         options.devices = devices
         options.from = try from.map(days.startOfDay)
         options.to = try to.map(days.endOfDay)
@@ -53,9 +53,9 @@ struct BackupCommand: AsyncParsableCommand {
 
         let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs), logger: session.logger)
         let json = session.settings.json
-        let zones = options.deviceTimeZones, zone = options.timeZone
+        let timeZones = options
         let progress = BackupProgress(live: !json && isatty(STDERR_FILENO) == 1) { mac, start in
-            CalendarDays(timeZone: zones[ArchiveLayout.safeMAC(mac)] ?? zone).format(start)
+            WallClock(zone: timeZones.timeZone(of: mac))(start)
         }
         let summary = try await backup.run(options) { event in
             if !json { progress.handle(event) }

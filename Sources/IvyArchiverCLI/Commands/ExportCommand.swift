@@ -46,7 +46,7 @@ struct ExportCommand: AsyncParsableCommand {
         request.archive = archive ?? session.settings.archive
         request.layout = try ArchiveLayout(template: session.settings.pathTemplate ?? ArchiveLayout.defaultTemplate)
         request.timeZone = session.settings.timeZone
-        request.deviceTimeZones = Dictionary(uniqueKeysWithValues: session.settings.deviceTimeZones.map { (ArchiveLayout.safeMAC($0.key), $0.value) })
+        request.deviceTimeZones = session.settings.deviceTimeZones
         request.jobs = jobs
 
         let json = session.settings.json
