@@ -163,6 +163,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         case CURLE_COULDNT_CONNECT: return .couldNotConnect
         case CURLE_OPERATION_TIMEDOUT: return .timedOut
         case CURLE_PARTIAL_FILE: return .partialBody
+        case CURLE_BAD_CONTENT_ENCODING: return .badContentEncoding
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: return .invalidURL
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER:

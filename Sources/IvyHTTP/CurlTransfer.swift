@@ -57,6 +57,13 @@ final class CurlTransfer: @unchecked Sendable {
         _ = ivy_curl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, ivy_curl_http_version_2tls())
         _ = ivy_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         _ = ivy_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent)
+        // "" offers every coding libcurl can decode, and decodes the body: CDNs gzip playlists
+        // and even segments, sometimes unasked (RFC 9110 §12.5.3 allows it).
+        if request.decodesContent {
+            _ = ivy_curl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        } else {
+            _ = ivy_curl_easy_setopt_long(easy, CURLOPT_HTTP_CONTENT_DECODING, 0)
+        }
         _ = ivy_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds)
         if let timeout = request.timeout ?? configuration.requestTimeout {
             _ = ivy_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout.milliseconds)
@@ -129,7 +136,10 @@ final class CurlTransfer: @unchecked Sendable {
         headDelivered = true
         var status = 0
         _ = ivy_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        let head = HTTPResponseHead(status: status, headers: headerLines)
+        var effective: UnsafeMutableRawPointer?
+        _ = ivy_curl_easy_getinfo_pointer(easy, CURLINFO_EFFECTIVE_URL, &effective)
+        let url = effective.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) }
+        let head = HTTPResponseHead(status: status, headers: headerLines, url: url)
         headContinuation?.resume(returning: HTTPStreamingResponse(head: head, body: HTTPBody(channel: channel)))
         headContinuation = nil
     }

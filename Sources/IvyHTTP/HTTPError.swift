@@ -10,6 +10,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible, Equatable {
         case tls
         case shutdown
         case invalidURL
+        case badContentEncoding
         case other
     }
 
@@ -32,6 +33,9 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible, Equatable {
     public static let tls = HTTPError(.tls, "the TLS handshake or certificate check failed")
     public static let shutdown = HTTPError(.shutdown, "the HTTP transport was shut down")
     public static let invalidURL = HTTPError(.invalidURL, "the URL is malformed or its scheme is not http/https")
+    /// The body does not decode as its `Content-Encoding` says: read it again with
+    /// `HTTPRequest.decodesContent` off to take the bytes as sent.
+    public static let badContentEncoding = HTTPError(.badContentEncoding, "the body does not decode as its Content-Encoding says")
 
     static func other(_ message: String) -> HTTPError { HTTPError(.other, message) }
 
@@ -39,7 +43,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible, Equatable {
     public var isTransient: Bool {
         switch code {
         case .couldNotResolve, .couldNotConnect, .timedOut, .partialBody, .other: return true
-        case .bodyTooLarge, .tls, .shutdown, .invalidURL: return false
+        case .bodyTooLarge, .tls, .shutdown, .invalidURL, .badContentEncoding: return false
         }
     }
 

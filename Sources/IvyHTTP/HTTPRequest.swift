@@ -12,6 +12,10 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]?
     /// The whole exchange, connection included. `nil` takes the transport's default.
     public var timeout: Duration?
+    /// Decode a compressed body (`Content-Encoding` gzip, deflate, br, zstd: whatever libcurl
+    /// was built with), so that the body, and its length, are what the server meant. `false`
+    /// takes the bytes as sent: the way to read a body mislabelled as compressed.
+    public var decodesContent = true
 
     public init(
         url: String,

@@ -5,10 +5,14 @@ public struct HTTPResponseHead: Sendable {
     public var status: Int
     /// Header fields in arrival order, names as sent.
     public var headers: [(name: String, value: String)]
+    /// The URL that answered, after any redirects: what relative references in the body
+    /// resolve against (RFC 3986 §5.1.3). `nil` when the transport does not know it.
+    public var url: String?
 
-    public init(status: Int, headers: [(name: String, value: String)]) {
+    public init(status: Int, headers: [(name: String, value: String)], url: String? = nil) {
         self.status = status
         self.headers = headers
+        self.url = url
     }
 
     /// The last value of a header, matched case-insensitively as RFC 9110 requires.
@@ -29,6 +33,8 @@ public struct HTTPResponse: Sendable {
     }
 
     public var status: Int { head.status }
+    /// The URL that answered, after redirects (see `HTTPResponseHead.url`).
+    public var url: String? { head.url }
     public func header(_ name: String) -> String? { head.header(name) }
 
     /// 408, 429 and 5xx: the server may well answer the same request next time.
