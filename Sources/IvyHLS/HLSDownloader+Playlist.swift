@@ -6,23 +6,38 @@ extension HLSDownloader {
     public func mediaPlaylist(at url: String, parser: PlaylistParser = PlaylistParser()) async throws -> MediaPlaylist {
         var location = url
         for _ in 0..<3 {
-            let bytes: [UInt8]
+            let fetched: Fetched
             do {
-                bytes = try await fetchWithRetries(location, range: nil, sequence: -1)
+                fetched = try await fetchWithRetries(location, range: nil, sequence: -1) { body in
+                    // An answer that is no playlist (a markup page, nothing) is a failed try.
+                    Self.looksLikePlaylist(body) ? .accept(body) : .retry("the answer is not a playlist (it starts with \(MediaSignature.describe(body)))")
+                }
             } catch let expired as SegmentExpired {
                 throw HLSError.playlistFailed("HTTP \(expired.status) (the URL expired or its signature is wrong)")
             } catch let error as HLSError {
                 throw HLSError.playlistFailed(error.detail)
             }
+            let bytes = fetched.bytes
             guard bytes.count <= Self.maxPlaylistSize else { throw PlaylistError.tooLarge(0, "a playlist of \(bytes.count) bytes") }
-            switch try parser.parse(String(decoding: bytes, as: UTF8.self), url: location) {
+            // Relative URIs resolve against where the playlist was read from, after redirects.
+            switch try parser.parse(String(decoding: bytes, as: UTF8.self), url: fetched.url) {
             case .media(let playlist):
                 return playlist
             case .multivariant(let variants):
                 guard let best = variants.best else { throw PlaylistError.empty }
+                if let line = best.separateAudioLine {
+                    throw PlaylistError.unsupported(line, "the chosen variant's audio is a rendition of its own (EXT-X-MEDIA), which is not merged")
+                }
                 location = best.url
             }
         }
         throw PlaylistError.malformed(0, "multivariant playlists nested too deep")
+    }
+
+    /// `#EXTM3U` first, after an optional byte order mark and blank space.
+    static func looksLikePlaylist(_ body: [UInt8]) -> Bool {
+        var start = body[...]
+        if start.starts(with: [0xEF, 0xBB, 0xBF]) { start = start.dropFirst(3) }
+        return start.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }.starts(with: Array("#EXTM3U".utf8))
     }
 }

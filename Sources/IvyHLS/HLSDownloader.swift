@@ -20,8 +20,20 @@ public struct HLSDownloader: Sendable {
         /// New playlists asked for after expired URLs (403), per clip.
         public var maxRefreshes = 5
         public var maxSegmentSize = 256 << 20
+        /// What a segment that is still unavailable after its retries (missing, never media,
+        /// undecryptable) does: fail the clip (the default), or become a hole in it
+        /// (`Payload.hole`), so that the rest of a clip the cloud is about to delete is kept.
+        public var keepsPartial = false
 
         public init() {}
+    }
+
+    /// Why a segment has no bytes.
+    public enum Hole: Sendable, Equatable {
+        /// `EXT-X-GAP`: the playlist says there is no media; nothing was fetched.
+        case gap
+        /// Still unavailable after its retries (`Policy.keepsPartial`); the reason, in words.
+        case unavailable(String)
     }
 
     /// One segment, decrypted, in playlist order.
@@ -30,7 +42,10 @@ public struct HLSDownloader: Sendable {
         public var segment: Segment
         /// The fMP4 initialization section, given with the first segment and whenever it changes.
         public var initSection: [UInt8]?
+        /// The media; empty for a hole.
         public var bytes: [UInt8]
+        /// Set when the segment holds no media: the recording has a hole of `segment.duration` s.
+        public var hole: Hole?
     }
 
     let transport: any HTTPTransport
@@ -60,7 +75,7 @@ public struct HLSDownloader: Sendable {
         let keys = KeyCache()
         var nextToStart = 0
         var nextToDeliver = 0
-        var ready: [Int: [UInt8]] = [:]
+        var ready: [Int: Arrived] = [:]
         var lastMap: InitSection?
 
         try await withThrowingTaskGroup(of: Completion.self) { group in
@@ -74,7 +89,12 @@ public struct HLSDownloader: Sendable {
                 }
                 switch completion.result {
                 case .success(let bytes):
-                    ready[completion.index] = bytes
+                    ready[completion.index] = .media(bytes)
+                case .failure(let error as HLSError) where policy.keepsPartial && error.isSegmentUnavailable:
+                    logger.warning("a segment is unavailable; the clip will have a hole", metadata: ["reason": "\(error)"])
+                    ready[completion.index] = .hole(.unavailable(error.detail))
+                case .failure(is GapSegment):
+                    ready[completion.index] = .hole(.gap)
                 case .failure(let error as SegmentExpired):
                     if completion.generation == generation {
                         guard let refresh, refreshes < policy.maxRefreshes else {
@@ -90,14 +110,20 @@ public struct HLSDownloader: Sendable {
                     group.cancelAll()
                     throw error
                 }
-                while let bytes = ready.removeValue(forKey: nextToDeliver) {
+                while let arrived = ready.removeValue(forKey: nextToDeliver) {
                     let segment = current.segments[nextToDeliver]
-                    var initSection: [UInt8]?
-                    if let map = segment.map, map.url != lastMap?.url || map.byteRange != lastMap?.byteRange {
-                        initSection = try await fetchInitSection(map)
-                        lastMap = map
+                    var payload = Payload(index: nextToDeliver, segment: segment, initSection: nil, bytes: [])
+                    switch arrived {
+                    case .media(let bytes):
+                        payload.bytes = bytes
+                        if let map = segment.map, map.url != lastMap?.url || map.byteRange != lastMap?.byteRange {
+                            payload.initSection = try await fetchInitSection(map)
+                            lastMap = map
+                        }
+                    case .hole(let hole):
+                        payload.hole = hole
                     }
-                    try await sink(Payload(index: nextToDeliver, segment: segment, initSection: initSection, bytes: bytes))
+                    try await sink(payload)
                     nextToDeliver += 1
                 }
                 while nextToStart < count, nextToStart - nextToDeliver < max(1, policy.reorderWindow) {
@@ -115,8 +141,16 @@ public struct HLSDownloader: Sendable {
         var result: Result<[UInt8], any Error>
     }
 
+    /// A segment waiting for the ones before it to be delivered.
+    private enum Arrived {
+        case media([UInt8])
+        case hole(Hole)
+    }
+
     private func launch(_ segment: Segment, index: Int, generation: Int, keys: KeyCache, in group: inout ThrowingTaskGroup<Completion, any Error>) {
         group.addTask {
+            // An EXT-X-GAP segment must not be loaded (RFC 8216bis §6.3.3): it reports its hole.
+            if segment.gap { return Completion(index: index, generation: generation, result: .failure(GapSegment())) }
             do {
                 return Completion(index: index, generation: generation, result: .success(try await fetch(segment, keys: keys)))
             } catch {
@@ -137,29 +171,65 @@ public struct HLSDownloader: Sendable {
         var status: Int
     }
 
+    struct GapSegment: Error {}
+
     private func fetch(_ segment: Segment, keys: KeyCache) async throws -> [UInt8] {
-        var bytes = try await fetchWithRetries(segment.url, range: segment.byteRange, sequence: segment.sequence)
+        var keyBytes: [UInt8]?
         if let key = segment.key {
-            let keyBytes = try await keys.key(for: key.url) { try await fetchWithRetries(key.url, range: nil, sequence: segment.sequence) }
-            guard keyBytes.count == 16 else { throw HLSError.keyInvalid("it has \(keyBytes.count) bytes, not 16") }
-            do {
-                bytes = Array(try AES._CBC.decrypt(bytes, using: SymmetricKey(data: keyBytes), iv: AES._CBC.IV(ivBytes: key.iv(forSequence: segment.sequence))))
-            } catch {
-                throw HLSError.keyInvalid("segment \(segment.sequence) does not decrypt")
-            }
+            let bytes = try await keys.key(for: key.url) { try await fetchWithRetries(key.url, range: nil, sequence: segment.sequence).bytes }
+            guard bytes.count == 16 else { throw HLSError.keyInvalid("it has \(bytes.count) bytes, not 16") }
+            keyBytes = bytes
         }
-        return bytes
+        let sequence = segment.sequence
+        return try await fetchWithRetries(segment.url, range: segment.byteRange, sequence: sequence) { body in
+            var media = body
+            if let keyBytes, let key = segment.key {
+                switch SegmentDecryption.decrypt(body, key: keyBytes, iv: key.iv(forSequence: sequence)) {
+                case .failure(let reason):
+                    return .retry("it does not decrypt: \(reason)")
+                case .success(let decrypted):
+                    media = decrypted.bytes
+                    if let problem = decrypted.paddingProblem {
+                        logger.warning("a segment's AES padding does not check out; its bytes are kept whole",
+                                       metadata: ["sequence": "\(sequence)", "padding": "\(problem)"])
+                    }
+                }
+            }
+            if let problem = MediaSignature.problem(in: media) { return .retry(problem) }
+            return .accept(media)
+        }.bytes
     }
 
     private func fetchInitSection(_ map: InitSection) async throws -> [UInt8] {
-        try await fetchWithRetries(map.url, range: map.byteRange, sequence: -1)
+        try await fetchWithRetries(map.url, range: map.byteRange, sequence: -1) { body in
+            MediaSignature.initSectionProblem(in: body).map { .retry($0) } ?? .accept(body)
+        }.bytes
+    }
+
+    /// What a body check says of an answer `200`.
+    enum Acceptance {
+        /// The body to hand on (decrypted, for instance).
+        case accept([UInt8])
+        /// Not what was asked for (a markup page, nothing, undecryptable bytes): a failed try,
+        /// retried like a `503`.
+        case retry(String)
+    }
+
+    /// A body as accepted, and the URL that answered it (after redirects).
+    struct Fetched {
+        var bytes: [UInt8]
+        var url: String
     }
 
     /// One resource, retried as the policy says. 403 is not retried here: it means the
-    /// signature expired, which only a new playlist cures.
-    func fetchWithRetries(_ url: String, range: ByteRange?, sequence: Int) async throws -> [UInt8] {
+    /// signature expired, which only a new playlist cures. `check` judges each body; a body it
+    /// refuses counts as a failed try.
+    func fetchWithRetries(
+        _ url: String, range: ByteRange?, sequence: Int, check: ([UInt8]) -> Acceptance = { .accept($0) }
+    ) async throws -> Fetched {
         var failures = 0
         var notFound = 0
+        var lastRefusal: String?
         var request = HTTPRequest(url: url, timeout: policy.requestTimeout)
         if let range { request.headers.append(("Range", range.httpRange)) }
         while true {
@@ -173,7 +243,12 @@ public struct HLSDownloader: Sendable {
                     if let range, response.body.count != range.length {
                         reason = "byte range answered with \(response.body.count) bytes, not \(range.length)"
                     } else {
-                        return response.body
+                        switch check(response.body) {
+                        case .accept(let bytes): return Fetched(bytes: bytes, url: response.url ?? url)
+                        case .retry(let refusal):
+                            reason = refusal
+                            lastRefusal = refusal
+                        }
                     }
                 case 401, 403:
                     throw SegmentExpired(status: response.status)
@@ -187,6 +262,11 @@ public struct HLSDownloader: Sendable {
                 default:
                     throw HLSError.segmentFailed(sequence, "HTTP \(response.status)")
                 }
+            } catch let error as HTTPError where error == .badContentEncoding && request.decodesContent {
+                // Labelled compressed, but not: take the bytes as sent, and let `check` judge them.
+                logger.info("a body does not decode as its Content-Encoding says; reading it as sent", metadata: ["sequence": "\(sequence)"])
+                request.decodesContent = false
+                continue
             } catch let error as HTTPError where error.isTransient {
                 reason = error.description
             } catch let error as HTTPError {
@@ -194,6 +274,7 @@ public struct HLSDownloader: Sendable {
             }
             failures += 1
             guard failures < policy.retry.maxAttempts + notFound else {
+                if let lastRefusal, lastRefusal == reason { throw HLSError.notMedia(sequence, "\(reason), after \(failures) tries") }
                 throw HLSError.segmentFailed(sequence, "\(reason), after \(failures) tries")
             }
             let delay = policy.retry.delay(afterAttempt: failures, retryAfter: retryAfter)

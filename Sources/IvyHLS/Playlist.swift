@@ -10,8 +10,12 @@ public struct MediaPlaylist: Sendable, Equatable {
     public var targetDuration: Int
     public var mediaSequence: Int
     public var segments: [Segment]
-    /// Sum of the segments' `EXTINF` durations, in seconds.
+    /// Sum of the segments' `EXTINF` durations, in seconds, gaps included.
     public var duration: Double { segments.reduce(0) { $0 + $1.duration } }
+    /// Seconds of the recording that hold media: `duration` less the `EXT-X-GAP` segments.
+    public var mediaDuration: Double { segments.reduce(0) { $0 + ($1.gap ? 0 : $1.duration) } }
+    /// The largest `EXTINF`, in seconds: what "within one segment" means for this recording.
+    public var longestSegment: Double { segments.map(\.duration).max() ?? 0 }
 
     public init(targetDuration: Int, mediaSequence: Int, segments: [Segment]) {
         self.targetDuration = targetDuration
@@ -32,9 +36,12 @@ public struct Segment: Sendable, Equatable {
     public var key: Key?
     /// `EXT-X-MAP`: the fMP4 initialization section this segment needs.
     public var map: InitSection?
+    /// `EXT-X-GAP` (RFC 8216bis §4.4.4.7): the segment holds no media and must not be loaded;
+    /// its `duration` is a hole in the recording.
+    public var gap: Bool
 
     public init(url: String, duration: Double, sequence: Int, discontinuity: Bool = false, byteRange: ByteRange? = nil,
-                key: Key? = nil, map: InitSection? = nil) {
+                key: Key? = nil, map: InitSection? = nil, gap: Bool = false) {
         self.url = url
         self.duration = duration
         self.sequence = sequence
@@ -42,6 +49,7 @@ public struct Segment: Sendable, Equatable {
         self.byteRange = byteRange
         self.key = key
         self.map = map
+        self.gap = gap
     }
 }
 
@@ -80,6 +88,11 @@ public struct Variant: Sendable, Equatable {
     public var width: Int?
     public var height: Int?
     public var codecs: String?
+    /// `AUDIO`: the group of `EXT-X-MEDIA` audio renditions this variant plays with.
+    public var audioGroup: String?
+    /// The line of an `EXT-X-MEDIA` audio rendition with its own URI that this variant plays
+    /// with: its audio is in another playlist, which this tool does not merge.
+    public var separateAudioLine: Int?
 }
 
 extension Array where Element == Variant {

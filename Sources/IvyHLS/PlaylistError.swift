@@ -1,7 +1,7 @@
 /// A playlist we refuse, with the line that made us refuse it (1-based; 0 for the whole text).
 public struct PlaylistError: Error, Sendable, Equatable, CustomStringConvertible {
     private enum Code: Equatable, Sendable {
-        case missingHeader, notVOD, unsupportedScheme, tooLarge, malformed, unsupportedEncryption, empty
+        case missingHeader, notVOD, unsupportedScheme, tooLarge, malformed, unsupportedEncryption, unsupported, empty
     }
 
     private let code: Code
@@ -24,6 +24,8 @@ public struct PlaylistError: Error, Sendable, Equatable, CustomStringConvertible
     static func unsupportedEncryption(_ line: Int, _ method: String) -> Self {
         Self(.unsupportedEncryption, line: line, "encryption method \(method) is not supported (only AES-128)")
     }
+    /// A tag that changes which bytes make up the recording, and that this tool cannot honour.
+    static func unsupported(_ line: Int, _ what: String) -> Self { Self(.unsupported, line: line, what) }
 
     /// Errors without a place, and patterns for tests and `catch` (`line` and `detail` do not
     /// take part in `==`).
@@ -33,6 +35,7 @@ public struct PlaylistError: Error, Sendable, Equatable, CustomStringConvertible
     public static let tooLarge = tooLarge(0, "")
     public static let malformed = malformed(0, "")
     public static let unsupportedEncryption = unsupportedEncryption(0, "")
+    public static let unsupported = unsupported(0, "")
     public static let empty = Self(.empty, line: 0, "the playlist has no segments")
 
     public var description: String { line > 0 ? "playlist line \(line): \(detail)" : "playlist: \(detail)" }

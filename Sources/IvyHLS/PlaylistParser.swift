@@ -20,29 +20,40 @@ public struct PlaylistParser: Sendable {
         self.limits = limits
     }
 
-    /// Parses `text`, resolving URIs against `url` (the playlist's own address).
+    /// Parses `text`, resolving URIs against `url` (the address the playlist was read from,
+    /// after redirects: RFC 3986 §5.1.3).
+    ///
+    /// Every tag that changes which bytes make up the recording is honoured (`EXTINF`,
+    /// `EXT-X-BYTERANGE`, `-KEY`, `-MAP`, `-DISCONTINUITY`, `-GAP`, `-DEFINE`) or refused with
+    /// a `PlaylistError` naming its line (`-I-FRAMES-ONLY`, `-SKIP`, a `KEYFORMAT` other than
+    /// `identity`, `-DEFINE:IMPORT`); others are ignored, as RFC 8216 §6.3.1 requires.
     public func parse(_ text: String, url: String) throws -> Playlist {
         guard let base = URL(string: url) else { throw PlaylistError.unsupportedScheme(0, url) }
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        // RFC 8216 §4.1 forbids a byte order mark; servers still send one, and the text after it
+        // is the playlist all the same.
+        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        var lines = body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         if lines.count > limits.maxLines { throw PlaylistError.tooLarge(limits.maxLines, "more than \(limits.maxLines) lines") }
         if lines.last?.isEmpty == true { lines.removeLast() }
         guard lines.first?.trimmingCharacters(in: .whitespaces).hasPrefix("#EXTM3U") == true else { throw PlaylistError.missingHeader }
 
         var state = State()
+        var variables = PlaylistVariables(playlistURL: base)
         var variants: [Variant] = []
+        var audioRenditions: [String: Int] = [:]  // GROUP-ID of audio renditions with a URI: their line
         var pendingVariant: (attributes: [String: String], line: Int)?
         for (offset, raw) in lines.enumerated().dropFirst() {
             let number = offset + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            var line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
             if !line.hasPrefix("#") {
-                let resolved = try resolve(line, against: base, line: number)
+                let resolved = try resolve(try variables.substitute(line, line: number), against: base, line: number)
                 if let variant = pendingVariant {
                     variants.append(Variant(
                         url: resolved, bandwidth: Int(variant.attributes["BANDWIDTH"] ?? "") ?? 0,
                         width: variant.attributes["RESOLUTION"].flatMap { Int($0.split(separator: "x").first ?? "") },
                         height: variant.attributes["RESOLUTION"].flatMap { Int($0.split(separator: "x").last ?? "") },
-                        codecs: variant.attributes["CODECS"]))
+                        codecs: variant.attributes["CODECS"], audioGroup: variant.attributes["AUDIO"]))
                     pendingVariant = nil
                 } else {
                     try state.addSegment(url: resolved, line: number, limits: limits)
@@ -50,6 +61,7 @@ public struct PlaylistParser: Sendable {
                 continue
             }
             guard line.hasPrefix("#EXT") else { continue }  // a comment
+            if line.contains("{$"), !line.hasPrefix("#EXT-X-DEFINE") { line = try variables.substitute(line, line: number) }
             let (tag, value) = Self.split(line)
             switch tag {
             case "#EXTINF":
@@ -63,15 +75,26 @@ public struct PlaylistParser: Sendable {
                 guard let target = Int(value), target >= 0 else { throw PlaylistError.malformed(number, "EXT-X-TARGETDURATION needs a whole number") }
                 state.targetDuration = target
             case "#EXT-X-MEDIA-SEQUENCE":
-                guard let sequence = Int(value), sequence >= 0 else { throw PlaylistError.malformed(number, "EXT-X-MEDIA-SEQUENCE needs a whole number") }
+                guard let sequence = Int(value), sequence >= 0, sequence <= Int(Int32.max) * 1024 else {
+                    throw PlaylistError.malformed(number, "EXT-X-MEDIA-SEQUENCE needs a whole number of sensible size")
+                }
                 state.nextSequence = sequence
                 state.firstSequence = sequence
             case "#EXT-X-DISCONTINUITY":
                 state.pendingDiscontinuity = true
+            case "#EXT-X-GAP":
+                state.pendingGap = true
             case "#EXT-X-BYTERANGE":
                 state.pendingByteRange = try Self.byteRange(value, line: number, previousEnd: state.byteRangeEnd)
             case "#EXT-X-KEY":
                 let attributes = try Self.attributes(value, line: number)
+                if let format = attributes["KEYFORMAT"], format != "identity" {
+                    // A DRM system's key (FairPlay, Widevine...): usable only if an identity key
+                    // is given for the same segments too.
+                    if state.key == nil { state.foreignKey = (number, format) }
+                    continue
+                }
+                state.foreignKey = nil
                 switch attributes["METHOD"] ?? "" {
                 case "NONE":
                     state.key = nil
@@ -86,17 +109,34 @@ public struct PlaylistParser: Sendable {
                 guard let uri = attributes["URI"] else { throw PlaylistError.malformed(number, "EXT-X-MAP without URI") }
                 let range = try attributes["BYTERANGE"].map { try Self.byteRange($0, line: number, previousEnd: nil) }
                 state.map = InitSection(url: try resolve(uri, against: base, line: number), byteRange: range)
+            case "#EXT-X-DEFINE":
+                try variables.define(try Self.attributes(value, line: number), line: number)
+            case "#EXT-X-I-FRAMES-ONLY":
+                throw PlaylistError.unsupported(number, "EXT-X-I-FRAMES-ONLY: the playlist holds key frames only, not the recording")
+            case "#EXT-X-SKIP":
+                throw PlaylistError.unsupported(number, "EXT-X-SKIP: a delta playlist leaves segments out")
             case "#EXT-X-ENDLIST":
                 state.ended = true
             case "#EXT-X-STREAM-INF":
                 pendingVariant = (try Self.attributes(value, line: number), number)
+            case "#EXT-X-MEDIA":
+                let attributes = try Self.attributes(value, line: number)
+                if attributes["TYPE"] == "AUDIO", attributes["URI"] != nil, let group = attributes["GROUP-ID"] {
+                    audioRenditions[group] = audioRenditions[group] ?? number
+                }
             default:
                 break
             }
         }
-        if !variants.isEmpty { return .multivariant(variants) }
+        if !variants.isEmpty {
+            for index in variants.indices {
+                variants[index].separateAudioLine = variants[index].audioGroup.flatMap { audioRenditions[$0] }
+            }
+            return .multivariant(variants)
+        }
         guard state.ended else { throw PlaylistError.notVOD }
         guard !state.segments.isEmpty else { throw PlaylistError.empty }
+        guard state.segments.contains(where: { !$0.gap }) else { throw PlaylistError.malformed(0, "every segment is an EXT-X-GAP") }
         return .media(MediaPlaylist(targetDuration: state.targetDuration, mediaSequence: state.firstSequence, segments: state.segments))
     }
 
@@ -108,8 +148,11 @@ public struct PlaylistParser: Sendable {
         var pendingDuration: Double?
         var pendingDiscontinuity = false
         var pendingByteRange: ByteRange?
+        var pendingGap = false
         var byteRangeEnd: Int?
         var key: Key?
+        /// A key of another KEYFORMAT with no identity key beside it, and its line.
+        var foreignKey: (line: Int, format: String)?
         var map: InitSection?
         var ended = false
         var total = 0.0
@@ -117,11 +160,15 @@ public struct PlaylistParser: Sendable {
         mutating func addSegment(url: String, line: Int, limits: Limits) throws {
             guard let duration = pendingDuration else { throw PlaylistError.malformed(line, "a URI without #EXTINF") }
             guard segments.count < limits.maxSegments else { throw PlaylistError.tooLarge(line, "more than \(limits.maxSegments) segments") }
+            if let foreignKey {
+                throw PlaylistError.unsupportedEncryption(foreignKey.line, "KEYFORMAT=\"\(foreignKey.format)\" (a DRM system's)")
+            }
             total += duration
             guard total <= limits.maxDuration else { throw PlaylistError.tooLarge(line, "longer than \(Int(limits.maxDuration)) s in all") }
             segments.append(Segment(url: url, duration: duration, sequence: nextSequence, discontinuity: pendingDiscontinuity,
-                                    byteRange: pendingByteRange, key: key, map: map))
+                                    byteRange: pendingByteRange, key: key, map: map, gap: pendingGap))
             byteRangeEnd = pendingByteRange.map { $0.offset + $0.length }
+            pendingGap = false
             nextSequence += 1
             pendingDuration = nil
             pendingDiscontinuity = false
@@ -163,12 +210,14 @@ public struct PlaylistParser: Sendable {
 
     private static func byteRange(_ text: String, line: Int, previousEnd: Int?) throws -> ByteRange {
         let parts = text.split(separator: "@")
-        guard let length = Int(parts.first ?? ""), length > 0 else { throw PlaylistError.malformed(line, "BYTERANGE needs a length") }
+        // A range past 2^48 bytes is no recording: refusing it keeps offset + length exact.
+        let largest = 1 << 48
+        guard let length = Int(parts.first ?? ""), length > 0, length < largest else { throw PlaylistError.malformed(line, "BYTERANGE needs a length") }
         if parts.count > 1 {
-            guard let offset = Int(parts[1]), offset >= 0 else { throw PlaylistError.malformed(line, "BYTERANGE offset is not a number") }
+            guard let offset = Int(parts[1]), offset >= 0, offset < largest else { throw PlaylistError.malformed(line, "BYTERANGE offset is not a number of sensible size") }
             return ByteRange(length: length, offset: offset)
         }
-        guard let previousEnd else { throw PlaylistError.malformed(line, "BYTERANGE without offset must follow another") }
+        guard let previousEnd, previousEnd < largest else { throw PlaylistError.malformed(line, "BYTERANGE without offset must follow another") }
         return ByteRange(length: length, offset: previousEnd)
     }
 
