@@ -86,9 +86,16 @@ final class AudioTranscoder {
             let received = avcodec_receive_frame(decoder, decoded)
             if received == ivy_averror(EAGAIN) || received == ivy_averror_eof() { break }
             try check(received, "decode audio")
+            let start = decoded.pointee.best_effort_timestamp
+            let at = start == ivy_av_nopts_value() ? nil : av_rescale_q(start, inputTimeBase, encoder.pointee.time_base)
             if nextPTS == nil {
-                let start = decoded.pointee.best_effort_timestamp
-                nextPTS = start == ivy_av_nopts_value() ? 0 : av_rescale_q(start, inputTimeBase, encoder.pointee.time_base)
+                nextPTS = at ?? 0
+            } else if let at, let next = nextPTS, at - (next + Int64(av_audio_fifo_size(fifo))) > Int64(encoder.pointee.sample_rate) / 10 {
+                // Over 100 ms with no audio (a muted or stalled microphone): what is buffered goes
+                // out as it is, and the next samples start at their own time, so that the hole
+                // stays a hole instead of pulling later audio early.
+                if av_audio_fifo_size(fifo) > 0 { try encode(samples: av_audio_fifo_size(fifo), write: write) }
+                nextPTS = at
             }
             try convert(decoded)
             av_frame_unref(decoded)

@@ -26,6 +26,19 @@ final class ByteQueue: @unchecked Sendable {
     /// has stopped (finished or failed), so that a producer never waits for nobody.
     func append(_ chunk: [UInt8]) async throws {
         guard !chunk.isEmpty else { return }
+        try await enqueue(chunk)
+    }
+
+    /// Ends the current part: the reader sees the end of input there, and `nextPart()` lets it
+    /// go on with the bytes that follow, as a new input (a new demuxer).
+    func appendBoundary() async throws {
+        try await enqueue(Self.boundary)
+    }
+
+    /// An empty chunk marks a boundary between parts (real chunks are never empty).
+    private static let boundary: [UInt8] = []
+
+    private func enqueue(_ chunk: [UInt8]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             switch enqueueOrPark(chunk, continuation) {
             case .queued: continuation.resume()
@@ -84,6 +97,17 @@ final class ByteQueue: @unchecked Sendable {
 
     enum ReadResult { case bytes(Int), end, failed }
 
+    /// Reader side, after the end of a part: whether another part follows (then the next reads
+    /// return its bytes), blocking until that is known.
+    func nextPart() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while chunks.isEmpty && !finished && failure == nil { condition.wait() }
+        guard failure == nil, let first = chunks.first, first.isEmpty else { return false }
+        chunks.removeFirst()
+        return true
+    }
+
     /// Reader side (the remux thread): copies up to `count` bytes into `buffer`, blocking until
     /// some are there.
     func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) -> ReadResult {
@@ -97,8 +121,12 @@ final class ByteQueue: @unchecked Sendable {
             condition.unlock()
             return .end
         }
+        if chunks[0].isEmpty {
+            condition.unlock()
+            return .end  // a boundary: this part ends here
+        }
         var copied = 0
-        while copied < count, !chunks.isEmpty {
+        while copied < count, !chunks.isEmpty, !chunks[0].isEmpty {
             let chunk = chunks[0]
             let take = min(count - copied, chunk.count - headOffset)
             chunk.withUnsafeBufferPointer { source in

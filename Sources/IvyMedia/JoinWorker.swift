@@ -117,7 +117,7 @@ struct JoinWorker: Sendable {
         let extradata = parameters.extradata.map { Array(UnsafeBufferPointer(start: $0, count: Int(parameters.extradata_size))) } ?? []
         let sets = ParameterSets.parse(extradata, hevc: codec == AV_CODEC_ID_HEVC)
         var audio: UnsafeMutablePointer<AVStream>?
-        if let sourceAudio = Self.audioStream(input), RemuxWorker.copyableAudio.contains(sourceAudio.pointee.codecpar.pointee.codec_id.rawValue) {
+        if let sourceAudio = Self.audioStream(input), RemuxTracks.copyableAudio.contains(sourceAudio.pointee.codecpar.pointee.codec_id.rawValue) {
             let stream = try output.addStream()
             try check(avcodec_parameters_copy(stream.pointee.codecpar, sourceAudio.pointee.codecpar), "copy the audio parameters")
             stream.pointee.codecpar.pointee.codec_tag = 0

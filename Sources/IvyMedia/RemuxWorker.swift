@@ -1,106 +1,208 @@
 import CFFmpeg
 import Foundation
 
-/// The remux itself, on its own thread: demux the input, copy video (H.264 as `avc1`, H.265
-/// as `hvc1`) and AAC, transcode audio that MP4 does not allow, normalize timestamps, write a
-/// faststart MP4. Everything FFmpeg is created, used and freed here.
+/// The remux itself, on its own thread: demux the input (part by part, when a new
+/// initialization section starts a new one), copy video and AAC, transcode audio MP4 does not
+/// allow, put every packet on one timeline, write a faststart MP4. Everything FFmpeg is created,
+/// used and freed here.
 struct RemuxWorker: Sendable {
-    /// Audio codecs the MP4 muxer takes as they are.
-    static let copyableAudio: Set<UInt32> = [AV_CODEC_ID_AAC.rawValue, AV_CODEC_ID_MP3.rawValue, AV_CODEC_ID_AC3.rawValue, AV_CODEC_ID_OPUS.rawValue]
-    static let copyableVideo: Set<UInt32> = [AV_CODEC_ID_H264.rawValue, AV_CODEC_ID_HEVC.rawValue, AV_CODEC_ID_MPEG4.rawValue, AV_CODEC_ID_AV1.rawValue]
+    /// How long a recording that starts mid-GOP may run before its first keyframe: frames before
+    /// it cannot be decoded and are dropped; past this, the stream has no keyframe flags worth
+    /// trusting (intra refresh) and its frames are kept as they are.
+    static let keyframeSearchMicroseconds: Int64 = 10_000_000
 
     let source: RemuxSource
     let outputPath: String
     let metadata: RemuxMetadata
 
-    private enum Route {
-        case copy(output: UnsafeMutablePointer<AVStream>)
-        case transcode(AudioTranscoder)
-    }
-
     func run() throws -> RemuxSummary {
-        let input: InputContext
-        switch source.kind {
-        case .file(let path): input = try InputContext(path: path)
-        case .queue(let queue): input = try InputContext(queue: queue)
-        }
+        var input = try open()
         let output = try OutputContext(path: outputPath)
-        var routes: [Int: Route] = [:]
-        var summary = RemuxSummary()
-        for stream in input.streams {
-            let parameters = stream.pointee.codecpar.pointee
-            let codec = parameters.codec_id.rawValue
-            switch parameters.codec_type {
-            case AVMEDIA_TYPE_VIDEO where Self.copyableVideo.contains(codec) && summary.video == nil:
-                let out = try output.addStream()
-                try check(avcodec_parameters_copy(out.pointee.codecpar, stream.pointee.codecpar), "copy the video parameters")
-                // Apple players open H.265 in MP4 only when it is tagged hvc1 (FFmpeg's default is hev1).
-                out.pointee.codecpar.pointee.codec_tag = parameters.codec_id == AV_CODEC_ID_HEVC ? ivy_mktag(104, 118, 99, 49) : 0
-                out.pointee.time_base = stream.pointee.time_base
-                routes[Int(stream.pointee.index)] = .copy(output: out)
-                summary.video = String(cString: avcodec_get_name(parameters.codec_id))
-            case AVMEDIA_TYPE_AUDIO where summary.audio == nil:
-                let out = try output.addStream()
-                if Self.copyableAudio.contains(codec) {
-                    try check(avcodec_parameters_copy(out.pointee.codecpar, stream.pointee.codecpar), "copy the audio parameters")
-                    out.pointee.codecpar.pointee.codec_tag = 0
-                    out.pointee.time_base = stream.pointee.time_base
-                    routes[Int(stream.pointee.index)] = .copy(output: out)
-                    summary.audio = String(cString: avcodec_get_name(parameters.codec_id))
-                } else {
-                    routes[Int(stream.pointee.index)] = .transcode(try AudioTranscoder(input: stream, output: out, muxer: output.pointer))
-                    summary.audio = "aac"
-                    summary.transcodedFrom = String(cString: avcodec_get_name(parameters.codec_id))
-                }
-            default:
-                continue  // data, subtitles, a second audio track: not part of a camera recording
-            }
-        }
-        guard summary.video != nil || summary.audio != nil else {
-            throw MediaError("find a video or audio stream MP4 can hold", code: ivy_averror_invaliddata())
-        }
+        let tracks = try RemuxTracks(first: input, output: output)
         if let title = metadata.title { output.setMetadata("title", title) }
         if let creation = metadata.creationTime { output.setMetadata("creation_time", creation) }
         output.setMetadata("encoder", "IvyArchiver")
         try output.writeHeader()
 
-        let packet = try Packet()
-        var normalizer = TimestampNormalizer()
-        var transcoders: [AudioTranscoder] = []
-        for case .transcode(let transcoder) in routes.values { transcoders.append(transcoder) }
-        let microseconds = ivy_av_time_base_q()
+        var loop = try PacketLoop(tracks: tracks, output: output)
+        var part = 1
+        while true {
+            try loop.copy(from: input)
+            guard case .queue(let queue) = source.kind, queue.nextPart() else { break }
+            part += 1
+            input = try InputContext(queue: queue)
+            try tracks.mapNextPart(input, part: part)
+            loop.normalizer.startPart()
+        }
+        try loop.flushHeldFrames()
+        for transcoder in tracks.transcoders { try transcoder.push(nil) { try output.write($0) } }
+        try output.finish()
+        return loop.summary(parts: part)
+    }
+
+    private func open() throws -> InputContext {
+        switch source.kind {
+        case .file(let path): return try InputContext(path: path)
+        case .queue(let queue): return try InputContext(queue: queue)
+        }
+    }
+}
+
+/// Reads packets and writes them on the output timeline: the state of one remux's packet flow.
+private struct PacketLoop {
+    let tracks: RemuxTracks
+    let output: OutputContext
+    var normalizer = TimestampNormalizer()
+    var outputTimes = OutputTimestamps()
+    let packet: Packet
+    /// Video frames before the first keyframe, held until it comes (then dropped) or until the
+    /// search gives up (then written).
+    var held: [Packet] = []
+    var heldTimeBase = AVRational(num: 1, den: 90_000)
+    var awaitingKeyframe: Bool
+    var firstHeldTime: Int64?
+    var droppedLeadingFrames = 0
+    var packets = 0
+    var videoFrames = 0
+    var lastVideoTime: Int64?
+    var videoCovered: Int64 = 0
+    var start: Int64?
+    var end: Int64?
+    static let microseconds = ivy_av_time_base_q()
+
+    init(tracks: RemuxTracks, output: OutputContext) throws {
+        self.tracks = tracks
+        self.output = output
+        self.packet = try Packet()
+        awaitingKeyframe = tracks.video != nil
+    }
+
+    mutating func copy(from input: InputContext) throws {
         while true {
             let read = av_read_frame(input.pointer, packet.pointer)
-            if read == ivy_averror_eof() { break }
+            if read == ivy_averror_eof() { return }
             try check(read, "read the input")
             defer { av_packet_unref(packet.pointer) }
             let index = Int(packet.pointer.pointee.stream_index)
-            guard let route = routes[index] else { continue }
+            guard let route = tracks.routes[index] else { continue }
             let timeBase = input.streams[index].pointee.time_base
-            let nopts = ivy_av_nopts_value()
-            let p = packet.pointer.pointee
-            let adjusted = normalizer.adjust(
-                stream: index,
-                dts: p.dts == nopts ? nil : av_rescale_q(p.dts, timeBase, microseconds),
-                pts: p.pts == nopts ? nil : av_rescale_q(p.pts, timeBase, microseconds),
-                duration: av_rescale_q(p.duration, timeBase, microseconds))
-            guard let adjusted else { continue }
-            packet.pointer.pointee.dts = av_rescale_q(adjusted.dts, microseconds, timeBase)
-            packet.pointer.pointee.pts = av_rescale_q(adjusted.pts, microseconds, timeBase)
-            summary.packets += 1
-            switch route {
-            case .copy(let out):
-                packet.pointer.pointee.stream_index = out.pointee.index
-                av_packet_rescale_ts(packet.pointer, timeBase, out.pointee.time_base)
-                packet.pointer.pointee.pos = -1
-                try output.write(packet.pointer)
-            case .transcode(let transcoder):
-                try transcoder.push(packet.pointer) { try output.write($0) }
+            if case .copy(_, video: true) = route, awaitingKeyframe {
+                try holdUntilKeyframe(packet.pointer, timeBase: timeBase, route: route, stream: index)
+                continue
+            }
+            try place(packet.pointer, timeBase: timeBase, route: route, stream: index)
+        }
+    }
+
+    /// A recording cut mid-GOP starts with frames whose reference is not in the file: they are
+    /// held until the first keyframe, and dropped then, so that the MP4 decodes from its first
+    /// frame (as `ffmpeg -c copy` does).
+    private mutating func holdUntilKeyframe(_ packet: UnsafeMutablePointer<AVPacket>, timeBase: AVRational, route: RemuxTracks.Route, stream: Int) throws {
+        if packet.pointee.flags & AV_PKT_FLAG_KEY != 0 {
+            droppedLeadingFrames += held.count
+            held.removeAll()
+            awaitingKeyframe = false
+            try place(packet, timeBase: timeBase, route: route, stream: stream)
+            return
+        }
+        let time = packet.pointee.dts != ivy_av_nopts_value() ? packet.pointee.dts : packet.pointee.pts
+        if time != ivy_av_nopts_value() {
+            let at = av_rescale_q(time, timeBase, Self.microseconds)
+            if firstHeldTime == nil { firstHeldTime = at }
+            if let first = firstHeldTime, at - first > RemuxWorker.keyframeSearchMicroseconds {
+                awaitingKeyframe = false
+                try flushHeldFrames()
+                try place(packet, timeBase: timeBase, route: route, stream: stream)
+                return
             }
         }
-        for transcoder in transcoders { try transcoder.push(nil) { try output.write($0) } }
-        try output.finish()
+        let copy = try Packet()
+        try check(av_packet_ref(copy.pointer, packet), "hold a packet")
+        held.append(copy)
+        heldTimeBase = timeBase
+    }
+
+    /// Writes the held frames as they are: no keyframe came to start from.
+    mutating func flushHeldFrames() throws {
+        let frames = held
+        held.removeAll()
+        awaitingKeyframe = false
+        guard let video = tracks.video else { return }
+        for frame in frames {
+            try place(frame.pointer, timeBase: heldTimeBase, route: .copy(output: video, video: true), stream: Int(frame.pointer.pointee.stream_index))
+        }
+    }
+
+    private mutating func place(_ packet: UnsafeMutablePointer<AVPacket>, timeBase: AVRational, route: RemuxTracks.Route, stream: Int) throws {
+        let nopts = ivy_av_nopts_value()
+        let p = packet.pointee
+        guard let adjusted = normalizer.adjust(
+            stream: stream,
+            dts: p.dts == nopts ? nil : av_rescale_q(p.dts, timeBase, Self.microseconds),
+            pts: p.pts == nopts ? nil : av_rescale_q(p.pts, timeBase, Self.microseconds),
+            duration: av_rescale_q(p.duration, timeBase, Self.microseconds))
+        else { return }
+        start = min(start ?? adjusted.dts, adjusted.dts)
+        end = max(end ?? adjusted.pts, adjusted.pts + max(0, av_rescale_q(p.duration, timeBase, Self.microseconds)))
+        packet.pointee.dts = av_rescale_q(adjusted.dts, Self.microseconds, timeBase)
+        packet.pointee.pts = av_rescale_q(adjusted.pts, Self.microseconds, timeBase)
+        packets += 1
+        switch route {
+        case .copy(let out, let isVideo):
+            packet.pointee.stream_index = out.pointee.index
+            av_packet_rescale_ts(packet, timeBase, out.pointee.time_base)
+            let placed = outputTimes.place(stream: out.pointee.index, dts: packet.pointee.dts, pts: packet.pointee.pts)
+            packet.pointee.dts = placed.dts
+            packet.pointee.pts = placed.pts
+            packet.pointee.pos = -1
+            if isVideo {
+                videoFrames += 1
+                if let last = lastVideoTime, adjusted.dts > last, Double(adjusted.dts - last) <= RemuxSummary.videoHoleSeconds * 1_000_000 {
+                    videoCovered += adjusted.dts - last
+                }
+                lastVideoTime = adjusted.dts
+                if let sets = tracks.pendingParameterSets, packet.pointee.flags & AV_PKT_FLAG_KEY != 0 {
+                    tracks.pendingParameterSets = nil
+                    let data = UnsafeBufferPointer(start: packet.pointee.data, count: Int(packet.pointee.size))
+                    let restored = try Packet(bytes: sets + Array(data), propertiesOf: packet)
+                    restored.pointer.pointee.stream_index = out.pointee.index
+                    try write(restored.pointer, in: out, video: true)
+                    return
+                }
+            }
+            try write(packet, in: out, video: isVideo)
+        case .transcode(let transcoder):
+            try transcoder.push(packet) { try output.write($0) }
+        }
+    }
+
+    /// Writes one packet; a refusal names the packet, not only FFmpeg's "Invalid argument".
+    private func write(_ packet: UnsafeMutablePointer<AVPacket>, in stream: UnsafeMutablePointer<AVStream>, video: Bool) throws {
+        let dts = packet.pointee.dts
+        let pts = packet.pointee.pts
+        let timeBase = stream.pointee.time_base
+        do {
+            try output.write(packet)
+        } catch let error as MediaError {
+            let seconds = Double(dts) * Double(timeBase.num) / Double(max(1, timeBase.den))
+            throw MediaError("write the \(video ? "video" : "audio") packet at \(String(format: "%.3f", seconds)) s "
+                + "(dts \(dts), pts \(pts) in 1/\(timeBase.den))", code: error.code)
+        }
+    }
+
+    func summary(parts: Int) -> RemuxSummary {
+        var summary = tracks.summary
+        summary.packets = packets
         summary.discontinuities = normalizer.discontinuities
+        summary.timestampCorrections = outputTimes.corrections
+        summary.droppedLeadingFrames = droppedLeadingFrames
+        summary.videoFrames = videoFrames
+        summary.frameRate = tracks.frameRate
+        // The last frame covers its own interval too: one frame at the measured average rate.
+        let average = videoFrames > 1 ? Double(videoCovered) / Double(videoFrames - 1) : 0
+        summary.videoSeconds = (Double(videoCovered) + average) / 1_000_000
+        summary.parts = parts
+        if let start, let end { summary.duration = Double(end - start) / 1_000_000 }
         return summary
     }
 }

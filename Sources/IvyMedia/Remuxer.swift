@@ -33,8 +33,30 @@ public struct RemuxSummary: Sendable {
     /// The source audio codec, when it had to be transcoded to AAC.
     public var transcodedFrom: String?
     public var packets = 0
-    /// Timestamp jumps smoothed out (HLS discontinuities, wraps).
+    /// Timestamp jumps closed (HLS discontinuities, encoder restarts, wraps).
     public var discontinuities = 0
+    /// Packets moved one tick after their predecessor: repeated or backward timestamps.
+    public var timestampCorrections = 0
+    /// Video frames before the first keyframe, dropped since nothing could decode them.
+    public var droppedLeadingFrames = 0
+    /// Video frames written.
+    public var videoFrames = 0
+    /// The video's frames per second (0 when the input does not say).
+    public var frameRate = 0.0
+    /// Seconds of the timeline the video frames cover: the steps between consecutive frames,
+    /// less any step over `RemuxSummary.videoHoleSeconds` (a hole). Unlike a frame count from
+    /// the frame rate, it holds for cameras that change their rate (night mode).
+    public var videoSeconds = 0.0
+    /// A step forward of more than this (seconds) is a jump of the timeline, closed; less is a
+    /// pause, kept (`TimestampNormalizer.forwardJump`).
+    public static let jumpThresholdSeconds = Double(TimestampNormalizer.forwardJump) / 1_000_000
+    /// A step between video frames longer than this (seconds) is a hole, not a slow frame.
+    public static let videoHoleSeconds = 2.5
+    /// Seconds from the first packet to the end of the last, on the output timeline.
+    public var duration = 0.0
+    /// Inputs read one after the other: more than one when a new initialization section
+    /// (`EXT-X-MAP`) started a new one.
+    public var parts = 1
 }
 
 /// Turns media into a faststart MP4 without re-encoding video.
@@ -100,5 +122,13 @@ public struct RemuxFeed: Sendable {
     /// buffer is full.
     public func append(_ bytes: [UInt8]) async throws {
         try await queue.append(bytes)
+    }
+
+    /// The bytes that follow are a new input, read by a new demuxer: for a new initialization
+    /// section (`EXT-X-MAP`) after a discontinuity, whose parameters the old one would not see.
+    /// Its streams continue the same tracks (new H.264/H.265 parameter sets go in-band); a
+    /// change MP4 cannot hold in them (another codec, another size) fails the remux, saying so.
+    public func startPart() async throws {
+        try await queue.appendBoundary()
     }
 }

@@ -1,38 +1,87 @@
-/// Makes a remuxed timeline start at zero and run on monotonically, whatever the source did:
-/// cameras start anywhere in the 33-bit MPEG-TS range, HLS discontinuities jump, and a
-/// timestamp may wrap. Pure arithmetic in microseconds, so it is tested without FFmpeg.
+/// Puts a recording's packets on one timeline that starts at zero, whatever the source did:
+/// cameras start anywhere in the 33-bit MPEG-TS range, encoders restart at a discontinuity,
+/// and a stream may fall silent for a while. Pure arithmetic in microseconds, so it is tested
+/// without FFmpeg; `OutputTimestamps` then keeps each output stream strictly increasing in its
+/// own time base.
 ///
-/// Like ffmpeg's own handling of `AVFMT_TS_DISCONT` formats, a jump is a gap of more than
-/// `forwardJump` or a step back of more than `backwardJump` against where the stream should
-/// be; it shifts every stream by the same amount, which keeps audio and video in sync.
+/// The rules, after ffmpeg's handling of `AVFMT_TS_DISCONT` formats:
+/// - A **jump** is a packet more than `forwardJump` ahead of where the *recording* is (the
+///   furthest any stream has reached), or more than `backwardJump` behind where its own stream
+///   should be. It moves every stream by the same amount, onto the recording's position, which
+///   keeps audio and video in sync across it.
+/// - A stream that had no packets for a while (a muted microphone) is *not* a jump as long as
+///   the other streams went on: its next packet lands where its time says, and the stretch
+///   stays a hole rather than pulling later packets early.
+/// - A new part (a new demuxer after a new initialization section) continues where the
+///   recording stopped.
 struct TimestampNormalizer {
     static let forwardJump: Int64 = 10_000_000
     static let backwardJump: Int64 = 500_000
 
     private var offset: Int64?
     private var last: [Int: (dts: Int64, duration: Int64)] = [:]
-    /// How many jumps were smoothed out.
+    /// The end of the furthest packet of any stream so far (microseconds, output timeline).
+    private(set) var recordingEnd: Int64?
+    private var partStarting = false
+    /// How many jumps were closed.
     private(set) var discontinuities = 0
 
     /// Maps one packet's decode and presentation times (microseconds, either may be missing)
     /// to the output timeline. Returns `nil` only for a packet with no time at all before any
     /// other packet of its stream.
     mutating func adjust(stream: Int, dts: Int64?, pts: Int64?, duration: Int64) -> (dts: Int64, pts: Int64)? {
-        guard let raw = dts ?? pts ?? last[stream].map({ $0.dts + $0.duration - (offset ?? 0) }) else { return nil }
+        guard let raw = dts ?? pts ?? last[stream].map({ $0.dts + max($0.duration, 0) - (offset ?? 0) }) else { return nil }
         if offset == nil { offset = -raw }
-        var adjusted = raw + offset!
-        if let previous = last[stream] {
+        var adjusted = raw &+ offset!
+        if partStarting, let end = recordingEnd {
+            partStarting = false
+            shift(&adjusted, to: end)
+        } else if let previous = last[stream] {
             let expected = previous.dts + max(previous.duration, 0)
-            let delta = adjusted - expected
-            if delta > Self.forwardJump || delta < -Self.backwardJump {
-                offset! -= delta
-                adjusted -= delta
-                discontinuities += 1
+            let recording = max(expected, recordingEnd ?? expected)
+            if adjusted - recording > Self.forwardJump {
+                shift(&adjusted, to: recording)
+            } else if adjusted - expected < -Self.backwardJump {
+                shift(&adjusted, to: recording)
             }
-            if adjusted <= previous.dts { adjusted = previous.dts + 1 }
         }
-        let presentation = pts.map { $0 + offset! } ?? adjusted
+        let presentation = pts.map { $0 &+ offset! } ?? adjusted
         last[stream] = (adjusted, duration)
+        recordingEnd = max(recordingEnd ?? adjusted, adjusted + max(duration, 0))
         return (adjusted, max(presentation, adjusted))
+    }
+
+    /// The next packet, of whichever stream, starts a new part of the recording.
+    mutating func startPart() {
+        partStarting = true
+    }
+
+    private mutating func shift(_ adjusted: inout Int64, to target: Int64) {
+        let delta = adjusted - target
+        offset! -= delta
+        adjusted = target
+        discontinuities += 1
+    }
+}
+
+/// Strictly increasing decode times per output stream, in that stream's own time base: what
+/// the MP4 muxer demands. Rescaling to a coarser time base can map two distinct input times to
+/// one tick, and cameras repeat timestamps; each such packet moves one tick after its
+/// predecessor (as `ffmpeg` does), and presentation never precedes decoding.
+struct OutputTimestamps {
+    private var lastDTS: [Int32: Int64] = [:]
+    /// Packets whose times had to be moved.
+    private(set) var corrections = 0
+
+    mutating func place(stream: Int32, dts: Int64, pts: Int64) -> (dts: Int64, pts: Int64) {
+        var dts = dts
+        var pts = pts
+        if let last = lastDTS[stream], dts <= last {
+            dts = last + 1
+            corrections += 1
+        }
+        if pts < dts { pts = dts }
+        lastDTS[stream] = dts
+        return (dts, pts)
     }
 }

@@ -38,12 +38,65 @@ import Testing
         #expect(normalizer.discontinuities == 0)
     }
 
-    @Test func decodeTimesNeverGoBackwards() {
+    @Test func aStreamThatFallsSilentKeepsItsPlace() {
+        // Video every 100 ms for 24 s; audio stops at 6 s and comes back at 18 s.
+        var normalizer = TimestampNormalizer()
+        var audioAfterHole: (dts: Int64, pts: Int64)?
+        for tenth in 0..<240 {
+            let time = 1_000_000 + Int64(tenth) * 100_000
+            _ = normalizer.adjust(stream: 0, dts: time, pts: time, duration: 100_000)
+            let seconds = Double(tenth) / 10
+            if seconds < 6 || seconds >= 18 {
+                let audio = normalizer.adjust(stream: 1, dts: time, pts: time, duration: 100_000)!
+                if seconds == 18 { audioAfterHole = audio }
+            }
+        }
+        #expect(audioAfterHole?.dts == 18_000_000, "the hole stays a hole: audio is not pulled 12 s early")
+        #expect(normalizer.discontinuities == 0)
+    }
+
+    @Test func anEncoderRestartContinuesEveryStreamInSync() {
+        // Two 4 s encodes: audio ends 20 ms after video, video of the second starts 180 ms
+        // before its audio (B-frame decode delay), both restarting from the same values.
+        var normalizer = TimestampNormalizer()
+        for part in 0..<2 {
+            var video: [(dts: Int64, pts: Int64)] = []
+            var audio: [(dts: Int64, pts: Int64)] = []
+            for frame in 0..<40 {
+                let time = 1_200_000 + Int64(frame) * 100_000
+                video.append(normalizer.adjust(stream: 0, dts: time, pts: time + 200_000, duration: 100_000)!)
+                let sound = 1_380_000 + Int64(frame) * 100_000
+                audio.append(normalizer.adjust(stream: 1, dts: sound, pts: sound, duration: 100_000)!)
+            }
+            if part == 1 {
+                // The second part starts where the first ended, and keeps its own A/V offset.
+                #expect(video[0].dts >= 4_000_000)
+                #expect(audio[0].dts - video[0].dts == 180_000)
+            }
+        }
+        #expect(normalizer.discontinuities == 1)
+    }
+
+    @Test func aNewPartContinuesWhereTheRecordingStopped() {
+        var normalizer = TimestampNormalizer()
+        _ = normalizer.adjust(stream: 0, dts: 50_000_000, pts: 50_000_000, duration: 2_000_000)
+        normalizer.startPart()
+        // A new demuxer's times may be anywhere, even just ahead.
+        #expect(normalizer.adjust(stream: 0, dts: 52_500_000, pts: 52_500_000, duration: 2_000_000)!.dts == 2_000_000)
+    }
+
+    @Test func repeatedTimesStayEqualHereAndAreSpreadInTheOutputTimeBase() {
         var normalizer = TimestampNormalizer()
         _ = normalizer.adjust(stream: 0, dts: 100, pts: 100, duration: 0)
         let same = normalizer.adjust(stream: 0, dts: 100, pts: 100, duration: 0)!
-        #expect(same.dts == 1)
-        #expect(same.pts >= same.dts)
+        #expect(same.dts == 0)
+        var output = OutputTimestamps()
+        #expect(output.place(stream: 0, dts: 0, pts: 0) == (0, 0))
+        #expect(output.place(stream: 0, dts: 0, pts: 0) == (1, 1))
+        // Slightly backward, with presentation after decoding (a B-frame stream).
+        #expect(output.place(stream: 0, dts: 0, pts: 3) == (2, 3))
+        #expect(output.place(stream: 1, dts: 0, pts: 0) == (0, 0), "each stream on its own")
+        #expect(output.corrections == 2)
     }
 
     @Test func aPacketWithoutTimesFollowsItsStream() {
