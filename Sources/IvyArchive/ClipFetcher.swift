@@ -1,7 +1,7 @@
 public import Foundation
 public import IvyHLS
 public import IvyHTTP
-import IvyMedia
+public import IvyMedia
 public import Logging
 
 /// One HLS recording into one MP4: playlist, segments fetched concurrently, remuxed as they
@@ -20,9 +20,18 @@ public struct ClipFetcher: Sendable {
         public var path: String
         public var bytes: Int
         public var segments: Int
+        /// The playlist's `EXTINF` sum, gaps included (seconds).
         public var mediaSeconds: Double
         public var video: String?
         public var audio: String?
+        /// Stretches with no media: `EXT-X-GAP` segments, and (with `keepsPartial`) segments
+        /// that stayed unavailable. Empty for a whole clip.
+        public var holes: [ClipHole]
+        /// What the remux measured of the file.
+        public var remux: RemuxSummary
+
+        /// Some of the recording could not be had: the file holds the rest.
+        public var isPartial: Bool { holes.contains { $0.isUnavailable } }
     }
 
     let downloader: HLSDownloader
@@ -58,22 +67,41 @@ public struct ClipFetcher: Sendable {
         let total = playlist.segments.count
         let totalSeconds = playlist.duration
         do {
+            var holes: [ClipHole] = []
             let summary = try await Remuxer.remux(to: temporary, metadata: metadata) { feed in
                 var bytes = 0
                 var seconds = 0.0
+                var lastInit: [UInt8]?
                 try await downloader.download(playlist, refresh: refresh) { payload in
-                    if let initSection = payload.initSection { try await feed.append(initSection) }
+                    defer {
+                        seconds += payload.segment.duration
+                        progress(Progress(segmentsDone: payload.index + 1, segmentsTotal: total, bytes: bytes,
+                                          mediaSecondsDone: seconds, mediaSecondsTotal: totalSeconds))
+                    }
+                    if let hole = payload.hole {
+                        holes.append(ClipHole(start: seconds, duration: payload.segment.duration, sequence: payload.segment.sequence, hole))
+                        return
+                    }
+                    if let initSection = payload.initSection, initSection != lastInit {
+                        // A different initialization section is a new input: its parameters
+                        // must reach a new demuxer, never be decoded with the old ones.
+                        if lastInit != nil { try await feed.startPart() }
+                        try await feed.append(initSection)
+                        lastInit = initSection
+                    }
                     try await feed.append(payload.bytes)
                     bytes += payload.bytes.count
-                    seconds += payload.segment.duration
-                    progress(Progress(segmentsDone: payload.index + 1, segmentsTotal: total, bytes: bytes,
-                                      mediaSecondsDone: seconds, mediaSecondsTotal: totalSeconds))
                 }
             }
+            try ClipCheck(playlist: playlist, holes: holes).verify(summary)
             try FileSync.sync(path: temporary)
             try FileSync.rename(temporary, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-            return Result(path: output, bytes: size, segments: total, mediaSeconds: totalSeconds, video: summary.video, audio: summary.audio)
+            if holes.contains(where: \.isUnavailable) {
+                logger.warning("clip kept with holes", metadata: ["output": "\(output)", "holes": "\(holes.filter(\.isUnavailable).map(\.description))"])
+            }
+            return Result(path: output, bytes: size, segments: total, mediaSeconds: totalSeconds, video: summary.video, audio: summary.audio,
+                          holes: holes, remux: summary)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error

@@ -35,6 +35,8 @@ enum ExitStatus {
             return Failure(code: error == .refused ? .usage : .partialFailure, message: error.description)
         case let error as CheckFailed:
             return Failure(code: .partialFailure, message: error.message)
+        case let error as PartialClip:
+            return Failure(code: .partialFailure, message: error.message)
         case let error as ArchiveLayoutError:
             return Failure(code: .usage, message: error.description)
         case let error as CloudAPIError:
@@ -49,6 +51,13 @@ enum ExitStatus {
             return nil
         }
     }
+}
+
+/// A clip kept with holes (`fetch --keep-partial`): written, but exit 1 with the holes named.
+struct PartialClip: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
 }
 
 /// A mistake in what the user asked for or configured: reported in one line, exit code 2.

@@ -46,7 +46,9 @@ extension SandboxCloud {
         switch file {
         case "index.m3u8":
             state.withLock { $0.stats.playlistRequests += 1 }
-            return SandboxResponse(status: 200, headers: [("Content-Type", "application/vnd.apple.mpegurl")], body: Array(playlist(clip).utf8))
+            var response = SandboxResponse(status: 200, headers: [("Content-Type", "application/vnd.apple.mpegurl")], body: Array(playlist(clip).utf8))
+            response.gzip = configuration.faults.media.gzip
+            return response
         case "key":
             state.withLock { $0.stats.keyRequests += 1 }
             guard device.profile.encrypted else { return .notFound }
@@ -70,6 +72,7 @@ extension SandboxCloud {
         if clip.profile.encrypted { lines.append("#EXT-X-KEY:METHOD=AES-128,URI=\"key?\(clip.query)\"") }
         for index in 0..<clip.segmentCount {
             if index == clip.discontinuityIndex { lines.append("#EXT-X-DISCONTINUITY") }
+            if configuration.faults.media.gapSegments.contains(index) { lines.append("#EXT-X-GAP") }
             lines.append("#EXTINF:\(MediaTemplate.segmentSeconds).000,")
             lines.append("\(index).\(fragmented ? "m4s" : "ts")?\(clip.query)")
         }
@@ -85,25 +88,43 @@ extension SandboxCloud {
         }
         let faults = configuration.faults
         let segmentKey = "\(clip.resource)/\(index)"
-        let (missing, truncate) = state.withLock { state -> (Bool, Bool) in
+        let (missing, truncate, html) = state.withLock { state -> (Bool, Bool, Bool) in
             state.stats.segmentRequests += 1
             state.stats.segmentRequestsByClip[clip.resource, default: 0] += 1
-            if faults.missingSegments.contains(index) || faults.brokenClips.contains(clip.recording.start) { return (true, false) }
+            if faults.missingSegments.contains(index) || faults.brokenClips.contains(clip.recording.start) { return (true, false, false) }
+            if faults.media.gapSegments.contains(index) {
+                state.stats.gapSegmentRequests += 1
+                return (true, false, false)
+            }
             if faults.oneShotNotFoundRate > 0, !state.notFoundOnce.contains(segmentKey), state.random.chance(faults.oneShotNotFoundRate) {
                 state.notFoundOnce.insert(segmentKey)
-                return (true, false)
+                return (true, false, false)
             }
-            return (false, state.random.chance(faults.truncationRate))
+            if faults.media.htmlOnceRate > 0, !state.htmlOnce.contains(segmentKey), state.random.chance(faults.media.htmlOnceRate) {
+                state.htmlOnce.insert(segmentKey)
+                state.stats.htmlAnswers += 1
+                return (false, false, true)
+            }
+            return (false, state.random.chance(faults.truncationRate), false)
         }
         if missing { return .notFound }
+        if html {
+            let page = "<!DOCTYPE html><html><head><title>Service temporarily busy</title></head><body>Please retry.</body></html>"
+            return SandboxResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(page.utf8))
+        }
 
         var base = Self.baseTimestamp90k
         if clip.profile.timestampWrap {
             // Wrap 2^33 half-way through the clip.
             base = (1 << 33) - Int64(clip.segmentCount / 2) * MediaTemplate.segmentSeconds * MediaTemplate.ticks90k - 45_000
         }
-        let jump = clip.discontinuityIndex.map { index >= $0 ? Self.discontinuityJumpSeconds : 0 } ?? 0
+        var jump: Int64 = 0
+        if let discontinuity = clip.discontinuityIndex, index >= discontinuity {
+            // An encoder restart starts its timestamps over; otherwise they jump an hour ahead.
+            jump = faults.media.restartAtDiscontinuity ? -Int64(discontinuity) * MediaTemplate.segmentSeconds : Self.discontinuityJumpSeconds
+        }
         var bytes = clip.template.segment(index: index, base90k: base, jumpSeconds: jump, sequence: index)
+        if !fragmented { bytes = Self.applyMediaFaults(faults.media, to: bytes, index: index) }
         if clip.profile.encrypted {
             var iv = [UInt8](repeating: 0, count: 16)
             for byte in 0..<8 { iv[15 - byte] = UInt8(truncatingIfNeeded: index >> (8 * byte)) }
@@ -112,7 +133,33 @@ extension SandboxCloud {
         }
         var response = media(bytes, type: fragmented ? "video/iso.segment" : "video/mp2t")
         response.truncate = truncate
+        response.gzip = faults.media.gzip
         return response
+    }
+
+    /// The MPEG-TS faults of `MediaFaults`, on segment `index` of a clip.
+    static func applyMediaFaults(_ faults: MediaFaults, to segment: [UInt8], index: Int) -> [UInt8] {
+        guard faults.repeatedAudioTimestamp || faults.midGOPStart || faults.silentSegments.contains(index) else { return segment }
+        var bytes = segment
+        let pids = TransportStreamPatcher.elementaryPIDs(bytes)
+        if faults.repeatedAudioTimestamp, let audio = pids.audio.first {
+            bytes = TransportStreamPatcher.repeatingTimestamp(of: audio, atPES: 5, in: bytes)
+        }
+        if faults.midGOPStart, index == 0, let video = pids.video.first {
+            bytes = TransportStreamPatcher.withoutFirstPES(of: video, in: bytes)
+        }
+        if faults.silentSegments.contains(index) {
+            bytes = TransportStreamPatcher.withoutPackets(of: pids.audio, in: bytes)
+        }
+        return bytes
+    }
+
+    /// `/play/...`: what `record.play` hands out with `MediaFaults.redirect`, a `302` to the
+    /// playlist under `/hls/` with the same query.
+    func playRedirect(_ request: SandboxRequest) -> SandboxResponse {
+        let query = request.query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }.joined(separator: "&")
+        let location = "/hls/" + request.path.dropFirst("/play/".count) + (query.isEmpty ? "" : "?" + query)
+        return SandboxResponse(status: 302, headers: [("Location", location)], body: [])
     }
 
     private func media(_ bytes: [UInt8], type: String) -> SandboxResponse {

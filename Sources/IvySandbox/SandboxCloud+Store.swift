@@ -80,6 +80,7 @@ extension SandboxCloud {
         let timerange = "\(clip.start)-\(clip.end)"
         let resource = "\(mac)/\(clip.start)"
         let sign = sign(resource, timerange: timerange, expires: expires)
-        return "\(base)/hls/\(resource)/index.m3u8?timerange=\(timerange)&expires=\(expires)&urlVersion=&sign=\(sign)&storageType=BPI&oemCode="
+        let folder = configuration.faults.media.redirect ? "play" : "hls"
+        return "\(base)/\(folder)/\(resource)/index.m3u8?timerange=\(timerange)&expires=\(expires)&urlVersion=&sign=\(sign)&storageType=BPI&oemCode="
     }
 }

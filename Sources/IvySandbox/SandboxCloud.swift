@@ -69,6 +69,8 @@ public final class SandboxCloud: Sendable {
             response = failureInjected(scope: .api) ?? store(request)
         } else if path.hasPrefix("/hls/") {
             response = hls(request)
+        } else if path.hasPrefix("/play/"), path.hasSuffix("/index.m3u8"), configuration.faults.media.redirect {
+            response = playRedirect(request)
         } else {
             response = .notFound
         }
@@ -139,6 +141,8 @@ public struct SandboxResponse: Sendable {
     public var truncate = false
     /// Media bodies are throttled by the bandwidth knobs; JSON answers are not.
     public var isMedia = false
+    /// Send the body gzip-compressed, with `Content-Encoding: gzip` (`MediaFaults.gzip`).
+    public var gzip = false
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8], truncate: Bool = false, isMedia: Bool = false) {
         self.status = status

@@ -50,9 +50,38 @@ public struct SandboxConfiguration: Sendable {
         public var systemErrorAnswers = 0
         /// The first N store calls answer `000006` "invalid sessionToken", as after a clock jump.
         public var storeTokenRejections = 0
+        /// Messy media and messy serving, as cameras, packagers and CDNs produce them.
+        public var media = MediaFaults()
 
         public init() {}
 
         public enum Scope: Sendable { case media, api, all }
     }
 }
+
+/// Faults of the media itself and of how it is served (`SandboxConfiguration.Faults.media`):
+/// the kinds of `../shared/field-cases/`, so that backup and export meet them end to end.
+public struct MediaFaults: Sendable {
+    /// In every MPEG-TS segment, one audio packet repeats its predecessor's timestamp.
+    public var repeatedAudioTimestamp = false
+    /// At the discontinuity (profiles with one), timestamps start over from the clip's first,
+    /// as after an encoder restart, instead of jumping forward.
+    public var restartAtDiscontinuity = false
+    /// MPEG-TS segments (by index in the clip) whose audio packets are all left out: a muted
+    /// microphone while video goes on.
+    public var silentSegments: Set<Int> = []
+    /// Each clip's first MPEG-TS segment starts mid-GOP: its leading keyframe is left out.
+    public var midGOPStart = false
+    /// Share of segments answered `200` with an HTML page, the first time they are asked for.
+    public var htmlOnceRate = 0.0
+    /// Playlists and segments are sent gzip-compressed (`Content-Encoding: gzip`), asked or not.
+    public var gzip = false
+    /// `record.play` hands out a URL under `/play/` that redirects (302) to the playlist, whose
+    /// segment URIs are relative: they resolve only against the URL after the redirect.
+    public var redirect = false
+    /// Segments (by index in the clip) marked `EXT-X-GAP` in the playlist, and not on the server.
+    public var gapSegments: Set<Int> = []
+
+    public init() {}
+}
+

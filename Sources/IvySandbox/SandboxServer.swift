@@ -84,7 +84,8 @@ public enum SandboxServer {
         for (name, value) in answer.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        let bytes = answer.body
+        let bytes = answer.gzip && answer.status == 200 ? Gzip.compress(answer.body) : answer.body
+        if answer.gzip && answer.status == 200 { headers[.contentEncoding] = "gzip" }
         let throttled = answer.isMedia && throttle.isActive
         guard throttled || answer.truncate else {
             return Response(status: .init(code: answer.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -35,6 +35,8 @@ struct SandboxState: Sendable {
     var storeTokenRejectionsLeft: Int
     /// Segments that already answered their one-shot `404`.
     var notFoundOnce: Set<String> = []
+    /// Segments already answered with an HTML page (`MediaFaults.htmlOnceRate`).
+    var htmlOnce: Set<String> = []
     var stats = SandboxStats()
 
     init(configuration: SandboxConfiguration, anchor: Int64) {

@@ -10,6 +10,10 @@ public struct SandboxStats: Sendable {
     public var segmentRequests = 0
     public var keyRequests = 0
     public var initRequests = 0
+    /// Requests for segments the playlist marks `EXT-X-GAP` (a client must not make any).
+    public var gapSegmentRequests = 0
+    /// Segments answered `200` with an HTML page (`MediaFaults.htmlOnceRate`).
+    public var htmlAnswers = 0
     /// Media body bytes handed to the network (truncated bodies count what was sent).
     public var mediaBytesServed = 0
     public var statuses: [Int: Int] = [:]

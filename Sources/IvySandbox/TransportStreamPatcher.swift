@@ -85,4 +85,67 @@ enum TransportStreamPatcher {
         bytes[offset + 3] = UInt8(truncatingIfNeeded: value >> 7)
         bytes[offset + 4] = UInt8(truncatingIfNeeded: (value << 1) & 0xFE) | 1
     }
+
+    // MARK: Faults (`MediaFaults`)
+
+    /// The PIDs carrying video (PES stream_id 0xE0-0xEF) and audio (0xC0-0xDF).
+    static func elementaryPIDs(_ bytes: [UInt8]) -> (video: Set<UInt16>, audio: Set<UInt16>) {
+        var video = Set<UInt16>()
+        var audio = Set<UInt16>()
+        forEachPacket(bytes) { position, pid, _ in
+            guard let pes = pesHeaderOffset(bytes, packet: position) else { return }
+            if bytes[pes + 3] >= 0xE0 { video.insert(pid) } else if bytes[pes + 3] <= 0xDF { audio.insert(pid) }
+        }
+        return (video, audio)
+    }
+
+    /// Every packet of `pids` replaced by a null packet (PID 0x1FFF): those streams vanish here.
+    static func withoutPackets(of pids: Set<UInt16>, in bytes: [UInt8]) -> [UInt8] {
+        var result = bytes
+        forEachPacket(bytes) { position, pid, _ in
+            if pids.contains(pid) { nullPacket(&result, at: position) }
+        }
+        return result
+    }
+
+    /// The first PES of `pid` (for video, the keyframe a segment starts with) replaced by null
+    /// packets: the stream then starts in the middle of a GOP.
+    static func withoutFirstPES(of pid: UInt16, in bytes: [UInt8]) -> [UInt8] {
+        var result = bytes
+        var starts = 0
+        forEachPacket(bytes) { position, packetPID, _ in
+            guard packetPID == pid else { return }
+            if pesHeaderOffset(bytes, packet: position) != nil { starts += 1 }
+            if starts == 1 { nullPacket(&result, at: position) }
+        }
+        return result
+    }
+
+    /// PES number `index` of `pid` takes the PTS (and DTS) of the PES before it: a repeated
+    /// timestamp, as camera clocks produce.
+    static func repeatingTimestamp(of pid: UInt16, atPES index: Int, in bytes: [UInt8]) -> [UInt8] {
+        var result = bytes
+        var count = 0
+        var previous: (pts: Int64, dts: Int64?)?
+        forEachPacket(bytes) { position, packetPID, _ in
+            guard packetPID == pid, let pes = pesHeaderOffset(bytes, packet: position), bytes[pes + 7] & 0x80 != 0 else { return }
+            let flags = bytes[pes + 7] >> 6
+            let current = (pts: readTimestamp(bytes, at: pes + 9), dts: flags == 0x3 ? readTimestamp(bytes, at: pes + 14) : nil)
+            if count == index, let previous {
+                writeTimestamp(&result, at: pes + 9, previous.pts)
+                if flags == 0x3 { writeTimestamp(&result, at: pes + 14, previous.dts ?? previous.pts) }
+            }
+            previous = current
+            count += 1
+        }
+        return result
+    }
+
+    private static func nullPacket(_ bytes: inout [UInt8], at position: Int) {
+        bytes[position + 1] = 0x1F
+        bytes[position + 2] = 0xFF
+        bytes[position + 3] = 0x10
+        for index in (position + 4)..<(position + packetSize) { bytes[index] = 0xFF }
+    }
 }
+

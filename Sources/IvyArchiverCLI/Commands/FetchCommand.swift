@@ -14,6 +14,9 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Segments downloaded at once.") var jobs = 8
     @Option(name: .customLong("max-rate"), help: "Download cap per connection, bytes per second.") var maxRate: Int?
     @Flag(name: .long, help: "Replace the output if it exists.") var force = false
+    @Flag(name: .customLong("keep-partial"),
+          help: "Keep what arrived when a segment stays unavailable after its retries (exit 1, the holes named on stderr); by default the clip fails and no file is written.")
+    var keepPartial = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).") var logLevel: String?
 
     func run() async throws {
@@ -24,8 +27,10 @@ struct FetchCommand: AsyncParsableCommand {
         let logger = try GlobalOptions.makeLogger(level: logLevel)
         var transportConfiguration = CurlTransport.Configuration()
         transportConfiguration.maxReceiveBytesPerSecond = maxRate
+        var policy = HLSDownloader.Policy()
+        policy.keepsPartial = keepPartial
         let fetcher = ClipFetcher(transport: CurlTransport(configuration: transportConfiguration, logger: logger),
-                                  limiter: DownloadLimiter(limit: jobs), policy: .init(), logger: logger)
+                                  limiter: DownloadLimiter(limit: jobs), policy: policy, logger: logger)
         let display = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         let started = ContinuousClock.now
         let result = try await fetcher.fetch(url: url, to: output, progress: { progress in
@@ -36,5 +41,10 @@ struct FetchCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - started
         print("\(result.path): \(Int(result.mediaSeconds)) s of \([result.video, result.audio].compactMap { $0 }.joined(separator: " + ")), "
             + "\(ProgressLine.bytes(result.bytes)), \(result.segments) segments in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+        for gap in result.holes where !gap.isUnavailable { print("  \(gap)") }
+        let missing = result.holes.filter(\.isUnavailable)
+        if !missing.isEmpty {
+            throw PartialClip("\(result.path) is partial: " + missing.map(\.description).joined(separator: "; "))
+        }
     }
 }

@@ -1,0 +1,78 @@
+import Foundation
+import IvyHLS
+import IvyMedia
+
+/// A stretch of a clip with no media, in seconds from the clip's start (by the playlist's
+/// `EXTINF` durations).
+public struct ClipHole: Sendable, Equatable, CustomStringConvertible {
+    public var start: Double
+    public var duration: Double
+    /// The media sequence number of the segment that is missing.
+    public var sequence: Int
+    /// `nil` for an `EXT-X-GAP` (the recording itself has no media there); else why the
+    /// segment could not be had.
+    public var unavailableReason: String?
+
+    init(start: Double, duration: Double, sequence: Int, _ hole: HLSDownloader.Hole) {
+        self.start = start
+        self.duration = duration
+        self.sequence = sequence
+        if case .unavailable(let reason) = hole { unavailableReason = reason }
+    }
+
+    public init(start: Double, duration: Double, sequence: Int, unavailableReason: String?) {
+        self.start = start
+        self.duration = duration
+        self.sequence = sequence
+        self.unavailableReason = unavailableReason
+    }
+
+    /// Media the cloud holds but that did not arrive (as opposed to a gap in the recording).
+    public var isUnavailable: Bool { unavailableReason != nil }
+
+    public var description: String {
+        let span = "\(Self.seconds(start))-\(Self.seconds(start + duration)) s"
+        return unavailableReason.map { "\(span) missing (\($0))" } ?? "\(span) gap in the recording"
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}
+
+/// A clip checks itself against its playlist once remuxed: its duration, and the time its video
+/// frames cover (`RemuxSummary.videoSeconds`), must be within one segment of the `EXTINF` sum
+/// (less the holes), or it is not archived. What
+/// no single step can see (a segment the demuxer skipped, timestamps squeezed together) shows
+/// here as a clip too short or too long.
+struct ClipCheck {
+    let playlist: MediaPlaylist
+    let holes: [ClipHole]
+
+    func verify(_ summary: RemuxSummary) throws {
+        let tolerance = max(playlist.longestSegment, 1)
+        let missing = holes.reduce(0) { $0 + $1.duration }
+        let media = playlist.duration - missing
+        // A hole may stay in the timeline or be closed, and at an EXT-X-DISCONTINUITY time may
+        // go on after a pause of up to the normalizer's jump threshold (10 s) without being one.
+        let discontinuities = Double(playlist.segments.filter(\.discontinuity).count)
+        let longest = playlist.duration + tolerance + discontinuities * RemuxSummary.jumpThresholdSeconds
+        guard summary.duration >= media - tolerance, summary.duration <= longest else {
+            throw ClipIncomplete("the MP4 lasts \(Self.format(summary.duration)) s, the playlist \(Self.format(playlist.duration)) s"
+                + (missing > 0 ? " (\(Self.format(media)) s with media)" : ""))
+        }
+        if summary.video != nil, summary.videoSeconds < media - tolerance {
+            throw ClipIncomplete("its \(summary.videoFrames) video frames cover \(Self.format(summary.videoSeconds)) s "
+                + "of the playlist's \(Self.format(media)) s with media")
+        }
+    }
+
+    private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+}
+
+/// A remuxed clip that does not add up to its playlist: it is not kept.
+public struct ClipIncomplete: Error, Sendable, CustomStringConvertible {
+    public let detail: String
+    init(_ detail: String) { self.detail = detail }
+    public var description: String { "the clip is incomplete: \(detail)" }
+}
