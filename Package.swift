@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "IvyHTTPTests", dependencies: ["IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyCloudTests", dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyHLSTests", dependencies: ["IvyHLS", "IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
-        .testTarget(name: "IvyMediaTests", dependencies: ["IvyMedia", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IvyMediaTests", dependencies: ["IvyMedia", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyArchiveTests", dependencies: ["IvyArchive", "IvyHLS", "IvyCloud", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvyTestSupport"], swiftSettings: strict),

@@ -6,7 +6,7 @@ extension Backup {
     /// came back garbled from a task group in release builds).
     private struct Outcome: Sendable {
         var index: Int
-        var result: Result<(path: String, bytes: Int64), any Error>
+        var result: Result<Archived, any Error>
     }
 
     /// Fetches the plan's clips, `jobs` at a time, oldest first. One clip failing does not stop
@@ -25,10 +25,15 @@ extension Backup {
                 let item = items[outcome.index]
                 let mac = item.device.macAddr
                 switch outcome.result {
-                case .success(let (path, bytes)):
+                case .success(let archived):
                     summary.archived += 1
-                    summary.bytes += bytes
-                    context.events(.archived(path: path, bytes: bytes))
+                    summary.bytes += archived.bytes
+                    context.events(.archived(path: archived.path, bytes: archived.bytes))
+                    let missing = archived.holes.filter(\.isUnavailable)
+                    if !missing.isEmpty {
+                        summary.partial.append(.init(device: mac, start: item.recording.start, path: archived.path, holes: missing))
+                        context.events(.partial(path: archived.path, holes: missing))
+                    }
                 case .failure(let error):
                     if let problem = StorageFailure.problem(error) {
                         group.cancelAll()
@@ -60,8 +65,17 @@ extension Backup {
         }
     }
 
-    /// One clip: signed URL, download and remux into the archive, checksum, catalog.
-    private func archive(_ item: Plan.Item, context: Context) async throws -> (String, Int64) {
+    /// What one clip left in the archive.
+    struct Archived: Sendable {
+        var path: String
+        var bytes: Int64
+        var holes: [ClipHole]
+    }
+
+    /// One clip: signed URL, download and remux into the archive, checksum, catalog. A segment
+    /// that stays unavailable leaves a hole rather than costing the clip: the rest is archived
+    /// as `partial` (replacing an earlier partial file atomically), and tried again next run.
+    private func archive(_ item: Plan.Item, context: Context) async throws -> Archived {
         let path = item.path
         let destination = context.root + "/" + path
         try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -69,17 +83,17 @@ extension Backup {
         let start = item.recording.start
         let (result, source) = try await fetcher.fetch(
             recordingOf: mac, start: start, from: client, to: destination, title: "\(item.device.deviceName) \(item.recording.type.name)",
-            creationTime: Date(timeIntervalSince1970: Double(start)), temporaryDirectory: context.temporary)
+            creationTime: Date(timeIntervalSince1970: Double(start)), temporaryDirectory: context.temporary, keepsPartial: true)
         do {
             let digest = try FileDigest.sha256(path: destination)
             let codecs = [result.video, result.audio].compactMap { $0 }.joined(separator: "+")
             try context.catalog.markArchived(device: mac, start: start, file: path, size: Int64(result.bytes), sha256: digest,
-                                             duration: result.mediaSeconds, codecs: codecs, sourceURL: source)
+                                             duration: result.remux.duration, codecs: codecs, sourceURL: source, holes: result.holes)
         } catch {
             // A file the catalog does not know would never be verified: take it back out.
             try? FileManager.default.removeItem(atPath: destination)
             throw error
         }
-        return (path, Int64(result.bytes))
+        return Archived(path: path, bytes: Int64(result.bytes), holes: result.holes)
     }
 }

@@ -15,7 +15,12 @@ extension Backup {
             for clip in missing {
                 let left = clip.start + retention - now
                 let message: String
-                if left <= 0 {
+                if clip.state == .partial {
+                    // Its file keeps what could be had; past the retention there is no more to get.
+                    guard left > 0, left <= context.options.expiryWarning else { continue }
+                    message = "is partial (\(clip.holes.filter(\.isUnavailable).map(\.description).joined(separator: "; "))) "
+                        + "and the cloud deletes it in about \(max(1, left / 3600)) h"
+                } else if left <= 0 {
                     try context.catalog.mark(.lost, device: mac, start: clip.start)
                     message = "was deleted by the cloud before it could be archived"
                 } else if left <= context.options.expiryWarning {

@@ -58,6 +58,8 @@ public struct Backup: Sendable {
         public var warnings: [Warning] = []
         /// Clips deleted by `keepDays`.
         public var pruned = 0
+        /// Clips archived with holes: segments stayed unavailable. Later runs try them again.
+        public var partial: [Partial] = []
         /// The stretch of cloud time walked, server Unix seconds.
         public var from: Int64 = 0
         public var to: Int64 = 0
@@ -74,6 +76,14 @@ public struct Backup: Sendable {
             public var start: Int64
             public var message: String
         }
+
+        public struct Partial: Sendable, Codable {
+            public var device: String
+            public var start: Int64
+            /// Relative to the archive root.
+            public var path: String
+            public var holes: [ClipHole]
+        }
     }
 
     /// Reported as the run goes, for a progress display or log lines.
@@ -81,6 +91,8 @@ public struct Backup: Sendable {
         case planned(device: String, clips: Int)
         case archived(path: String, bytes: Int64)
         case failed(device: String, start: Int64?, reason: String)
+        /// Archived with holes (`Summary.Partial`).
+        case partial(path: String, holes: [ClipHole])
         /// Every planned clip of the device is done (archived or failed).
         case deviceFinished(device: String)
         case warning(device: String, start: Int64, message: String)
@@ -91,9 +103,9 @@ public struct Backup: Sendable {
     let fetcher: ClipFetcher
     let logger: Logger
 
-    public init(client: CloudClient, transport: any HTTPTransport, limiter: DownloadLimiter, logger: Logger) {
+    public init(client: CloudClient, transport: any HTTPTransport, limiter: DownloadLimiter, policy: HLSDownloader.Policy = .init(), logger: Logger) {
         self.client = client
-        self.fetcher = ClipFetcher(transport: transport, limiter: limiter, logger: logger)
+        self.fetcher = ClipFetcher(transport: transport, limiter: limiter, policy: policy, logger: logger)
         self.logger = logger
     }
 
@@ -141,7 +153,7 @@ public struct Backup: Sendable {
             if summary.failures.isEmpty, let keepDays = options.keepDays {
                 summary.pruned = try prune(context, keepDays: keepDays, now: now)
             }
-            record.result = summary.failures.isEmpty ? "ok" : "partial"
+            record.result = summary.failures.isEmpty && summary.partial.isEmpty ? "ok" : "partial"
             record.complete = options.devices.isEmpty && options.from == nil && options.to == nil
         }
         do {

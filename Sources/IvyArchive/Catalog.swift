@@ -16,6 +16,14 @@ public final class Catalog: Sendable {
         case pruned
         /// Never archived, and past the cloud's retention: gone for good.
         case lost
+        /// Archived with holes: segments stayed unavailable (`Clip.holes`). Later runs try again
+        /// while the cloud lists the clip, and a complete file replaces this one atomically.
+        case partial
+
+        /// States whose file is in the archive.
+        static let withFile: [ClipState] = [.archived, .partial]
+        /// States a run fetches again.
+        static let wanted: [ClipState] = [.seen, .failed, .partial]
     }
 
     /// What a finished run did, and which stretch of cloud time it walked.
@@ -54,6 +62,9 @@ public final class Catalog: Sendable {
         public var lastError: String?
         /// Where it was fetched from, without the URL's signature.
         public var sourceURL: String?
+        /// Stretches without media: `EXT-X-GAP`s of the recording, and for a `partial` clip the
+        /// segments that could not be had.
+        public var holes: [ClipHole] = []
     }
 
     private let database: DatabaseQueue
@@ -113,6 +124,11 @@ public final class Catalog: Sendable {
             try db.create(table: "device") { table in
                 table.primaryKey("mac", .text)
                 table.column("name", .text).notNull()
+            }
+        }
+        migrator.registerMigration("v5: holes in clips") { db in
+            try db.alter(table: "clip") { table in
+                table.add(column: "holes", .text)  // JSON: [{start, duration, sequence, unavailableReason}]
             }
         }
         return migrator
@@ -187,21 +203,27 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// The file is in place: the clip is archived.
+    /// The file is in place: the clip is archived, or `partial` when `holes` has segments that
+    /// could not be had.
     public func markArchived(device: String, start: Int64, file: String, size: Int64, sha256: String, duration: Double, codecs: String,
-                             sourceURL: String? = nil) throws {
+                             sourceURL: String? = nil, holes: [ClipHole] = []) throws {
+        let state: ClipState = holes.contains(where: \.isUnavailable) ? .partial : .archived
+        let holesJSON = holes.isEmpty ? nil : String(decoding: try JSONEncoder().encode(holes), as: UTF8.self)
         try database.write { db in
             try db.execute(sql: """
-                UPDATE clip SET state = 'archived', file = ?, size = ?, sha256 = ?, duration = ?, codecs = ?, sourceURL = ?,
+                UPDATE clip SET state = ?, file = ?, size = ?, sha256 = ?, duration = ?, codecs = ?, sourceURL = ?, holes = ?,
                     attempts = attempts + 1, lastError = NULL WHERE device = ? AND start = ?
-                """, arguments: [file, size, sha256, duration, codecs, sourceURL, device, start])
+                """, arguments: [state.rawValue, file, size, sha256, duration, codecs, sourceURL, holesJSON, device, start])
         }
     }
 
+    /// The last attempt failed. A `partial` clip stays partial: its file is still the best copy.
     public func markFailed(device: String, start: Int64, error: String) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE clip SET state = 'failed', attempts = attempts + 1, lastError = ? WHERE device = ? AND start = ?",
-                           arguments: [error, device, start])
+            try db.execute(sql: """
+                UPDATE clip SET state = CASE WHEN state = 'partial' THEN 'partial' ELSE 'failed' END, attempts = attempts + 1, lastError = ?
+                WHERE device = ? AND start = ?
+                """, arguments: [error, device, start])
         }
     }
 
@@ -218,21 +240,26 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// Clips of `device` not archived yet (and neither pruned nor lost), oldest first.
+    /// Clips of `device` not archived whole yet (`seen`, `failed`, `partial`), oldest first.
     public func pending(device: String) throws -> [Clip] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE device = ? AND state IN ('seen', 'failed') ORDER BY start", arguments: [device])
-                .map(Clip.init(row:))
-        }
+        try clips(in: ClipState.wanted, device: device)
     }
 
-    /// Archived clips, of one device or of all, by device then start.
+    /// Clips whose file is in the archive (`archived`, `partial`), of one device or of all, by
+    /// device then start.
     public func archived(device: String? = nil) throws -> [Clip] {
+        try clips(in: ClipState.withFile, device: device)
+    }
+
+    private func clips(in states: [ClipState], device: String?) throws -> [Clip] {
         try database.read { db in
+            let names = states.map(\.rawValue)
             let rows = if let device {
-                try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE state = 'archived' AND device = ? ORDER BY start", arguments: [device])
+                try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE state IN (\(databaseQuestionMarks(count: names.count))) AND device = ? ORDER BY start",
+                                 arguments: StatementArguments(names + [device]))
             } else {
-                try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE state = 'archived' ORDER BY device, start")
+                try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE state IN (\(databaseQuestionMarks(count: names.count))) ORDER BY device, start",
+                                 arguments: StatementArguments(names))
             }
             return rows.map(Clip.init(row:))
         }
@@ -254,5 +281,9 @@ extension Catalog.Clip {
         attempts = row["attempts"]
         lastError = row["lastError"]
         sourceURL = row["sourceURL"]
+        // `holes` exists from v5 on; a catalog opened read-only may be older.
+        if row.hasColumn("holes"), let json: String = row["holes"] {
+            holes = (try? JSONDecoder().decode([ClipHole].self, from: Data(json.utf8))) ?? []
+        }
     }
 }

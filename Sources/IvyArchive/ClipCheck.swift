@@ -4,7 +4,7 @@ import IvyMedia
 
 /// A stretch of a clip with no media, in seconds from the clip's start (by the playlist's
 /// `EXTINF` durations).
-public struct ClipHole: Sendable, Equatable, CustomStringConvertible {
+public struct ClipHole: Sendable, Equatable, Codable, CustomStringConvertible {
     public var start: Double
     public var duration: Double
     /// The media sequence number of the segment that is missing.
@@ -50,7 +50,8 @@ struct ClipCheck {
     let holes: [ClipHole]
 
     func verify(_ summary: RemuxSummary) throws {
-        let tolerance = max(playlist.longestSegment, 1)
+        // One segment, and a quarter second for rounding (a frame's length, an AAC priming).
+        let tolerance = max(playlist.longestSegment, 1) + 0.25
         let missing = holes.reduce(0) { $0 + $1.duration }
         let media = playlist.duration - missing
         // A hole may stay in the timeline or be closed, and at an EXT-X-DISCONTINUITY time may

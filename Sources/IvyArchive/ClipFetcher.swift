@@ -45,11 +45,17 @@ public struct ClipFetcher: Sendable {
     /// Fetches the recording at `url` into `output`. `refreshURL` gives a new signed URL of the
     /// same recording when the first one expires mid-way (for the cloud: `record.play` again).
     /// `temporaryDirectory` defaults to the output's folder, so that the final rename is atomic.
+    /// `keepsPartial` overrides the policy's: segments still unavailable after their retries
+    /// become holes (`Result.holes`) instead of failing the clip.
+    ///
+    /// Throws `HLSError`, `PlaylistError`, `MediaError`, `ClipIncomplete` (the file does not add
+    /// up to its playlist), or a file system error; nothing is left at `output` then.
     public func fetch(
         url: String, to output: String, title: String? = nil, creationTime: Date? = nil, temporaryDirectory: String? = nil,
-        refreshURL: (@Sendable () async throws -> String)? = nil,
+        keepsPartial: Bool? = nil, refreshURL: (@Sendable () async throws -> String)? = nil,
         progress: @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Result {
+        let downloader = keepsPartial.map { self.downloader.keepingPartial($0) } ?? self.downloader
         let playlist = try await downloader.mediaPlaylist(at: url)
         let directory = temporaryDirectory ?? (output as NSString).deletingLastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).partial"

@@ -10,9 +10,17 @@ public enum Verify {
         public var description: String { "\(file): \(reason)" }
     }
 
+    /// A clip archived with holes: known, not a problem of the archive (backup reported it).
+    public struct PartialClip: Sendable, Codable, CustomStringConvertible {
+        public var file: String
+        public var holes: [ClipHole]
+        public var description: String { "\(file): partial, " + holes.map(\.description).joined(separator: "; ") }
+    }
+
     public struct Report: Sendable, Codable {
         public var checked = 0
         public var problems: [Problem] = []
+        public var partial: [PartialClip] = []
     }
 
     /// Durations may differ by a segment from the cloud's listing.
@@ -28,6 +36,7 @@ public enum Verify {
             progress(index + 1, clips.count)
             report.checked += 1
             guard let file = clip.file else { continue }
+            if clip.state == .partial { report.partial.append(PartialClip(file: file, holes: clip.holes.filter(\.isUnavailable))) }
             let full = root + "/" + file
             func problem(_ reason: String) { report.problems.append(Problem(file: file, reason: reason)) }
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: full), let size = attributes[.size] as? Int64 else {

@@ -50,8 +50,15 @@ public struct HLSDownloader: Sendable {
 
     let transport: any HTTPTransport
     let limiter: DownloadLimiter
-    let policy: Policy
+    private(set) var policy: Policy
     let logger: Logger
+
+    /// The same downloader with `Policy.keepsPartial` set to `keep`.
+    public func keepingPartial(_ keep: Bool) -> HLSDownloader {
+        var copy = self
+        copy.policy.keepsPartial = keep
+        return copy
+    }
 
     public init(transport: any HTTPTransport, limiter: DownloadLimiter, policy: Policy = Policy(), logger: Logger) {
         self.transport = transport

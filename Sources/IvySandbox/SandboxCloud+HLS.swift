@@ -38,9 +38,17 @@ extension SandboxCloud {
             request.parameter("sign") == sign("\(device.mac)/\(start)", timerange: timerange, expires: expires)
         else { return .forbidden }
         guard expires > serverNowSeconds else { return .forbidden }
+        if let limit = configuration.urlLifetimeInRequests, let signature = request.parameter("sign") {
+            let key = signature + "/" + (request.parameter("issued") ?? "")
+            let uses = state.withLock { state -> Int in
+                state.signatureUses[key, default: 0] += 1
+                return state.signatureUses[key]!
+            }
+            guard uses <= limit else { return .forbidden }
+        }
         if let failure = failureInjected(scope: .media) { return failure }
 
-        let query = "timerange=\(timerange)&expires=\(expires)&urlVersion=&sign=\(request.parameter("sign")!)&storageType=BPI&oemCode="
+        let query = "timerange=\(timerange)&expires=\(expires)&urlVersion=&sign=\(request.parameter("sign")!)&storageType=BPI&oemCode=" + (request.parameter("issued").map { "&issued=\($0)" } ?? "")
         let clip = Clip(mac: device.mac, recording: recording, profile: device.profile, template: template, query: query)
         let file = parts[3]
         switch file {

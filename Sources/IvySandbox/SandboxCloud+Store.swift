@@ -81,6 +81,9 @@ extension SandboxCloud {
         let resource = "\(mac)/\(clip.start)"
         let sign = sign(resource, timerange: timerange, expires: expires)
         let folder = configuration.faults.media.redirect ? "play" : "hls"
-        return "\(base)/\(folder)/\(resource)/index.m3u8?timerange=\(timerange)&expires=\(expires)&urlVersion=&sign=\(sign)&storageType=BPI&oemCode="
+        // With a lifetime in requests, each URL handed out counts its own uses, even when two
+        // in one second share a signature.
+        let issued = configuration.urlLifetimeInRequests == nil ? "" : "&issued=\(state.withLock { $0.nextIssue() })"
+        return "\(base)/\(folder)/\(resource)/index.m3u8?timerange=\(timerange)&expires=\(expires)&urlVersion=&sign=\(sign)&storageType=BPI&oemCode=" + issued
     }
 }

@@ -17,6 +17,9 @@ public struct SandboxConfiguration: Sendable {
     public var tokenLifetimeInCalls: Int?
     /// Playlist, segment and key URLs expire this long after `record.play` answered.
     public var urlLifetime: Duration = .seconds(3900)
+    /// A signed URL also stops working (`403`) after this many requests made with its
+    /// signature: expiry that tests drive by counting, not by the clock. `nil`: no such limit.
+    public var urlLifetimeInRequests: Int?
     /// The server's clock minus the machine's.
     public var clockOffset: Duration = .zero
     public var faults = Faults()

@@ -37,6 +37,14 @@ struct SandboxState: Sendable {
     var notFoundOnce: Set<String> = []
     /// Segments already answered with an HTML page (`MediaFaults.htmlOnceRate`).
     var htmlOnce: Set<String> = []
+    /// Requests made with each URL handed out (`urlLifetimeInRequests`).
+    var signatureUses: [String: Int] = [:]
+    private var issuedURLs = 0
+
+    mutating func nextIssue() -> Int {
+        issuedURLs += 1
+        return issuedURLs
+    }
     var stats = SandboxStats()
 
     init(configuration: SandboxConfiguration, anchor: Int64) {

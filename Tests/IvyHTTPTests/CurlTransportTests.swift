@@ -88,24 +88,24 @@ import Testing
         }
     }
 
+    // The sandbox would answer in 20 s: only the timeout, or the cancellation, can end these
+    // requests, whatever the machine's load (no test here measures time).
     @Test func aTimeoutEndsASlowRequest() async throws {
-        try await withSandbox({ $0.faults.latency = .seconds(3) }) { endpoint, _ in
+        try await withSandbox({ $0.faults.latency = .seconds(20) }) { endpoint, _ in
             let request = HTTPRequest(url: endpoint.baseURL + "/gateway?service=cloud_system.current_time", timeout: .milliseconds(300))
             await #expect(throws: HTTPError.timedOut) { _ = try await transport.execute(request) }
         }
     }
 
     @Test func cancellingTheTaskStopsTheTransfer() async throws {
-        try await withSandbox({ $0.faults.latency = .seconds(3) }) { endpoint, _ in
-            let clock = ContinuousClock()
-            let started = clock.now
+        try await withSandbox({ $0.faults.latency = .seconds(20) }) { endpoint, _ in
+            // Without cancellation this would end in the transport's own timeout, not CancellationError.
             let task = Task {
-                try await transport.execute(HTTPRequest(url: endpoint.baseURL + "/gateway?service=cloud_system.current_time"))
+                try await transport.execute(HTTPRequest(url: endpoint.baseURL + "/gateway?service=cloud_system.current_time", timeout: .seconds(120)))
             }
             try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             await #expect(throws: CancellationError.self) { _ = try await task.value }
-            #expect(clock.now - started < .milliseconds(2500))
         }
     }
 

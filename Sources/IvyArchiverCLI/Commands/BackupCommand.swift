@@ -9,8 +9,8 @@ struct BackupCommand: AsyncParsableCommand {
         commandName: "backup", abstract: "Copy every new cloud recording of every camera into the archive.",
         discussion: """
             Files go to ARCHIVE/<name>_<MAC>/<YYYY-MM-DD>/<HHMMSS>-<HHMMSS>_<type>.mp4, days and times in \
-            --timezone. A second run fetches only what is new. Exit 1 when any clip failed (it is tried \
-            again next run), 2 for configuration or authentication errors, 3 when the cloud is unavailable.
+            --timezone. A second run fetches only what is new. Exit 1 when any clip failed or is partial (a \
+            segment the cloud did not give: the rest is archived, and the clip is tried again next run), 2 for configuration or authentication errors, 3 when the cloud is unavailable.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -75,10 +75,11 @@ struct BackupCommand: AsyncParsableCommand {
             print("\(summary.planned.count) clips to fetch, \(summary.skipped) already archived")
         } else {
             var line = "\(summary.archived) archived, \(summary.skipped) already there, \(summary.failures.count) failed"
+            if !summary.partial.isEmpty { line += ", \(summary.partial.count) partial" }
             if summary.pruned > 0 { line += ", \(summary.pruned) pruned" }
             if !summary.warnings.isEmpty { line += ", \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s")" }
             print(line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(progress.elapsedSeconds)) s")
         }
-        if !summary.failures.isEmpty { throw ExitCode(ExitStatus.Code.partialFailure.rawValue) }
+        if !summary.failures.isEmpty || !summary.partial.isEmpty { throw ExitCode(ExitStatus.Code.partialFailure.rawValue) }
     }
 }

@@ -52,6 +52,8 @@ final class BackupProgress: Sendable {
                 tally.devicesDone += 1
             case .warning(let device, let start, let message):
                 line = "WARNING \(device) clip \(time(device, start)) \(message)"
+            case .partial(let path, let holes):
+                line = "PARTIAL \(path): " + holes.map(\.description).joined(separator: "; ") + " (tried again next run)"
             case .pruned(let path):
                 line = "pruned \(path)"
             }

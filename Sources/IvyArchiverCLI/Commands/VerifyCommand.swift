@@ -24,7 +24,9 @@ struct VerifyCommand: AsyncParsableCommand {
             try Output.json(report)
         } else {
             report.problems.forEach { print("PROBLEM \($0)") }
-            print("\(report.checked) clips checked, \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")")
+            report.partial.forEach { print("PARTIAL \($0)") }
+            print("\(report.checked) clips checked, \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")"
+                + (report.partial.isEmpty ? "" : ", \(report.partial.count) partial"))
         }
         if !report.problems.isEmpty { throw ExitCode(ExitStatus.Code.partialFailure.rawValue) }
     }
