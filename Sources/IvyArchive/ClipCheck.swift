@@ -30,7 +30,12 @@ public struct ClipHole: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Media the cloud holds but that did not arrive (as opposed to a gap in the recording).
     public var isUnavailable: Bool { unavailableReason != nil }
 
+    /// The media sequence number of a shortfall found by the clip's self-check, whose place in
+    /// the clip is not known.
+    public static let unknownPlace = -1
+
     public var description: String {
+        if sequence == Self.unknownPlace { return "about \(Self.seconds(duration)) s missing (\(unavailableReason ?? "unknown"))" }
         let span = "\(Self.seconds(start))-\(Self.seconds(start + duration)) s"
         return unavailableReason.map { "\(span) missing (\($0))" } ?? "\(span) gap in the recording"
     }
@@ -40,16 +45,18 @@ public struct ClipHole: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 }
 
-/// A clip checks itself against its playlist once remuxed: its duration, and the time its video
-/// frames cover (`RemuxSummary.videoSeconds`), must be within one segment of the `EXTINF` sum
-/// (less the holes), or it is not archived. What
-/// no single step can see (a segment the demuxer skipped, timestamps squeezed together) shows
-/// here as a clip too short or too long.
+/// A clip checks itself against its playlist once remuxed: its duration, and the time its
+/// media covers (`RemuxSummary.coveredSeconds`, plus video dropped before the first keyframe),
+/// must be within one segment of the `EXTINF` sum (less the holes), or it is not archived whole.
+/// What no single step can see (a segment the demuxer skipped, timestamps squeezed together)
+/// shows here as a clip too short or too long.
 struct ClipCheck {
     let playlist: MediaPlaylist
     let holes: [ClipHole]
 
-    func verify(_ summary: RemuxSummary) throws {
+    /// What is wrong, in words, and how many seconds seem to be missing; `nil` for a clip that
+    /// adds up.
+    func problem(_ summary: RemuxSummary) -> (detail: String, missing: Double)? {
         // One segment, and a quarter second for rounding (a frame's length, an AAC priming).
         let tolerance = max(playlist.longestSegment, 1) + 0.25
         let missing = holes.reduce(0) { $0 + $1.duration }
@@ -58,14 +65,24 @@ struct ClipCheck {
         // go on after a pause of up to the normalizer's jump threshold (10 s) without being one.
         let discontinuities = Double(playlist.segments.filter(\.discontinuity).count)
         let longest = playlist.duration + tolerance + discontinuities * RemuxSummary.jumpThresholdSeconds
-        guard summary.duration >= media - tolerance, summary.duration <= longest else {
-            throw ClipIncomplete("the MP4 lasts \(Self.format(summary.duration)) s, the playlist \(Self.format(playlist.duration)) s"
-                + (missing > 0 ? " (\(Self.format(media)) s with media)" : ""))
+        let withMedia = missing > 0 ? " (\(Self.format(media)) s with media)" : ""
+        if summary.duration < media - tolerance {
+            return ("the MP4 lasts \(Self.format(summary.duration)) s, the playlist \(Self.format(playlist.duration)) s" + withMedia,
+                    media - summary.duration)
         }
-        if summary.video != nil, summary.videoSeconds < media - tolerance {
-            throw ClipIncomplete("its \(summary.videoFrames) video frames cover \(Self.format(summary.videoSeconds)) s "
-                + "of the playlist's \(Self.format(media)) s with media")
+        if summary.duration > longest {
+            return ("the MP4 lasts \(Self.format(summary.duration)) s, the playlist only \(Self.format(playlist.duration)) s", 0)
         }
+        let covered = summary.coveredSeconds + summary.droppedLeadingSeconds
+        if covered < media - tolerance {
+            return ("its media covers \(Self.format(covered)) s of the playlist's \(Self.format(media)) s" + (missing > 0 ? " with media" : ""),
+                    media - covered)
+        }
+        return nil
+    }
+
+    func verify(_ summary: RemuxSummary) throws {
+        if let problem = problem(summary) { throw ClipIncomplete(problem.detail) }
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.1f", value) }

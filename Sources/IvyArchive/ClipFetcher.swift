@@ -88,6 +88,8 @@ public struct ClipFetcher: Sendable {
                         holes.append(ClipHole(start: seconds, duration: payload.segment.duration, sequence: payload.segment.sequence, hole))
                         return
                     }
+                    // Leading holes stay on the timeline: the media sits where the clip's time says.
+                    if bytes == 0, seconds > 0 { feed.startTimeline(at: seconds) }
                     if let initSection = payload.initSection, initSection != lastInit {
                         // A different initialization section is a new input: its parameters
                         // must reach a new demuxer, never be decoded with the old ones.
@@ -98,13 +100,21 @@ public struct ClipFetcher: Sendable {
                     try await feed.append(payload.bytes)
                     bytes += payload.bytes.count
                 }
+                if bytes == 0 {
+                    throw ClipIncomplete("no segment could be had (" + holes.compactMap(\.unavailableReason).prefix(1).joined() + ")")
+                }
             }
-            try ClipCheck(playlist: playlist, holes: holes).verify(summary)
+            if let problem = ClipCheck(playlist: playlist, holes: holes).problem(summary) {
+                // Kept only when asked to keep partial clips, and said so like any other hole.
+                guard keepsPartial ?? downloader.keepsPartial else { throw ClipIncomplete(problem.detail) }
+                holes.append(ClipHole(start: 0, duration: problem.missing, sequence: ClipHole.unknownPlace,
+                                      unavailableReason: "the clip is incomplete: \(problem.detail)"))
+            }
             try FileSync.sync(path: temporary)
             try FileSync.rename(temporary, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             if holes.contains(where: \.isUnavailable) {
-                logger.warning("clip kept with holes", metadata: ["output": "\(output)", "holes": "\(holes.filter(\.isUnavailable).map(\.description))"])
+                logger.notice("clip kept with holes", metadata: ["output": "\(output)", "holes": "\(holes.filter(\.isUnavailable).map(\.description))"])
             }
             return Result(path: output, bytes: size, segments: total, mediaSeconds: totalSeconds, video: summary.video, audio: summary.audio,
                           holes: holes, remux: summary)

@@ -9,6 +9,8 @@ extension Export {
         var url: String?
         /// Archive-relative, when it came from the archive.
         var archiveFile: String?
+        /// Gaps, and for a partial clip what is missing.
+        var holes: [ClipHole] = []
     }
 
     /// Archived clips that still match their catalog checksum are read in place; every other
@@ -24,7 +26,7 @@ extension Export {
                 let path = root + "/" + file
                 let digest = FileManager.default.fileExists(atPath: path) ? try? FileDigest.sha256(path: path) : nil
                 if let digest, digest == clip.sha256 {
-                    files[source.start] = SourceFile(path: path, sha256: digest, url: clip.sourceURL, archiveFile: file)
+                    files[source.start] = SourceFile(path: path, sha256: digest, url: clip.sourceURL, archiveFile: file, holes: clip.holes)
                     continue
                 }
                 guard source.listed else {
@@ -43,7 +45,7 @@ extension Export {
                     let (result, url) = try await fetcher.fetch(recordingOf: device, start: source.start, from: client, to: path,
                                                                 temporaryDirectory: work)
                     events(.fetched(start: source.start, bytes: Int64(result.bytes)))
-                    return (source.start, SourceFile(path: path, sha256: try FileDigest.sha256(path: path), url: url))
+                    return (source.start, SourceFile(path: path, sha256: try FileDigest.sha256(path: path), url: url, holes: result.holes))
                 }
             }
             while next < fetch.count, next < max(1, jobs) {

@@ -6,7 +6,8 @@ extension Export {
     /// Joins the pieces into `output` (written in `work`, synced, renamed into place), then
     /// writes the sidecar the same way; on failure neither is left behind.
     func join(_ plan: ExportPlan, files: [Int64: SourceFile], device: Camera, zone: TimeZone, request: Request,
-              output: String, work: String, notes: [String]?) async throws -> ExportRecord {
+              output: String, work: String, notes: [String]) async throws -> ExportRecord {
+        var notes = notes
         let clock = Self.clock(zone)
         let parts = plan.pieces.map { piece in
             let start = piece.source.start
@@ -30,7 +31,14 @@ extension Export {
                 start: instant(start), end: instant(Double(piece.source.end)), type: piece.source.type.name,
                 source: file.archiveFile == nil ? "cloud" : "archive", url: file.url, sha256: file.sha256, file: file.archiveFile,
                 used: .init(from: instant(start + joined.from), to: instant(start + joined.to)),
-                outputStart: joined.outputStart, outputEnd: joined.outputEnd, reencodedFrames: joined.reencodedFrames))
+                outputStart: joined.outputStart, outputEnd: joined.outputEnd, reencodedFrames: joined.reencodedFrames,
+                holes: file.holes.isEmpty ? nil : file.holes.map {
+                    ExportRecord.Hole(from: instant(start + $0.start), to: instant(start + $0.start + $0.duration), missing: $0.unavailableReason)
+                }))
+            if file.holes.contains(where: \.isUnavailable) {
+                notes.append("the clip from \(clock(piece.source.start)) is partial: "
+                    + file.holes.filter(\.isUnavailable).map(\.description).joined(separator: "; "))
+            }
         }
         // An interruption during the join (which runs to its end on its own thread) still
         // leaves no output behind.
@@ -46,7 +54,7 @@ extension Export {
             gaps: plan.gaps.map { .init(from: instant(Double($0.from)), to: instant(Double($0.to))) },
             output: .init(file: (output as NSString).lastPathComponent, size: size, sha256: try FileDigest.sha256(path: temporary),
                           duration: summary.duration, video: summary.video, audio: summary.audio),
-            notes: notes)
+            notes: notes.isEmpty ? nil : notes)
         let sidecar = work + "/export.json"
         try record.encoded().write(to: URL(fileURLWithPath: sidecar))
         try FileSync.sync(path: sidecar)

@@ -98,13 +98,8 @@ public struct Export: Sendable {
         defer { try? FileManager.default.removeItem(atPath: work) }
         let files = try await files(for: plan.pieces, device: device.mac, archive: request.archive, work: work, jobs: request.jobs, events: events)
         events(.joining)
-        var notes = offline.map { ["the cloud could not be reached (\($0)): only archived clips are in this export"] } ?? []
-        for piece in plan.pieces {
-            guard let clip = piece.source.archived, clip.state == .partial, let file = clip.file else { continue }
-            notes.append("\(file) is partial: " + clip.holes.filter(\.isUnavailable).map(\.description).joined(separator: "; "))
-        }
-        return try await join(plan, files: files, device: device, zone: zone, request: request, output: output, work: work,
-                              notes: notes.isEmpty ? nil : notes)
+        let notes = offline.map { ["the cloud could not be reached (\($0)): only archived clips are in this export"] } ?? []
+        return try await join(plan, files: files, device: device, zone: zone, request: request, output: output, work: work, notes: notes)
     }
 
     /// A camera by what an export needs of it; from the cloud, or from the catalog when offline.

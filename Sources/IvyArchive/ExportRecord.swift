@@ -40,6 +40,15 @@ public struct ExportRecord: Sendable, Codable, Equatable {
         public var outputEnd: Double
         /// Frames re-encoded by `--exact`.
         public var reencodedFrames: Int
+        /// Stretches of the clip without media: `missing` says why for segments the cloud did
+        /// not give (a partial clip); without it, the recording itself has a gap (`EXT-X-GAP`).
+        public var holes: [Hole]?
+    }
+
+    public struct Hole: Sendable, Codable, Equatable {
+        public var from: Instant
+        public var to: Instant
+        public var missing: String?
     }
 
     public struct Output: Sendable, Codable, Equatable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import IvyArchive
 import IvyCloud
+import IvyHLS
 
 /// The documented exit codes, and which failure gets which.
 enum ExitStatus {
@@ -37,6 +38,9 @@ enum ExitStatus {
             return Failure(code: .partialFailure, message: error.message)
         case let error as PartialClip:
             return Failure(code: .partialFailure, message: error.message)
+        case let error as HLSError where error.isTransient:
+            // The server kept failing or could not be reached: worth another try later.
+            return Failure(code: .cloudUnavailable, message: error.description)
         case let error as ArchiveLayoutError:
             return Failure(code: .usage, message: error.description)
         case let error as CloudAPIError:

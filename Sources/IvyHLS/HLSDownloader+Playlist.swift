@@ -8,14 +8,14 @@ extension HLSDownloader {
         for _ in 0..<3 {
             let fetched: Fetched
             do {
-                fetched = try await fetchWithRetries(location, range: nil, sequence: -1) { body in
+                fetched = try await fetchWithRetries(location, range: nil, resource: "it") { body in
                     // An answer that is no playlist (a markup page, nothing) is a failed try.
                     Self.looksLikePlaylist(body) ? .accept(body) : .retry("the answer is not a playlist (it starts with \(MediaSignature.describe(body)))")
                 }
             } catch let expired as SegmentExpired {
                 throw HLSError.playlistFailed("HTTP \(expired.status) (the URL expired or its signature is wrong)")
             } catch let error as HLSError {
-                throw HLSError.playlistFailed(error.detail)
+                throw HLSError.playlistFailed(error.detail, transient: error.isTransient)
             }
             let bytes = fetched.bytes
             guard bytes.count <= Self.maxPlaylistSize else { throw PlaylistError.tooLarge(0, "a playlist of \(bytes.count) bytes") }

@@ -53,6 +53,9 @@ public struct HLSDownloader: Sendable {
     private(set) var policy: Policy
     let logger: Logger
 
+    /// Whether unavailable segments become holes (`Policy.keepsPartial`).
+    public var keepsPartial: Bool { policy.keepsPartial }
+
     /// The same downloader with `Policy.keepsPartial` set to `keep`.
     public func keepingPartial(_ keep: Bool) -> HLSDownloader {
         var copy = self
@@ -92,13 +95,13 @@ public struct HLSDownloader: Sendable {
             }
             while nextToDeliver < count {
                 guard let completion = try await group.next() else {
-                    throw HLSError.segmentFailed(current.segments[nextToDeliver].sequence, "the download stopped early")
+                    throw HLSError.segmentFailed("segment \(current.segments[nextToDeliver].sequence)", "the download stopped early")
                 }
                 switch completion.result {
                 case .success(let bytes):
                     ready[completion.index] = .media(bytes)
                 case .failure(let error as HLSError) where policy.keepsPartial && error.isSegmentUnavailable:
-                    logger.warning("a segment is unavailable; the clip will have a hole", metadata: ["reason": "\(error)"])
+                    logger.notice("a segment is unavailable; the clip will have a hole", metadata: ["reason": "\(error)"])
                     ready[completion.index] = .hole(.unavailable(error.detail))
                 case .failure(is GapSegment):
                     ready[completion.index] = .hole(.gap)
@@ -183,23 +186,29 @@ public struct HLSDownloader: Sendable {
     private func fetch(_ segment: Segment, keys: KeyCache) async throws -> [UInt8] {
         var keyBytes: [UInt8]?
         if let key = segment.key {
-            let bytes = try await keys.key(for: key.url) { try await fetchWithRetries(key.url, range: nil, sequence: segment.sequence).bytes }
+            let bytes = try await keys.key(for: key.url) {
+                try await fetchWithRetries(key.url, range: nil, resource: "the AES key of segment \(segment.sequence)").bytes
+            }
             guard bytes.count == 16 else { throw HLSError.keyInvalid("it has \(bytes.count) bytes, not 16") }
             keyBytes = bytes
         }
         let sequence = segment.sequence
-        return try await fetchWithRetries(segment.url, range: segment.byteRange, sequence: sequence) { body in
+        return try await fetchWithRetries(segment.url, range: segment.byteRange, resource: "segment \(sequence)") { body in
             var media = body
             if let keyBytes, let key = segment.key {
                 switch SegmentDecryption.decrypt(body, key: keyBytes, iv: key.iv(forSequence: sequence)) {
                 case .failure(let reason):
                     return .retry("it does not decrypt: \(reason)")
                 case .success(let decrypted):
-                    media = decrypted.bytes
-                    if let problem = decrypted.paddingProblem {
-                        logger.warning("a segment's AES padding does not check out; its bytes are kept whole",
-                                       metadata: ["sequence": "\(sequence)", "padding": "\(problem)"])
+                    if let padding = decrypted.paddingProblem {
+                        // Bytes that are not media either: the wrong key, not a sloppy packager.
+                        guard MediaSignature.problem(in: decrypted.bytes) == nil else {
+                            return .retry("it does not decrypt with its key (\(padding), and the bytes are not media)")
+                        }
+                        logger.notice("a segment's AES padding does not check out; its bytes are kept whole",
+                                      metadata: ["sequence": "\(sequence)", "padding": "\(padding)"])
                     }
+                    media = decrypted.bytes
                 }
             }
             if let problem = MediaSignature.problem(in: media) { return .retry(problem) }
@@ -208,7 +217,7 @@ public struct HLSDownloader: Sendable {
     }
 
     private func fetchInitSection(_ map: InitSection) async throws -> [UInt8] {
-        try await fetchWithRetries(map.url, range: map.byteRange, sequence: -1) { body in
+        try await fetchWithRetries(map.url, range: map.byteRange, resource: "the initialization section") { body in
             MediaSignature.initSectionProblem(in: body).map { .retry($0) } ?? .accept(body)
         }.bytes
     }
@@ -230,9 +239,9 @@ public struct HLSDownloader: Sendable {
 
     /// One resource, retried as the policy says. 403 is not retried here: it means the
     /// signature expired, which only a new playlist cures. `check` judges each body; a body it
-    /// refuses counts as a failed try.
+    /// refuses counts as a failed try. `resource` names what is fetched in errors ("segment 7").
     func fetchWithRetries(
-        _ url: String, range: ByteRange?, sequence: Int, check: ([UInt8]) -> Acceptance = { .accept($0) }
+        _ url: String, range: ByteRange?, resource: String, check: ([UInt8]) -> Acceptance = { .accept($0) }
     ) async throws -> Fetched {
         var failures = 0
         var notFound = 0
@@ -261,31 +270,31 @@ public struct HLSDownloader: Sendable {
                     throw SegmentExpired(status: response.status)
                 case 404, 410:
                     notFound += 1
-                    guard notFound <= policy.notFoundRetries else { throw HLSError.segmentMissing(sequence) }
+                    guard notFound <= policy.notFoundRetries else { throw HLSError.segmentMissing(resource) }
                     reason = "HTTP \(response.status)"
                 case _ where response.isRetryableStatus:
                     reason = "HTTP \(response.status)"
                     retryAfter = response.retryAfter
                 default:
-                    throw HLSError.segmentFailed(sequence, "HTTP \(response.status)")
+                    throw HLSError.segmentFailed(resource, "HTTP \(response.status)")
                 }
             } catch let error as HTTPError where error == .badContentEncoding && request.decodesContent {
                 // Labelled compressed, but not: take the bytes as sent, and let `check` judge them.
-                logger.info("a body does not decode as its Content-Encoding says; reading it as sent", metadata: ["sequence": "\(sequence)"])
+                logger.info("a body does not decode as its Content-Encoding says; reading it as sent", metadata: ["resource": "\(resource)"])
                 request.decodesContent = false
                 continue
             } catch let error as HTTPError where error.isTransient {
                 reason = error.description
             } catch let error as HTTPError {
-                throw HLSError.segmentFailed(sequence, error.description)
+                throw HLSError.segmentFailed(resource, error.description)
             }
             failures += 1
             guard failures < policy.retry.maxAttempts + notFound else {
-                if let lastRefusal, lastRefusal == reason { throw HLSError.notMedia(sequence, "\(reason), after \(failures) tries") }
-                throw HLSError.segmentFailed(sequence, "\(reason), after \(failures) tries")
+                if let lastRefusal, lastRefusal == reason { throw HLSError.notMedia(resource, "\(reason), after \(failures) tries") }
+                throw HLSError.segmentFailed(resource, "\(reason), after \(failures) tries", transient: true)
             }
             let delay = policy.retry.delay(afterAttempt: failures, retryAfter: retryAfter)
-            logger.debug("retrying a segment", metadata: ["sequence": "\(sequence)", "reason": "\(reason)", "delay": "\(delay)"])
+            logger.debug("retrying", metadata: ["resource": "\(resource)", "reason": "\(reason)", "delay": "\(delay)"])
             try await Task.sleep(for: delay)
         }
     }

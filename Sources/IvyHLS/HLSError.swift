@@ -5,24 +5,33 @@ public struct HLSError: Error, Sendable, Equatable, CustomStringConvertible {
 
     private let code: Code
     public let detail: String
+    /// The cause was the network or the server failing (no answer, 5xx) until the tries ran
+    /// out: worth another go later, unlike a refusal.
+    public let isTransient: Bool
 
-    private init(_ code: Code, _ detail: String) {
+    private init(_ code: Code, _ detail: String, transient: Bool = false) {
         self.code = code
         self.detail = detail
+        self.isTransient = transient
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 
-    static func segmentFailed(_ sequence: Int, _ reason: String) -> Self { Self(.segmentFailed, "segment \(sequence) failed: \(reason)") }
-    static func segmentMissing(_ sequence: Int) -> Self { Self(.segmentMissing, "segment \(sequence) is missing on the server (404)") }
-    static func notMedia(_ sequence: Int, _ reason: String) -> Self { Self(.notMedia, "segment \(sequence) is not media: \(reason)") }
+    /// `what`: the resource, as a sentence names it ("segment 7", "the AES key of segment 7").
+    static func segmentFailed(_ what: String, _ reason: String, transient: Bool = false) -> Self {
+        Self(.segmentFailed, "\(what) failed: \(reason)", transient: transient)
+    }
+    static func segmentMissing(_ what: String) -> Self { Self(.segmentMissing, "\(what) is missing on the server (404)") }
+    static func notMedia(_ what: String, _ reason: String) -> Self { Self(.notMedia, "\(what) is not media: \(reason)") }
     static func keyInvalid(_ reason: String) -> Self { Self(.keyInvalid, "the AES-128 key could not be used: \(reason)") }
     static func expired(_ reason: String) -> Self { Self(.expired, "the playlist's signed URLs expired: \(reason)") }
-    static func playlistFailed(_ reason: String) -> Self { Self(.playlistFailed, "the playlist could not be fetched: \(reason)") }
+    static func playlistFailed(_ reason: String, transient: Bool = false) -> Self {
+        Self(.playlistFailed, "the playlist could not be fetched: \(reason)", transient: transient)
+    }
 
-    public static let segmentFailed = segmentFailed(0, "")
-    public static let segmentMissing = segmentMissing(0)
-    public static let notMedia = notMedia(0, "")
+    public static let segmentFailed = segmentFailed("", "")
+    public static let segmentMissing = segmentMissing("")
+    public static let notMedia = notMedia("", "")
     public static let keyInvalid = keyInvalid("")
     public static let expired = expired("")
     public static let playlistFailed = playlistFailed("")

@@ -17,9 +17,17 @@ final class ByteQueue: @unchecked Sendable {
     private var closed = false
     private var waiting: [(chunk: [UInt8], continuation: CheckedContinuation<Void, any Error>)] = []
     private let capacity: Int
+    private var timelineStart: Int64 = 0
 
     init(capacity: Int) {
         self.capacity = capacity
+    }
+
+    /// Where the first bytes sit on the recording's timeline (microseconds): set by the producer
+    /// before its first bytes when the recording starts with a hole.
+    var leadingMicroseconds: Int64 {
+        get { condition.withLock { timelineStart } }
+        set { condition.withLock { timelineStart = newValue } }
     }
 
     /// Queues `chunk`, waiting while the queue is full. Throws `ReaderGone` once the reader

@@ -25,6 +25,8 @@ struct RemuxWorker: Sendable {
         try output.writeHeader()
 
         var loop = try PacketLoop(tracks: tracks, output: output)
+        // Read once the input has opened, which needs its first bytes: the producer said by then.
+        if case .queue(let queue) = source.kind { loop.normalizer.timelineStart = queue.leadingMicroseconds }
         var part = 1
         while true {
             try loop.copy(from: input)
@@ -64,8 +66,8 @@ private struct PacketLoop {
     var droppedLeadingFrames = 0
     var packets = 0
     var videoFrames = 0
-    var lastVideoTime: Int64?
-    var videoCovered: Int64 = 0
+    var coverage = MediaCoverage()
+    var droppedLeadingMicroseconds: Int64 = 0
     var start: Int64?
     var end: Int64?
     static let microseconds = ivy_av_time_base_q()
@@ -100,6 +102,10 @@ private struct PacketLoop {
     private mutating func holdUntilKeyframe(_ packet: UnsafeMutablePointer<AVPacket>, timeBase: AVRational, route: RemuxTracks.Route, stream: Int) throws {
         if packet.pointee.flags & AV_PKT_FLAG_KEY != 0 {
             droppedLeadingFrames += held.count
+            let time = packet.pointee.dts != ivy_av_nopts_value() ? packet.pointee.dts : packet.pointee.pts
+            if let first = firstHeldTime, time != ivy_av_nopts_value() {
+                droppedLeadingMicroseconds = max(0, av_rescale_q(time, timeBase, Self.microseconds) - first)
+            }
             held.removeAll()
             awaitingKeyframe = false
             try place(packet, timeBase: timeBase, route: route, stream: stream)
@@ -142,6 +148,7 @@ private struct PacketLoop {
             pts: p.pts == nopts ? nil : av_rescale_q(p.pts, timeBase, Self.microseconds),
             duration: av_rescale_q(p.duration, timeBase, Self.microseconds))
         else { return }
+        coverage.add(stream: stream, at: adjusted.dts, duration: av_rescale_q(p.duration, timeBase, Self.microseconds))
         start = min(start ?? adjusted.dts, adjusted.dts)
         end = max(end ?? adjusted.pts, adjusted.pts + max(0, av_rescale_q(p.duration, timeBase, Self.microseconds)))
         packet.pointee.dts = av_rescale_q(adjusted.dts, Self.microseconds, timeBase)
@@ -157,10 +164,6 @@ private struct PacketLoop {
             packet.pointee.pos = -1
             if isVideo {
                 videoFrames += 1
-                if let last = lastVideoTime, adjusted.dts > last, Double(adjusted.dts - last) <= RemuxSummary.videoHoleSeconds * 1_000_000 {
-                    videoCovered += adjusted.dts - last
-                }
-                lastVideoTime = adjusted.dts
                 if let sets = tracks.pendingParameterSets, packet.pointee.flags & AV_PKT_FLAG_KEY != 0 {
                     tracks.pendingParameterSets = nil
                     let data = UnsafeBufferPointer(start: packet.pointee.data, count: Int(packet.pointee.size))
@@ -198,9 +201,8 @@ private struct PacketLoop {
         summary.droppedLeadingFrames = droppedLeadingFrames
         summary.videoFrames = videoFrames
         summary.frameRate = tracks.frameRate
-        // The last frame covers its own interval too: one frame at the measured average rate.
-        let average = videoFrames > 1 ? Double(videoCovered) / Double(videoFrames - 1) : 0
-        summary.videoSeconds = (Double(videoCovered) + average) / 1_000_000
+        summary.coveredSeconds = coverage.seconds
+        summary.droppedLeadingSeconds = Double(droppedLeadingMicroseconds) / 1_000_000
         summary.parts = parts
         if let start, let end { summary.duration = Double(end - start) / 1_000_000 }
         return summary

@@ -43,17 +43,20 @@ public struct RemuxSummary: Sendable {
     public var videoFrames = 0
     /// The video's frames per second (0 when the input does not say).
     public var frameRate = 0.0
-    /// Seconds of the timeline the video frames cover: the steps between consecutive frames,
-    /// less any step over `RemuxSummary.videoHoleSeconds` (a hole). Unlike a frame count from
-    /// the frame rate, it holds for cameras that change their rate (night mode).
-    public var videoSeconds = 0.0
+    /// Seconds from the first packet to the end of the last, on the output timeline.
+    public var duration = 0.0
+    /// Seconds of the timeline where some stream has media: the steps between consecutive
+    /// packets of a stream, less any step over `RemuxSummary.holeSeconds` (a hole). A camera
+    /// whose video stalls while its audio goes on has no hole here; a stretch no stream covers
+    /// (media the demuxer never saw) does.
+    public var coveredSeconds = 0.0
+    /// Seconds of video dropped before the first keyframe (undecodable, not lost in transfer).
+    public var droppedLeadingSeconds = 0.0
+    /// A step between two packets of a stream longer than this (seconds) is a hole.
+    public static let holeSeconds = 2.5
     /// A step forward of more than this (seconds) is a jump of the timeline, closed; less is a
     /// pause, kept (`TimestampNormalizer.forwardJump`).
     public static let jumpThresholdSeconds = Double(TimestampNormalizer.forwardJump) / 1_000_000
-    /// A step between video frames longer than this (seconds) is a hole, not a slow frame.
-    public static let videoHoleSeconds = 2.5
-    /// Seconds from the first packet to the end of the last, on the output timeline.
-    public var duration = 0.0
     /// Inputs read one after the other: more than one when a new initialization section
     /// (`EXT-X-MAP`) started a new one.
     public var parts = 1
@@ -122,6 +125,13 @@ public struct RemuxFeed: Sendable {
     /// buffer is full.
     public func append(_ bytes: [UInt8]) async throws {
         try await queue.append(bytes)
+    }
+
+    /// The recording starts `seconds` in: its first segments are holes (missing, or gaps), and
+    /// the timeline keeps them, so that the media sits where the clip's start time says. Call
+    /// before the first bytes.
+    public func startTimeline(at seconds: Double) {
+        queue.leadingMicroseconds = Int64((seconds * 1_000_000).rounded())
     }
 
     /// The bytes that follow are a new input, read by a new demuxer: for a new initialization

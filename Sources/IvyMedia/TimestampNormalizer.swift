@@ -20,9 +20,11 @@ struct TimestampNormalizer {
 
     private var offset: Int64?
     private var last: [Int: (dts: Int64, duration: Int64)] = [:]
-    /// The end of the furthest packet of any stream so far (microseconds, output timeline).
+    /// The end of the furthest presentation of any stream so far (microseconds, output timeline).
     private(set) var recordingEnd: Int64?
     private var partStarting = false
+    /// Where the first packet lands (microseconds): a recording that starts with a hole.
+    var timelineStart: Int64 = 0
     /// How many jumps were closed.
     private(set) var discontinuities = 0
 
@@ -31,7 +33,7 @@ struct TimestampNormalizer {
     /// other packet of its stream.
     mutating func adjust(stream: Int, dts: Int64?, pts: Int64?, duration: Int64) -> (dts: Int64, pts: Int64)? {
         guard let raw = dts ?? pts ?? last[stream].map({ $0.dts + max($0.duration, 0) - (offset ?? 0) }) else { return nil }
-        if offset == nil { offset = -raw }
+        if offset == nil { offset = timelineStart - raw }
         var adjusted = raw &+ offset!
         if partStarting, let end = recordingEnd {
             partStarting = false
@@ -45,10 +47,13 @@ struct TimestampNormalizer {
                 shift(&adjusted, to: recording)
             }
         }
-        let presentation = pts.map { $0 &+ offset! } ?? adjusted
+        let presentation = max(pts.map { $0 &+ offset! } ?? adjusted, adjusted)
         last[stream] = (adjusted, duration)
-        recordingEnd = max(recordingEnd ?? adjusted, adjusted + max(duration, 0))
-        return (adjusted, max(presentation, adjusted))
+        // Where presentation ends, not decoding: a part that follows starts after every frame
+        // shown so far, so that no two frames share a presentation time (B-frames show later
+        // than they decode).
+        recordingEnd = max(recordingEnd ?? adjusted, presentation + max(duration, 0))
+        return (adjusted, presentation)
     }
 
     /// The next packet, of whichever stream, starts a new part of the recording.
@@ -68,20 +73,39 @@ struct TimestampNormalizer {
 /// the MP4 muxer demands. Rescaling to a coarser time base can map two distinct input times to
 /// one tick, and cameras repeat timestamps; each such packet moves one tick after its
 /// predecessor (as `ffmpeg` does), and presentation never precedes decoding.
+///
+/// Presentation times stay unique among a stream's recent packets too: two frames shown at one
+/// time (a repeated timestamp in a stream with B-frames) make decoders drop or complain, so the
+/// later one moves to the next free tick.
 struct OutputTimestamps {
+    /// How many recent presentation times per stream are kept to compare with: more than any
+    /// reorder depth (H.264 allows 16 frames).
+    static let recentCount = 32
+
     private var lastDTS: [Int32: Int64] = [:]
+    private var recentPTS: [Int32: [Int64]] = [:]
     /// Packets whose times had to be moved.
     private(set) var corrections = 0
 
     mutating func place(stream: Int32, dts: Int64, pts: Int64) -> (dts: Int64, pts: Int64) {
         var dts = dts
         var pts = pts
+        var moved = false
         if let last = lastDTS[stream], dts <= last {
             dts = last + 1
-            corrections += 1
+            moved = true
         }
         if pts < dts { pts = dts }
+        var recent = recentPTS[stream, default: []]
+        while recent.contains(pts) {
+            pts += 1
+            moved = true
+        }
+        recent.append(pts)
+        if recent.count > Self.recentCount { recent.removeFirst(recent.count - Self.recentCount) }
+        recentPTS[stream] = recent
         lastDTS[stream] = dts
+        if moved { corrections += 1 }
         return (dts, pts)
     }
 }

@@ -126,6 +126,17 @@ import Testing
             let report = try Verify.run(archive: archive)
             #expect(report.problems.isEmpty && report.partial.count == Self.clips.count)
             #expect(summary.prometheusText(finishedAt: Date(), durationSeconds: 1).contains("ivy_archiver_clips_partial 2"))
+
+            // An export over the partial clip says so in its sidecar.
+            var request = Export.Request(device: "Yard", from: ExportTests.time(Self.start + 5), to: ExportTests.time(Self.start + 30),
+                                         output: archive + "/../incident-\(UUID().uuidString).mp4")
+            request.timeZone = TimeZone(identifier: "UTC")!
+            request.archive = archive
+            defer { try? FileManager.default.removeItem(atPath: request.output) }
+            defer { try? FileManager.default.removeItem(atPath: request.output + ".json") }
+            let record = try await ExportTests.export(client).run(request)
+            #expect(record.notes?.contains { $0.contains("partial") && $0.contains("12-16 s missing") } == true, "\(record.notes ?? [])")
+            #expect(record.clips.first?.holes?.first?.missing != nil)
         }
         // The cloud gives the segment now: the partial files are replaced by whole ones.
         try await withSandbox(Self.configure(nil)) { endpoint, client in

@@ -111,16 +111,21 @@ import Testing
     @Test func withKeepsPartialAMissingSegmentBecomesANamedHole() async throws {
         try await withSandbox({ configuration in
             configuration.account = Self.account(.h264AAC)
-            configuration.faults.missingSegments = [6]
+            configuration.faults.missingSegments = [0, 6]
         }) { _, client in
             let directory = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let url = try #require(try await client.playbackURLs(device: Self.mac, start: Self.start).preferred)
             let result = try await Self.fetcher().fetch(url: url, to: directory + "/clip.mp4", keepsPartial: true)
             #expect(result.isPartial)
-            #expect(result.holes.map(\.description) == ["24-28 s missing (segment 6 is missing on the server (404))"])
+            #expect(result.holes.map(\.description) == [
+                "0-4 s missing (segment 0 is missing on the server (404))", "24-28 s missing (segment 6 is missing on the server (404))",
+            ])
             #expect(try await FFprobe.decodeErrors(directory + "/clip.mp4").isEmpty)
-            #expect(try await FFprobe.videoFrames(directory + "/clip.mp4").count >= 36 * 15 - 1)
+            #expect(try await FFprobe.videoFrames(directory + "/clip.mp4").count >= 32 * 15 - 1)
+            // The leading hole stays on the timeline: the media starts 4 s in, where it was recorded.
+            let first = try #require(try await FFprobe.packetTimes(directory + "/clip.mp4", stream: "v:0").min())
+            #expect(abs(first - 4) < 0.2, "first video at \(first) s")
         }
     }
 

@@ -92,3 +92,60 @@ import Testing
         #expect(try await FFprobe.packetTimes(directory + "/out.mp4", stream: "a:0").count == source, "every audio frame kept")
     }
 }
+
+/// A new initialization section (`EXT-X-MAP`) after a discontinuity: a new demuxer reads it.
+@Suite struct NewInitSectionTests {
+    /// An fMP4 HLS rendition by ffmpeg: the init section and the segments' bytes, in order.
+    static func fragments(_ directory: String, size: String, profile: String) async throws -> (initSection: [UInt8], segments: [[UInt8]]) {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try await FFprobe.run("ffmpeg", [
+            "-nostdin", "-v", "error", "-threads", "1", "-f", "lavfi", "-i", "testsrc=size=\(size):rate=10:duration=4",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
+            "-c:v", "libx264", "-preset", "veryfast", "-profile:v", profile, "-g", "20", "-keyint_min", "20", "-sc_threshold", "0", "-bf", "0",
+            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "48k", "-ac", "1",
+            "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "2", "-hls_playlist_type", "vod",
+            "-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", directory + "/seg%d.m4s", directory + "/index.m3u8",
+        ])
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".m4s") }
+            .sorted { Int($0.dropFirst(3).dropLast(4))! < Int($1.dropFirst(3).dropLast(4))! }
+        return (try MessyStreamRemuxTests.bytes(directory + "/init.mp4"), try names.map { try MessyStreamRemuxTests.bytes(directory + "/" + $0) })
+    }
+
+    static func remux(_ parts: [(initSection: [UInt8], segments: [[UInt8]])], to output: String) async throws -> RemuxSummary {
+        try await Remuxer.remux(to: output) { feed in
+            for (index, part) in parts.enumerated() {
+                if index > 0 { try await feed.startPart() }
+                try await feed.append(part.initSection)
+                for segment in part.segments { try await feed.append(segment) }
+            }
+        }
+    }
+
+    @Test func newParameterSetsReachTheOutput() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Same size, another profile: other SPS/PPS, which the second part must be decoded with.
+        let first = try await Self.fragments(directory + "/a", size: "320x240", profile: "high")
+        let second = try await Self.fragments(directory + "/b", size: "320x240", profile: "baseline")
+        #expect(first.initSection != second.initSection)
+        let summary = try await Self.remux([first, second], to: directory + "/out.mp4")
+        #expect(summary.parts == 2)
+        #expect(try await FFprobe.decodeErrors(directory + "/out.mp4").isEmpty)
+        #expect(try await FFprobe.videoFrames(directory + "/out.mp4").count == 80)
+        #expect(abs(try await FFprobe.probe(directory + "/out.mp4").duration - 8) < 0.5)
+    }
+
+    @Test func aSizeOneTrackCannotHoldIsRefusedSayingSo() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try await Self.fragments(directory + "/a", size: "320x240", profile: "high")
+        let second = try await Self.fragments(directory + "/b", size: "640x360", profile: "high")
+        do {
+            _ = try await Self.remux([first, second], to: directory + "/out.mp4")
+            Issue.record("a change of size was accepted")
+        } catch let error as MediaError {
+            #expect(error.description.contains("320x240 to 640x360"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/out.mp4"), "no output is left")
+    }
+}

@@ -96,7 +96,9 @@ import Testing
         // Slightly backward, with presentation after decoding (a B-frame stream).
         #expect(output.place(stream: 0, dts: 0, pts: 3) == (2, 3))
         #expect(output.place(stream: 1, dts: 0, pts: 0) == (0, 0), "each stream on its own")
-        #expect(output.corrections == 2)
+        // A presentation time already shown (B-frames with a repeated time) moves to a free tick.
+        #expect(output.place(stream: 0, dts: 3, pts: 3) == (3, 4))
+        #expect(output.corrections == 3)
     }
 
     @Test func aPacketWithoutTimesFollowsItsStream() {

@@ -16,7 +16,35 @@ struct SandboxCommand: HandlesItsOwnSignals {
     @Option(name: .customLong("latency-ms"), help: "Latency added to every answer.") var latencyMilliseconds = 0
     @Option(name: .customLong("bandwidth"), help: "Bytes per second per media response.") var bandwidth: Int?
     @Option(name: .customLong("failure-rate"), help: "Share of media requests answered 503 (0-1).") var failureRate = 0.0
+    @Option(name: .customLong("media-fault"),
+            help: ArgumentHelp("Messy media or serving, as in the field; repeatable.", valueName: MediaFault.allValueStrings.joined(separator: "|")))
+    var mediaFaults: [MediaFault] = []
     @Option(name: .customLong("log-level"), help: "Log level of the server.") var logLevel = "warning"
+
+    /// `MediaFaults` by name: what a user can turn on to see how the tool copes.
+    enum MediaFault: String, CaseIterable, ExpressibleByArgument {
+        case repeatedAudioTimestamp = "repeated-audio-timestamp"
+        case restartAtDiscontinuity = "restart-at-discontinuity"
+        case silentAudio = "silent-audio"
+        case midGOPStart = "mid-gop-start"
+        case html200 = "html-200"
+        case gzip
+        case redirect
+        case gap
+
+        func apply(to faults: inout MediaFaults) {
+            switch self {
+            case .repeatedAudioTimestamp: faults.repeatedAudioTimestamp = true
+            case .restartAtDiscontinuity: faults.restartAtDiscontinuity = true
+            case .silentAudio: faults.silentSegments = [2, 3, 4]
+            case .midGOPStart: faults.midGOPStart = true
+            case .html200: faults.htmlOnceRate = 0.2
+            case .gzip: faults.gzip = true
+            case .redirect: faults.redirect = true
+            case .gap: faults.gapSegments = [2]
+            }
+        }
+    }
 
     func run() async throws {
         guard (0...65535).contains(port) else { throw UserError("--port must be 0-65535") }
@@ -31,6 +59,7 @@ struct SandboxCommand: HandlesItsOwnSignals {
         configuration.faults.latency = .milliseconds(latencyMilliseconds)
         configuration.faults.bandwidthPerConnection = bandwidth
         configuration.faults.failureRate = failureRate
+        for fault in mediaFaults { fault.apply(to: &configuration.faults.media) }
         var logger = Logger(label: "ivy.sandbox") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         let cloud = try SandboxCloud(configuration: configuration, logger: logger)
