@@ -197,7 +197,7 @@ private struct PacketLoop {
         var summary = tracks.summary
         summary.packets = packets
         summary.discontinuities = normalizer.discontinuities
-        summary.timestampCorrections = outputTimes.corrections
+        summary.timestampCorrections = outputTimes.corrections + normalizer.localCorrections
         summary.droppedLeadingFrames = droppedLeadingFrames
         summary.videoFrames = videoFrames
         summary.frameRate = tracks.frameRate

@@ -7,8 +7,10 @@
 /// The rules, after ffmpeg's handling of `AVFMT_TS_DISCONT` formats:
 /// - A **jump** is a packet more than `forwardJump` ahead of where the *recording* is (the
 ///   furthest any stream has reached), or more than `backwardJump` behind where its own stream
-///   should be. It moves every stream by the same amount, onto the recording's position, which
-///   keeps audio and video in sync across it.
+///   should be. It moves every stream by the same amount, so that the packet goes on where its
+///   stream left off, which keeps audio and video in sync across it.
+/// - A small step back in one stream (a repeated timestamp) moves that stream to where it
+///   should be until its own times catch up.
 /// - A stream that had no packets for a while (a muted microphone) is *not* a jump as long as
 ///   the other streams went on: its next packet lands where its time says, and the stretch
 ///   stays a hole rather than pulling later packets early.
@@ -27,6 +29,12 @@ struct TimestampNormalizer {
     var timelineStart: Int64 = 0
     /// How many jumps were closed.
     private(set) var discontinuities = 0
+    /// Per stream: where its presentation ends so far (microseconds, output timeline).
+    private var presentationEnd: [Int: Int64] = [:]
+    /// Per stream: how far its packets are moved after a small step back (microseconds).
+    private var localShift: [Int: Int64] = [:]
+    /// How many small steps back were taken out.
+    private(set) var localCorrections = 0
 
     /// Maps one packet's decode and presentation times (microseconds, either may be missing)
     /// to the output timeline. Returns `nil` only for a packet with no time at all before any
@@ -35,23 +43,40 @@ struct TimestampNormalizer {
         guard let raw = dts ?? pts ?? last[stream].map({ $0.dts + max($0.duration, 0) - (offset ?? 0) }) else { return nil }
         if offset == nil { offset = timelineStart - raw }
         var adjusted = raw &+ offset!
-        if partStarting, let end = recordingEnd {
-            partStarting = false
-            shift(&adjusted, to: end)
-        } else if let previous = last[stream] {
+        var jumped = partStarting && recordingEnd != nil
+        partStarting = false
+        if !jumped, let previous = last[stream] {
             let expected = previous.dts + max(previous.duration, 0)
-            let recording = max(expected, recordingEnd ?? expected)
-            if adjusted - recording > Self.forwardJump {
-                shift(&adjusted, to: recording)
-            } else if adjusted - expected < -Self.backwardJump {
-                shift(&adjusted, to: recording)
+            jumped = adjusted - max(expected, recordingEnd ?? expected) > Self.forwardJump || adjusted - expected < -Self.backwardJump
+        }
+        if jumped {
+            // This packet lands where its own stream goes on: decoded after its last packet, and
+            // shown after its last frame (less its own reorder delay, so that B-frame streams
+            // keep their cadence and no frame is shown twice at one time). The other streams
+            // follow by the same shift.
+            let delay = max(0, (pts.map { $0 &+ offset! } ?? adjusted) - adjusted)
+            let expected = last[stream].map { $0.dts + max($0.duration, 0) } ?? recordingEnd ?? adjusted
+            let shown = presentationEnd[stream].map { $0 - delay } ?? expected
+            shift(&adjusted, to: max(expected, shown))
+        }
+        // A stream whose times step back a little (a repeated timestamp, a segment stamped a
+        // frame early) is moved to where it should be, and stays moved until its own times
+        // catch up: frames keep their spacing instead of piling onto one instant.
+        var shift = localShift[stream, default: 0]
+        if let previous = last[stream] {
+            let expected = previous.dts + max(previous.duration, 0)
+            if shift > 0, adjusted >= expected { shift = 0 }
+            if adjusted + shift < expected - max(previous.duration, 0) / 2 {
+                shift = expected - adjusted
+                localCorrections += 1
             }
         }
-        let presentation = max(pts.map { $0 &+ offset! } ?? adjusted, adjusted)
+        localShift[stream] = shift
+        adjusted += shift
+        let presentation = max((pts.map { $0 &+ offset! } ?? adjusted - shift) + shift, adjusted)
         last[stream] = (adjusted, duration)
-        // Where presentation ends, not decoding: a part that follows starts after every frame
-        // shown so far, so that no two frames share a presentation time (B-frames show later
-        // than they decode).
+        // Where presentation ends, not decoding (B-frames show later than they decode).
+        presentationEnd[stream] = max(presentationEnd[stream] ?? presentation, presentation + max(duration, 0))
         recordingEnd = max(recordingEnd ?? adjusted, presentation + max(duration, 0))
         return (adjusted, presentation)
     }
@@ -66,6 +91,7 @@ struct TimestampNormalizer {
         offset! -= delta
         adjusted = target
         discontinuities += 1
+        localShift.removeAll()
     }
 }
 

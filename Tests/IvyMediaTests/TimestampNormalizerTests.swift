@@ -77,6 +77,18 @@ import Testing
         #expect(normalizer.discontinuities == 1)
     }
 
+    @Test func aSegmentStampedAFrameEarlyKeepsItsCadence() {
+        var normalizer = TimestampNormalizer()
+        var times: [Int64] = []
+        for frame in 0..<60 {
+            // Frames 20-39 carry the time of the frame before them (a segment stamped a frame early).
+            let stamped = Int64((20..<40).contains(frame) ? frame - 1 : frame) * 100_000
+            times.append(normalizer.adjust(stream: 0, dts: stamped, pts: stamped, duration: 100_000)!.dts)
+        }
+        #expect(times == (0..<60).map { Int64($0) * 100_000 }, "every frame one frame after the last, none piled up")
+        #expect(normalizer.discontinuities == 0)
+    }
+
     @Test func aNewPartContinuesWhereTheRecordingStopped() {
         var normalizer = TimestampNormalizer()
         _ = normalizer.adjust(stream: 0, dts: 50_000_000, pts: 50_000_000, duration: 2_000_000)
