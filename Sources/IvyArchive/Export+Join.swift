@@ -11,7 +11,15 @@ extension Export {
         let clock = Self.clock(zone)
         let parts = plan.pieces.map { piece in
             let start = piece.source.start
-            return JoinPart(path: files[start]!.path, from: Double(piece.from - start), to: Double(piece.to - start)) { offset in
+            let file = files[start]!
+            // A hole in a clip gets a chapter of its own, and where the recording resumes another.
+            let marks = file.holes.filter { $0.sequence != ClipHole.unknownPlace }.flatMap { hole -> [JoinMark] in
+                let from = clock(start + Int64(hole.start.rounded(.down)))
+                let to = clock(start + Int64((hole.start + hole.duration).rounded(.down)))
+                let what = hole.isUnavailable ? "missing: the cloud did not give \(from) to \(to)" : "no recording from \(from) to \(to)"
+                return [JoinMark(at: hole.start, title: what), JoinMark(at: hole.start + hole.duration, title: to)]
+            }
+            return JoinPart(path: file.path, from: Double(piece.from - start), to: Double(piece.to - start), marks: marks) { offset in
                 clock(start + Int64(offset.rounded(.down)))
             }
         }

@@ -53,9 +53,21 @@ struct JoinWorker: Sendable {
         var summary = JoinSummary()
         var tracks = try makeTracks(output, first: first, summary: &summary)
         var offset: Int64 = 0
-        for (number, (part, cut)) in zip(parts, cuts).enumerated() {
+        var chapterID: Int64 = 0
+        for (part, cut) in zip(parts, cuts) {
             let end = offset + cut.durationMicroseconds
-            try output.addChapter(id: Int64(number + 1), start: offset / 1000, end: end / 1000, title: part.chapter(cut.index.seconds(cut.start)))
+            let cutStart = cut.index.seconds(cut.start)
+            // Chapters may not overlap: each one ends where the next starts.
+            var starts: [(at: Int64, title: String)] = [(offset, part.chapter(cutStart))]
+            for mark in part.marks.sorted(by: { $0.at < $1.at }) {
+                let at = offset + Int64(((mark.at - cutStart) * 1_000_000).rounded())
+                if at > starts[starts.count - 1].at, at < end { starts.append((at, mark.title)) }
+            }
+            for (index, start) in starts.enumerated() {
+                chapterID += 1
+                let stop = index + 1 < starts.count ? starts[index + 1].at : end
+                try output.addChapter(id: chapterID, start: start.at / 1000, end: stop / 1000, title: start.title)
+            }
             offset = end
         }
         if let title = metadata.title { output.setMetadata("title", title) }

@@ -11,12 +11,29 @@ public struct JoinPart: Sendable {
     /// starts (seconds after its first frame; with keyframe cuts, before `from`): e.g. the
     /// wall-clock time of that instant.
     public var chapter: @Sendable (_ start: Double) -> String
+    /// More chapters inside the piece (seconds after the file's first frame), e.g. where the
+    /// recording has a hole and where it resumes; those outside the piece's cut are left out.
+    public var marks: [JoinMark]
 
-    public init(path: String, from: Double? = nil, to: Double? = nil, chapter: @escaping @Sendable (_ start: Double) -> String) {
+    public init(path: String, from: Double? = nil, to: Double? = nil, marks: [JoinMark] = [],
+                chapter: @escaping @Sendable (_ start: Double) -> String) {
         self.path = path
         self.from = from
         self.to = to
+        self.marks = marks
         self.chapter = chapter
+    }
+}
+
+/// A chapter that starts inside a piece.
+public struct JoinMark: Sendable, Equatable {
+    /// Seconds after the piece's file's first frame.
+    public var at: Double
+    public var title: String
+
+    public init(at: Double, title: String) {
+        self.at = at
+        self.title = title
     }
 }
 

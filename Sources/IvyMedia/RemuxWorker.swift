@@ -114,7 +114,12 @@ private struct PacketLoop {
         let time = packet.pointee.dts != ivy_av_nopts_value() ? packet.pointee.dts : packet.pointee.pts
         if time != ivy_av_nopts_value() {
             let at = av_rescale_q(time, timeBase, Self.microseconds)
-            if firstHeldTime == nil { firstHeldTime = at }
+            if firstHeldTime == nil {
+                firstHeldTime = at
+                // The dropped lead-in still says where the recording starts: the first keyframe
+                // keeps its place instead of moving to zero.
+                normalizer.anchor(raw: at)
+            }
             if let first = firstHeldTime, at - first > RemuxWorker.keyframeSearchMicroseconds {
                 awaitingKeyframe = false
                 try flushHeldFrames()

@@ -35,36 +35,56 @@ struct TimestampNormalizer {
     private var localShift: [Int: Int64] = [:]
     /// How many small steps back were taken out.
     private(set) var localCorrections = 0
+    /// The offset before the last jump, for packets demuxed after it that belong before it.
+    private var priorOffset: Int64?
+    /// Streams that have had a packet on the current offset since the last jump.
+    private var crossed: Set<Int> = []
 
     /// Maps one packet's decode and presentation times (microseconds, either may be missing)
     /// to the output timeline. Returns `nil` only for a packet with no time at all before any
     /// other packet of its stream.
     mutating func adjust(stream: Int, dts: Int64?, pts: Int64?, duration: Int64) -> (dts: Int64, pts: Int64)? {
-        guard let raw = dts ?? pts ?? last[stream].map({ $0.dts + max($0.duration, 0) - (offset ?? 0) }) else { return nil }
-        if offset == nil { offset = timelineStart - raw }
-        var adjusted = raw &+ offset!
+        let carried = localShift[stream, default: 0]
+        guard let raw = dts ?? pts ?? last[stream].map({ $0.dts + max($0.duration, 0) - carried - (offset ?? 0) }) else { return nil }
+        anchor(raw: raw)
+        let expected = last[stream].map { $0.dts + max($0.duration, 0) }
+        // Judged with the stream's small shift still applied: a stream already moved after a
+        // repeated timestamp is not jumping when it repeats once more.
+        func isJump(_ adjusted: Int64) -> Bool {
+            guard let expected else { return false }
+            let moved = adjusted + carried
+            return moved - max(expected, recordingEnd ?? expected) > Self.forwardJump || moved - expected < -Self.backwardJump
+        }
+        var used = offset!
         var jumped = partStarting && recordingEnd != nil
         partStarting = false
-        if !jumped, let previous = last[stream] {
-            let expected = previous.dts + max(previous.duration, 0)
-            jumped = adjusted - max(expected, recordingEnd ?? expected) > Self.forwardJump || adjusted - expected < -Self.backwardJump
+        if !jumped, isJump(raw &+ used) {
+            // Streams interleave: a packet from before the last jump may be demuxed after it.
+            // It belongs on the old timeline, not to a jump of its own.
+            if let prior = priorOffset, !crossed.contains(stream), !isJump(raw &+ prior) {
+                used = prior
+            } else {
+                jumped = true
+            }
         }
+        var adjusted = raw &+ used
         if jumped {
             // This packet lands where its own stream goes on: decoded after its last packet, and
             // shown after its last frame (less its own reorder delay, so that B-frame streams
             // keep their cadence and no frame is shown twice at one time). The other streams
             // follow by the same shift.
-            let delay = max(0, (pts.map { $0 &+ offset! } ?? adjusted) - adjusted)
-            let expected = last[stream].map { $0.dts + max($0.duration, 0) } ?? recordingEnd ?? adjusted
-            let shown = presentationEnd[stream].map { $0 - delay } ?? expected
-            shift(&adjusted, to: max(expected, shown))
+            let delay = max(0, (pts.map { $0 &+ used } ?? adjusted) - adjusted)
+            let target = expected ?? recordingEnd ?? adjusted
+            let shown = presentationEnd[stream].map { $0 - delay } ?? target
+            shift(&adjusted, to: max(target, shown))
+            used = offset!
         }
+        if used == offset! { crossed.insert(stream) }
         // A stream whose times step back a little (a repeated timestamp, a segment stamped a
         // frame early) is moved to where it should be, and stays moved until its own times
         // catch up: frames keep their spacing instead of piling onto one instant.
-        var shift = localShift[stream, default: 0]
-        if let previous = last[stream] {
-            let expected = previous.dts + max(previous.duration, 0)
+        var shift = jumped ? 0 : carried
+        if let previous = last[stream], let expected {
             if shift > 0, adjusted >= expected { shift = 0 }
             if adjusted + shift < expected - max(previous.duration, 0) / 2 {
                 shift = expected - adjusted
@@ -73,12 +93,18 @@ struct TimestampNormalizer {
         }
         localShift[stream] = shift
         adjusted += shift
-        let presentation = max((pts.map { $0 &+ offset! } ?? adjusted - shift) + shift, adjusted)
+        let presentation = max((pts.map { $0 &+ used } ?? adjusted - shift) + shift, adjusted)
         last[stream] = (adjusted, duration)
         // Where presentation ends, not decoding (B-frames show later than they decode).
         presentationEnd[stream] = max(presentationEnd[stream] ?? presentation, presentation + max(duration, 0))
         recordingEnd = max(recordingEnd ?? adjusted, presentation + max(duration, 0))
         return (adjusted, presentation)
+    }
+
+    /// Sets the timeline's zero at `raw` (microseconds) if no packet has yet: frames that are
+    /// seen but dropped (before the first keyframe) still say where the recording starts.
+    mutating func anchor(raw: Int64) {
+        if offset == nil { offset = timelineStart - raw }
     }
 
     /// The next packet, of whichever stream, starts a new part of the recording.
@@ -88,6 +114,8 @@ struct TimestampNormalizer {
 
     private mutating func shift(_ adjusted: inout Int64, to target: Int64) {
         let delta = adjusted - target
+        priorOffset = offset
+        crossed.removeAll()
         offset! -= delta
         adjusted = target
         discontinuities += 1

@@ -98,6 +98,19 @@ import Testing
                 let clip = try #require(try catalog.clip(device: Self.mac, start: Self.start))
                 #expect(clip.state == .archived)
                 #expect(clip.holes.map(\.start) == [8] && clip.holes.allSatisfy { !$0.isUnavailable }, "the gap is recorded as a gap")
+
+                // An export over it marks the gap in its sidecar and with chapters.
+                var request = Export.Request(device: "Yard", from: ExportTests.time(Self.start), to: ExportTests.time(Self.start + 40),
+                                             output: archive + "/../gap-\(UUID().uuidString).mp4")
+                request.timeZone = TimeZone(identifier: "UTC")!
+                request.archive = archive
+                defer { try? FileManager.default.removeItem(atPath: request.output) }
+                defer { try? FileManager.default.removeItem(atPath: request.output + ".json") }
+                let record = try await ExportTests.export(client).run(request)
+                #expect(record.clips.first?.holes?.count == 1 && record.clips.first?.holes?.first?.missing == nil)
+                let chapters = try await FFprobe.chapters(request.output)
+                let gap = chapters.first { $0.title.hasPrefix("no recording from") }
+                #expect(gap.map { abs($0.start - 8) < 0.5 && abs($0.end - 12) < 0.5 } == true, "\(chapters)")
             }
 
             endpoint.cloud.resetStats()

@@ -89,6 +89,36 @@ import Testing
         #expect(normalizer.discontinuities == 0)
     }
 
+    @Test func aPacketDemuxedAfterAJumpButFromBeforeItStaysOnTheOldTimeline() {
+        var normalizer = TimestampNormalizer()
+        for tenth in 0..<39 {
+            let time = Int64(tenth) * 100_000
+            _ = normalizer.adjust(stream: 0, dts: time, pts: time, duration: 100_000)
+            _ = normalizer.adjust(stream: 1, dts: time, pts: time, duration: 100_000)
+        }
+        // The audio after a 30 s jump arrives before the last video frame from before it.
+        #expect(normalizer.adjust(stream: 1, dts: 33_900_000, pts: 33_900_000, duration: 100_000)!.dts == 3_900_000)
+        #expect(normalizer.adjust(stream: 0, dts: 3_900_000, pts: 3_900_000, duration: 100_000)!.dts == 3_900_000, "the straggler keeps its place")
+        #expect(normalizer.adjust(stream: 0, dts: 34_000_000, pts: 34_000_000, duration: 100_000)!.dts == 4_000_000)
+        #expect(normalizer.discontinuities == 1)
+    }
+
+    @Test func aBlockOfTimesRepeatedThreeTimesIsLaidOutInOrder() {
+        // Frames 5-9 carry the times of frames 5-9 three more times (PES timestamps repeated),
+        // then the stream goes on at its true time.
+        var normalizer = TimestampNormalizer()
+        let stamped = Array(0..<10) + Array(repeating: Array(5..<10), count: 3).flatMap { $0 } + [25]
+        let times = stamped.map { normalizer.adjust(stream: 0, dts: Int64($0) * 20_000, pts: Int64($0) * 20_000, duration: 20_000)!.dts }
+        #expect(times == (0..<26).map { Int64($0) * 20_000 })
+        #expect(normalizer.discontinuities == 0)
+    }
+
+    @Test func aDroppedLeadInStillSaysWhereTheRecordingStarts() {
+        var normalizer = TimestampNormalizer()
+        normalizer.anchor(raw: 1_000_000)
+        #expect(normalizer.adjust(stream: 0, dts: 3_000_000, pts: 3_000_000, duration: 100_000)!.dts == 2_000_000)
+    }
+
     @Test func aNewPartContinuesWhereTheRecordingStopped() {
         var normalizer = TimestampNormalizer()
         _ = normalizer.adjust(stream: 0, dts: 50_000_000, pts: 50_000_000, duration: 2_000_000)
