@@ -55,6 +55,14 @@ import Testing
         return try await backup.run(options)
     }
 
+    /// Exports seconds `from`-`to` of the first clip from `archive` into `output`.
+    static func export(_ client: CloudClient, archive: String, from: Int64, to: Int64, output: String) async throws -> ExportRecord {
+        var request = Export.Request(device: "Yard", from: ExportTests.time(start + from), to: ExportTests.time(start + to), output: output)
+        request.timeZone = TimeZone(identifier: "UTC")!
+        request.archive = archive
+        return try await ExportTests.export(client).run(request)
+    }
+
     @Test(arguments: Knob.allCases)
     func everyClipIsArchivedWholeThroughTheFault(_ knob: Knob) async throws {
         try await withSandbox(Self.configure(knob)) { endpoint, client in
@@ -100,15 +108,11 @@ import Testing
                 #expect(clip.holes.map(\.start) == [8] && clip.holes.allSatisfy { !$0.isUnavailable }, "the gap is recorded as a gap")
 
                 // An export over it marks the gap in its sidecar and with chapters.
-                var request = Export.Request(device: "Yard", from: ExportTests.time(Self.start), to: ExportTests.time(Self.start + 40),
-                                             output: archive + "/../gap-\(UUID().uuidString).mp4")
-                request.timeZone = TimeZone(identifier: "UTC")!
-                request.archive = archive
-                defer { try? FileManager.default.removeItem(atPath: request.output) }
-                defer { try? FileManager.default.removeItem(atPath: request.output + ".json") }
-                let record = try await ExportTests.export(client).run(request)
+                let output = try makeTemporaryDirectory()
+                defer { try? FileManager.default.removeItem(atPath: output) }
+                let record = try await Self.export(client, archive: archive, from: 0, to: 40, output: output + "/gap.mp4")
                 #expect(record.clips.first?.holes?.count == 1 && record.clips.first?.holes?.first?.missing == nil)
-                let chapters = try await FFprobe.chapters(request.output)
+                let chapters = try await FFprobe.chapters(output + "/gap.mp4")
                 let gap = chapters.first { $0.title.hasPrefix("no recording from") }
                 #expect(gap.map { abs($0.start - 8) < 0.5 && abs($0.end - 12) < 0.5 } == true, "\(chapters)")
             }
@@ -141,13 +145,9 @@ import Testing
             #expect(summary.prometheusText(finishedAt: Date(), durationSeconds: 1).contains("ivy_archiver_clips_partial 2"))
 
             // An export over the partial clip says so in its sidecar.
-            var request = Export.Request(device: "Yard", from: ExportTests.time(Self.start + 5), to: ExportTests.time(Self.start + 30),
-                                         output: archive + "/../incident-\(UUID().uuidString).mp4")
-            request.timeZone = TimeZone(identifier: "UTC")!
-            request.archive = archive
-            defer { try? FileManager.default.removeItem(atPath: request.output) }
-            defer { try? FileManager.default.removeItem(atPath: request.output + ".json") }
-            let record = try await ExportTests.export(client).run(request)
+            let output = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let record = try await Self.export(client, archive: archive, from: 5, to: 30, output: output + "/incident.mp4")
             #expect(record.notes?.contains { $0.contains("partial") && $0.contains("12-16 s missing") } == true, "\(record.notes ?? [])")
             #expect(record.clips.first?.holes?.first?.missing != nil)
         }

@@ -17,7 +17,9 @@ struct SandboxCommand: HandlesItsOwnSignals {
     @Option(name: .customLong("bandwidth"), help: "Bytes per second per media response.") var bandwidth: Int?
     @Option(name: .customLong("failure-rate"), help: "Share of media requests answered 503 (0-1).") var failureRate = 0.0
     @Option(name: .customLong("media-fault"),
-            help: ArgumentHelp("Messy media or serving, as in the field; repeatable.", valueName: MediaFault.allValueStrings.joined(separator: "|")))
+            help: ArgumentHelp("Messy media or serving, as in the field; repeatable. repeated-audio-timestamp, silent-audio and "
+                + "mid-gop-start change MPEG-TS cameras only; restart-at-discontinuity only cameras whose clips have a discontinuity "
+                + "(none in the demo account).", valueName: MediaFault.allValueStrings.joined(separator: "|")))
     var mediaFaults: [MediaFault] = []
     @Option(name: .customLong("log-level"), help: "Log level of the server.") var logLevel = "warning"
 
