@@ -81,10 +81,6 @@ struct ClipCheck {
         return nil
     }
 
-    func verify(_ summary: RemuxSummary) throws {
-        if let problem = problem(summary) { throw ClipIncomplete(problem.detail) }
-    }
-
     private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }
 

@@ -19,8 +19,6 @@ final class RemuxTracks {
     private(set) var video: UnsafeMutablePointer<AVStream>?
     private(set) var audio: Route?
     private(set) var summary = RemuxSummary()
-    /// Frames per second of the video, from the first part (0 when unknown).
-    private(set) var frameRate = 0.0
     /// A later part's own H.264/H.265 parameter sets, length-prefixed: they go in-band before
     /// its first keyframe, since the track's sample entry keeps the first part's.
     var pendingParameterSets: [UInt8]?
@@ -42,8 +40,6 @@ final class RemuxTracks {
                 routes[Int(stream.pointee.index)] = .copy(output: out, video: true)
                 video = out
                 videoParameters = (parameters.codec_id, parameters.width, parameters.height, Self.extradata(parameters))
-                let rate = stream.pointee.avg_frame_rate.num > 0 ? stream.pointee.avg_frame_rate : stream.pointee.r_frame_rate
-                frameRate = rate.num > 0 && rate.den > 0 ? Double(rate.num) / Double(rate.den) : 0
                 summary.video = String(cString: avcodec_get_name(parameters.codec_id))
             case AVMEDIA_TYPE_AUDIO where audio == nil:
                 let out = try output.addStream()

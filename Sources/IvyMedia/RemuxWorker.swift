@@ -205,7 +205,6 @@ private struct PacketLoop {
         summary.timestampCorrections = outputTimes.corrections + normalizer.localCorrections
         summary.droppedLeadingFrames = droppedLeadingFrames
         summary.videoFrames = videoFrames
-        summary.frameRate = tracks.frameRate
         summary.coveredSeconds = coverage.seconds
         summary.droppedLeadingSeconds = Double(droppedLeadingMicroseconds) / 1_000_000
         summary.parts = parts

@@ -41,8 +41,6 @@ public struct RemuxSummary: Sendable {
     public var droppedLeadingFrames = 0
     /// Video frames written.
     public var videoFrames = 0
-    /// The video's frames per second (0 when the input does not say).
-    public var frameRate = 0.0
     /// Seconds from the first packet to the end of the last, on the output timeline.
     public var duration = 0.0
     /// Seconds of the timeline where some stream has media: the steps between consecutive
