@@ -15,6 +15,11 @@ extension Backup {
         var failures: [Summary.Failure] = []
         /// The devices walked, in the cloud's order.
         var devices: [Device] = []
+        /// Every clip the cloud listed in this run, by device: what it still holds.
+        var listed: [String: Set<Int64>] = [:]
+        /// The listing had a gap: a camera or an entry that could not be read, a camera whose
+        /// clips could not be listed. Such a run is not complete: the next starts before it.
+        var listingGaps = 0
         var from: Int64
         var to: Int64
     }
@@ -24,7 +29,16 @@ extension Backup {
         let options = context.options
         let horizon = now - options.horizon
         let to = min(options.to ?? now, now)
-        var devices = try await client.devices()
+        let listing = try await client.deviceListing()
+        var devices = Self.distinct(listing.elements)
+        var plan = Plan(devices: [], from: to, to: to)
+        if !listing.unreadable.isEmpty {
+            let reason = "the cloud's device list had \(listing.unreadable.count) entr\(listing.unreadable.count == 1 ? "y" : "ies") "
+                + "that could not be read (\(listing.unreadable[0])): their cameras were not archived"
+            plan.failures.append(.init(device: "account", start: nil, reason: reason))
+            plan.listingGaps += 1
+            context.events(.failed(device: "account", start: nil, reason: reason))
+        }
         if !options.devices.isEmpty {
             // By MAC (any notation) or by name; a camera asked for that is not there is a mistake.
             let chosen = try options.devices.map { wanted in
@@ -35,8 +49,8 @@ extension Backup {
             }
             devices = devices.filter { chosen.contains($0.macAddr) }
         }
+        plan.devices = devices
         let lastWalk = options.from == nil ? try context.catalog.lastCompleteWalk() : nil
-        var plan = Plan(devices: devices, from: to, to: to)
         /// Archive-relative paths taken, so that a template that cannot tell two clips apart
         /// fails those clips instead of overwriting one with the other.
         var taken: [String: (device: String, start: Int64)] = [:]
@@ -46,14 +60,24 @@ extension Backup {
             plan.from = min(plan.from, from)
             let recordings: [Recording]
             do {
-                recordings = try await list(device: mac, from: from, to: to, now: now, window: options.queryWindow)
-            } catch let error as CloudAPIError where !error.code.isAuthentication && error.code != .systemError && error.code != .systemUpgrade {
+                let listing = try await list(device: mac, from: from, to: to, now: now, window: options.queryWindow)
+                recordings = listing.elements
+                if !listing.unreadable.isEmpty {
+                    let reason = "\(listing.unreadable.count) of its listed clips could not be read (\(listing.unreadable[0])); "
+                        + "the next run lists them again"
+                    plan.failures.append(.init(device: mac, start: nil, reason: reason))
+                    plan.listingGaps += 1
+                    context.events(.failed(device: mac, start: nil, reason: reason))
+                }
+            } catch let error where Self.isCameraFailure(error) {
                 // This camera's answer, not the account's: the other cameras go on.
                 let reason = "listing its recordings failed: \(error)"
                 plan.failures.append(.init(device: mac, start: nil, reason: reason))
+                plan.listingGaps += 1
                 context.events(.failed(device: mac, start: nil, reason: reason))
                 continue
             }
+            plan.listed[mac, default: []].formUnion(recordings.map(\.start))
             try context.catalog.noteDevice(mac: mac, name: device.deviceName)
             try context.catalog.noteSeen(device: mac, recordings: recordings)
             let zone = options.timeZone(of: mac)
@@ -99,18 +123,48 @@ extension Backup {
         return max(horizon, start)
     }
 
+    /// Whether a listing error is the camera's own, so that the other cameras go on: anything
+    /// but a cancelled run or an account that cannot log in.
+    static func isCameraFailure(_ error: any Error) -> Bool {
+        switch error {
+        case is CancellationError: return false
+        case let error as CloudAPIError: return !error.code.isAuthentication
+        case let error as CloudClientError: return error != .missingCredentials
+        default: return true
+        }
+    }
+
+    /// One device per MAC (in any notation), the first the cloud listed: a device listed
+    /// twice must not have its clips fetched twice.
+    static func distinct(_ devices: [Device]) -> [Device] {
+        var seen: Set<String> = []
+        return devices.filter { seen.insert(ArchiveLayout.safeMAC($0.macAddr)).inserted }
+    }
+
     /// `record.query` over `[from, to]` in bounded windows, skipping windows the date list says
     /// are empty. The date list's zone is undocumented, so a window is skipped only when no
-    /// recorded day lies within a day either side of it: correctness never depends on it.
-    private func list(device: String, from: Int64, to: Int64, now: Int64, window: Int64) async throws -> [Recording] {
-        let days = Set(try await client.recordingHours(device: device).map(\.dayNumber))
+    /// recorded day lies within a day either side of it: correctness never depends on it. A
+    /// date list that cannot be had or read skips nothing.
+    private func list(device: String, from: Int64, to: Int64, now: Int64, window: Int64) async throws -> Listing<Recording> {
+        let days: Set<Int64>?
+        do {
+            days = Set(try await client.recordingHours(device: device).map(\.dayNumber))
+        } catch let error where Self.isCameraFailure(error) {
+            logger.notice("the date list could not be read; asking every window", metadata: ["device": "\(device)", "error": "\(error)"])
+            days = nil
+        }
         var lists: [[Recording]] = []
+        var unreadable: [String] = []
         for window in RecordingSet.windows(from: from, to: to, size: window) {
-            let first = window.lowerBound / 86_400 - 1, last = window.upperBound / 86_400 + 1
-            guard (first...last).contains(where: days.contains) else { continue }
-            lists.append(try await client.recordings(device: device, from: window.lowerBound, to: window.upperBound))
+            if let days {
+                let first = window.lowerBound / 86_400 - 1, last = window.upperBound / 86_400 + 1
+                guard (first...last).contains(where: days.contains) else { continue }
+            }
+            let listing = try await client.recordingListing(device: device, from: window.lowerBound, to: window.upperBound)
+            lists.append(listing.elements)
+            unreadable += listing.unreadable
         }
         // A clip still being recorded is left for the next run.
-        return RecordingSet.merge(lists).filter { $0.end <= now }
+        return Listing(elements: RecordingSet.merge(lists).filter { $0.end <= now }, unreadable: unreadable)
     }
 }

@@ -6,7 +6,8 @@ extension Backup {
     /// deleted already (those become `lost`, reported once). The cloud's retention comes from
     /// `Options.retention` or each camera's plan; a camera whose plan does not say gets no
     /// warning rather than a guessed one.
-    func expiring(_ context: Context, devices: [Device], now: Int64) async throws -> [Summary.Warning] {
+    /// A clip the cloud `listed` in this run is never taken for deleted, whatever the plan says.
+    func expiring(_ context: Context, devices: [Device], listed: [String: Set<Int64>], now: Int64) async throws -> [Summary.Warning] {
         var warnings: [Summary.Warning] = []
         for device in devices {
             let mac = device.macAddr
@@ -20,6 +21,8 @@ extension Backup {
                     guard left > 0, left <= context.options.expiryWarning else { continue }
                     message = "is partial (\(clip.holes.filter(\.isUnavailable).map(\.description).joined(separator: "; "))) "
                         + "and the cloud deletes it in about \(max(1, left / 3600)) h"
+                } else if left <= 0, listed[mac]?.contains(clip.start) == true {
+                    message = "is past its plan's retention, still missing, and the cloud may delete it any moment"
                 } else if left <= 0 {
                     try context.catalog.mark(.lost, device: mac, start: clip.start)
                     message = "was deleted by the cloud before it could be archived"

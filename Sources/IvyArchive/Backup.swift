@@ -149,12 +149,13 @@ public struct Backup: Sendable {
             throw BackupError.storage("\(stopped), after \(summary.archived) clip\(summary.archived == 1 ? "" : "s") archived; "
                 + "nothing half-written is left in the archive")
         } else {
-            summary.warnings = try await expiring(context, devices: plan.devices, now: now)
+            summary.warnings = try await expiring(context, devices: plan.devices, listed: plan.listed, now: now)
             if summary.failures.isEmpty, let keepDays = options.keepDays {
                 summary.pruned = try prune(context, keepDays: keepDays, now: now)
             }
             record.result = summary.failures.isEmpty && summary.partial.isEmpty ? "ok" : "partial"
-            record.complete = options.devices.isEmpty && options.from == nil && options.to == nil
+            // Complete: every camera listed in full, so the next run may start where this one stopped.
+            record.complete = options.devices.isEmpty && options.from == nil && options.to == nil && plan.listingGaps == 0
         }
         do {
             try finish(run, record, summary, catalog: catalog)

@@ -27,6 +27,11 @@ struct Settings {
     var retentionDays: Int?
     /// `export` refuses longer windows.
     var exportMaxHours: Double?
+    /// The login endpoint, when not `<api_url>/oauth` (`login_url`, `$IVY_LOGIN_URL`).
+    var loginURL: String?
+    /// Where the session (tokens) is kept between runs: `state_dir`, `$IVY_STATE_DIR`, else
+    /// `$XDG_STATE_HOME/ivy-archiver`.
+    var sessionPath: String?
 
     /// The config file's keys (all optional).
     struct File: Decodable {
@@ -47,6 +52,8 @@ struct Settings {
         var keep_days: Int?
         var retention_days: Int?
         var export_max_hours: Int?
+        var login_url: String?
+        var state_dir: String?
     }
 
     static let defaultConfigPath = "~/.config/ivy-archiver/config.toml"
@@ -90,7 +97,26 @@ struct Settings {
         guard settings.apiURL.hasPrefix("http://") || settings.apiURL.hasPrefix("https://") else {
             throw UserError("the API URL must start with http:// or https://")
         }
+        settings.loginURL = pick(nil, "IVY_LOGIN_URL", file.login_url)
+        if let loginURL = settings.loginURL, !(loginURL.hasPrefix("http://") || loginURL.hasPrefix("https://")) {
+            throw UserError("login_url must start with http:// or https://")
+        }
+        settings.sessionPath = try sessionPath(stateDirectory: pick(nil, "IVY_STATE_DIR", file.state_dir), settings: settings,
+                                               environment: environment)
         return settings
+    }
+
+    /// The session file for these credentials, or `nil` when there are none yet (the
+    /// command then fails on them) or no state folder can be named.
+    private static func sessionPath(stateDirectory: String?, settings: Settings, environment: [String: String]) throws -> String? {
+        guard let credentials = try? settings.credentials() else { return nil }
+        if let stateDirectory {
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            let folder = stateDirectory.hasPrefix("~/") ? home + stateDirectory.dropFirst(1) : stateDirectory
+            guard folder.hasPrefix("/") else { throw UserError("state_dir must be an absolute path, not '\(stateDirectory)'") }
+            return folder + "/" + SessionFile.fileName(apiURL: settings.apiURL, credentials: credentials)
+        }
+        return SessionFile.defaultPath(apiURL: settings.apiURL, credentials: credentials, environment: environment)
     }
 
     private static func loadFile(_ path: String?, required: Bool, environment: [String: String]) throws -> File {
@@ -116,15 +142,17 @@ struct Settings {
         }
     }
 
-    func cloudConfiguration() throws -> CloudConfiguration {
-        let credentials: CloudCredentials
+    func credentials() throws -> CloudCredentials {
         if let openId, let accessToken {
-            credentials = .token(openId: openId, accessToken: accessToken, refreshToken: refreshToken)
+            return .token(openId: openId, accessToken: accessToken, refreshToken: refreshToken)
         } else if let username, let password {
-            credentials = .password(username: username, password: password)
-        } else {
-            throw UserError("no credentials: set IVY_USERNAME and IVY_PASSWORD (or IVY_OPEN_ID and IVY_ACCESS_TOKEN), or put them in the config file")
+            return .password(username: username, password: password)
         }
-        return CloudConfiguration(apiURL: apiURL, clientId: clientId, clientSecret: clientSecret, oemCode: oemCode, credentials: credentials)
+        throw UserError("no credentials: set IVY_USERNAME and IVY_PASSWORD (or IVY_OPEN_ID and IVY_ACCESS_TOKEN), or put them in the config file")
+    }
+
+    func cloudConfiguration() throws -> CloudConfiguration {
+        CloudConfiguration(apiURL: apiURL, clientId: clientId, clientSecret: clientSecret, oemCode: oemCode, credentials: try credentials(),
+                           loginURL: loginURL, sessionStore: sessionPath.map(SessionFile.init(path:)))
     }
 }

@@ -8,6 +8,11 @@ struct CallRetryState {
         case transportFailed(HTTPError)
         case httpStatus(Int, retryAfter: Duration?)
         case cloudError(CloudErrorCode, serverURL: String?, details: String)
+        /// An answer that cannot be read: not JSON, empty, cut short, a `404` page, a value out
+        /// of range. Tried again like a `503` when the call may be repeated.
+        case unreadable(CloudClientError)
+        /// A status that is the final word (`400`, `403`, ...).
+        case rejected(CloudClientError)
     }
 
     enum Action {
@@ -26,6 +31,8 @@ struct CallRetryState {
 
     let service: String
     let authentication: CloudClient.Authentication
+    /// A `GET`: sending it again changes nothing, so an unreadable answer is worth another try.
+    let idempotent: Bool
     let retry: RetryPolicy
     let upgradePollInterval: Duration
     let upgradeMaxWait: Duration
@@ -38,10 +45,11 @@ struct CallRetryState {
     private var resynced = false
     private var upgradeWaited = Duration.zero
 
-    init(service: String, authentication: CloudClient.Authentication, retry: RetryPolicy,
+    init(service: String, authentication: CloudClient.Authentication, idempotent: Bool = true, retry: RetryPolicy,
          upgradePollInterval: Duration, upgradeMaxWait: Duration) {
         self.service = service
         self.authentication = authentication
+        self.idempotent = idempotent
         self.retry = retry
         self.upgradePollInterval = upgradePollInterval
         self.upgradeMaxWait = upgradeMaxWait
@@ -52,6 +60,11 @@ struct CallRetryState {
         case .transportFailed(let error):
             guard error.isTransient else { return .fail(CloudClientError.transport(service, error.description)) }
             return backOff(reason: error.description) ?? .fail(CloudClientError.transport(service, "\(error) (after \(failures) tries)"))
+        case .unreadable(let error):
+            guard idempotent else { return .fail(error) }
+            return backOff(reason: error.detail) ?? .fail(error)
+        case .rejected(let error):
+            return .fail(error)
         case .httpStatus(let status, let retryAfter):
             return backOff(reason: "HTTP \(status)", retryAfter: retryAfter) ?? .fail(CloudClientError.httpStatus(service, status))
         case .cloudError(let code, let serverURL, let details):

@@ -1,4 +1,4 @@
-/// Login (`/oauth`, NOTES.md) and the session's renewal.
+/// Login (`/oauth`, NOTES.md; or the OAuth 2.0 token endpoint) and the session's renewal.
 extension CloudClient {
     /// Logs in with the configured password (or returns the session already held).
     @discardableResult
@@ -11,9 +11,32 @@ extension CloudClient {
         guard case .password(let username, let password) = configuration.credentials else {
             throw CloudClientError.missingCredentials("give a username and password, or an openId and accessToken")
         }
-        let fresh = try await authorize(username: username, password: password)
-        session = fresh
-        return fresh
+        return try await logIn(username: username, password: password)
+    }
+
+    /// Password login in the style that worked last (else the vendor's form first); the next
+    /// style is tried only when the endpoint is not there (`009999`, `404`, no JSON answer),
+    /// never after a wrong password.
+    func logIn(username: String, password: String) async throws -> Session {
+        let styles: [LoginStyle]
+        if let loginURL = configuration.loginURL {
+            styles = [loginURL.hasSuffix("/token") ? .oauth2 : .vendor]
+        } else {
+            styles = loginStyle == .oauth2 ? [.oauth2, .vendor] : [.vendor, .oauth2]
+        }
+        for (index, style) in styles.enumerated() {
+            do {
+                let fresh = switch style {
+                case .vendor: try await authorize(username: username, password: password)
+                case .oauth2: try await tokenGrant(style: "password", [("username", username), ("password", password)])
+                }
+                adopt(fresh, style: style)
+                return fresh
+            } catch let error where index + 1 < styles.count && Self.isMissingEndpoint(error) {
+                logger.notice("this login endpoint is not offered; trying the next", metadata: ["style": "\(style)", "answer": "\(error)"])
+            }
+        }
+        preconditionFailure("the last login style returns or throws")
     }
 
     /// `service=authorize`, `grantType=password`; the password travels as its MD5 only.
@@ -30,22 +53,29 @@ extension CloudClient {
         return try decodeSession(body, service: "authorize")
     }
 
-    /// `service=refresh_access_token`: a new access token for the refresh token.
+    /// A new access token for the refresh token, in the style the login used. The cloud may
+    /// rotate the refresh token: the new one is kept (and persisted), the old one is spent.
     public func refreshAccessToken() async throws -> Session {
         guard let current = session, let refreshToken = current.refreshToken else {
             throw CloudClientError.missingCredentials("no refresh token to renew the access token with")
         }
-        let parameters = [
-            ("openId", current.openId),
-            ("refreshToken", refreshToken),
-            ("clientId", configuration.clientId),
-            ("clientSecret", configuration.clientSecret),
-        ]
-        let body = try await perform(
-            Call(host: .oauth, service: "refresh_access_token", method: .post, parameters: parameters, authentication: .none))
-        var renewed = try decodeSession(body, service: "refresh_access_token")
+        var renewed: Session
+        switch loginStyle {
+        case .oauth2:
+            renewed = try await tokenGrant(style: "refresh_token", [("refresh_token", refreshToken)], openId: current.openId)
+        case .vendor:
+            let parameters = [
+                ("openId", current.openId),
+                ("refreshToken", refreshToken),
+                ("clientId", configuration.clientId),
+                ("clientSecret", configuration.clientSecret),
+            ]
+            let body = try await perform(
+                Call(host: .oauth, service: "refresh_access_token", method: .post, parameters: parameters, authentication: .none))
+            renewed = try decodeSession(body, service: "refresh_access_token")
+        }
         if renewed.refreshToken == nil { renewed.refreshToken = refreshToken }
-        session = renewed
+        adopt(renewed, style: loginStyle)
         return renewed
     }
 
@@ -85,9 +115,31 @@ extension CloudClient {
             }
         }
         guard case .password(let username, let password) = configuration.credentials else {
-            throw CloudAPIError(code: code, service: "authentication", failureDetails: "the access token was rejected and cannot be renewed")
+            throw CloudAPIError(code: code, service: "token renewal", failureDetails: "the access token was rejected and cannot be renewed")
         }
-        session = try await authorize(username: username, password: password)
+        _ = try await logIn(username: username, password: password)
+    }
+
+    /// Takes `fresh` as the session, and keeps it for the next run when a store is set: a
+    /// rotated refresh token lost here would fail every later run.
+    func adopt(_ fresh: Session, style: LoginStyle) {
+        session = fresh
+        loginStyle = style
+        guard let store = configuration.sessionStore else { return }
+        do {
+            try store.save(StoredSession(session: fresh, style: style, credentials: configuration.credentials.fingerprint))
+        } catch {
+            logger.warning("the session could not be saved for the next run", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A login endpoint that is not there, as opposed to one that said no.
+    static func isMissingEndpoint(_ error: any Error) -> Bool {
+        switch error {
+        case let error as CloudAPIError: return error.code == .serviceNotImplemented
+        case let error as CloudClientError: return error.status == 404 || error.status == 405 || error == .malformedAnswer
+        default: return false
+        }
     }
 
     private func decodeSession(_ body: [UInt8], service: String) throws -> Session {

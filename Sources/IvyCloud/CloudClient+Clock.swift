@@ -13,18 +13,21 @@ extension CloudClient {
     @discardableResult
     func synchronizeClock() async throws -> Int64 {
         let before = localMilliseconds()
-        let body = try await perform(
-            Call(host: .gateway, service: "cloud_system.current_time", method: .get, parameters: [], authentication: .none))
-        let after = localMilliseconds()
+        let service = "cloud_system.current_time"
         struct Reply: Decodable {
             var milliseconds: Int64
             init(from decoder: any Decoder) throws {
                 let c = try decoder.container(keyedBy: AnyKey.self)
-                let value = try c.required(c.int("data"), "data")
-                milliseconds = value < 100_000_000_000 ? value * 1000 : value
+                let value = try c.required(try c.integer("data"), "data")
+                // Checked as a time first: 2000-2100 in milliseconds is far from overflow.
+                let seconds = try CloudTime.seconds(value, field: "data")
+                milliseconds = seconds == value ? value * 1000 : value
             }
         }
-        let server = try decode(Reply.self, from: body, service: "cloud_system.current_time").milliseconds
+        let server = try await perform(Call(host: .gateway, service: service, method: .get, parameters: [], authentication: .none)) {
+            try decode(Reply.self, from: $0, service: service).milliseconds
+        }
+        let after = localMilliseconds()
         let offset = server - (before + after) / 2
         clockOffsetMilliseconds = offset
         logger.debug("server clock synchronized", metadata: ["offset_ms": "\(offset)"])

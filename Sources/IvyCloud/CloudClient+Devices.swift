@@ -1,25 +1,37 @@
 /// §3.1 Equipment management.
 extension CloudClient {
-    /// `user_ipc_setting_v2_0.getOemDeviceByUser`: every device on the account.
+    /// `user_ipc_setting_v2_0.getOemDeviceByUser`: every device on the account. Throws
+    /// `malformedAnswer` when any entry cannot be read; `deviceListing` keeps the rest.
     public func devices() async throws -> [Device] {
+        try await deviceListing().complete(service: "user_ipc_setting_v2_0.getOemDeviceByUser")
+    }
+
+    /// `user_ipc_setting_v2_0.getOemDeviceByUser`: the devices that could be read, in the
+    /// cloud's order, and why the others could not ("missing macAddr"). An answer without its
+    /// `data` list throws `malformedAnswer`, after retries.
+    public func deviceListing() async throws -> Listing<Device> {
         let service = "user_ipc_setting_v2_0.getOemDeviceByUser"
-        let body = try await perform(Call(host: .gateway, service: service, method: .get, parameters: [], authentication: .user))
-        struct Reply: Decodable {
-            var devices: [Device]
-            init(from decoder: any Decoder) throws {
-                let c = try decoder.container(keyedBy: AnyKey.self)
-                devices = (try? c.decodeIfPresent([Device].self, forKey: AnyKey("data"))) ?? []
+        let call = Call(host: .gateway, service: service, method: .get, parameters: [], authentication: .user)
+        let listing = try await perform(call) { body in
+            struct Reply: Decodable {
+                var devices: Listing<Device>
+                init(from decoder: any Decoder) throws {
+                    devices = try decoder.container(keyedBy: AnyKey.self).listing("data", of: Device.self)
+                }
             }
+            return try decode(Reply.self, from: body, service: service).devices
         }
-        return try decode(Reply.self, from: body, service: service).devices
+        if !listing.unreadable.isEmpty {
+            logger.warning("unreadable device entries", metadata: ["count": "\(listing.unreadable.count)", "first": "\(listing.unreadable[0])"])
+        }
+        return listing
     }
 
     /// `user_ipc_setting_v2_0.getOemDeviceByUserAndMac`.
     public func device(mac: String) async throws -> Device {
         let service = "user_ipc_setting_v2_0.getOemDeviceByUserAndMac"
-        let body = try await perform(
-            Call(host: .gateway, service: service, method: .get, parameters: [("macAddr", mac)], authentication: .user))
-        return try decode(DataReply<Device>.self, from: body, service: service).data
+        let call = Call(host: .gateway, service: service, method: .get, parameters: [("macAddr", mac)], authentication: .user)
+        return try await perform(call) { try decode(DataReply<Device>.self, from: $0, service: service).data }
     }
 
     /// `user_ipc_setting_v2_0.addOemDevice` (POST).

@@ -3,9 +3,8 @@ extension CloudClient {
     /// `permission.query_user_not_active`: grants paid for and not yet activated.
     public func inactiveGrants(supportBpi: Bool = true) async throws -> [Grant] {
         let service = "permission.query_user_not_active"
-        let body = try await perform(
-            Call(host: .gateway, service: service, method: .get, parameters: [("supportBpi", supportBpi ? "1" : "0")], authentication: .user))
-        return try decode(GrantList.self, from: body, service: service).grants
+        let call = Call(host: .gateway, service: service, method: .get, parameters: [("supportBpi", supportBpi ? "1" : "0")], authentication: .user)
+        return try await perform(call) { try decode(GrantList.self, from: $0, service: service).grants.complete(service: service) }
     }
 
     /// `permission.active` (POST): activates one grant on one device.
@@ -26,18 +25,18 @@ extension CloudClient {
     /// `permission.query_user_ipcs_valid`: valid grants of every device, with the server's time.
     public func validGrants() async throws -> ValidGrants {
         let service = "permission.query_user_ipcs_valid"
-        let body = try await perform(Call(host: .gateway, service: service, method: .get, parameters: [], authentication: .user))
-        let reply = try decode(GrantList.self, from: body, service: service)
-        return ValidGrants(grants: reply.grants, systemTime: reply.sysDate.map(CloudTime.seconds(fromSecondsOrMilliseconds:)))
+        let call = Call(host: .gateway, service: service, method: .get, parameters: [], authentication: .user)
+        let reply = try await perform(call) { try decode(GrantList.self, from: $0, service: service) }
+        return ValidGrants(grants: try reply.grants.complete(service: service), systemTime: reply.sysDate)
     }
 }
 
 private struct GrantList: Decodable {
-    var grants: [Grant]
+    var grants: Listing<Grant>
     var sysDate: Int64?
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        grants = (try? c.decodeIfPresent([Grant].self, forKey: AnyKey("data"))) ?? []
-        sysDate = c.int("sysDate")
+        grants = try c.listing("data", of: Grant.self)
+        sysDate = try c.time("sysDate")
     }
 }

@@ -7,7 +7,8 @@ public import Logging
 /// address (which `000077` may move), the server clock offset and the store's address. Calls
 /// run concurrently; the actor is only held between awaits.
 public actor CloudClient {
-    let configuration: CloudConfiguration
+    /// What the client was made with (a later run makes its own client from it).
+    public nonisolated let configuration: CloudConfiguration
     let transport: any HTTPTransport
     let logger: Logger
     /// Base URL for `/gateway` and `/oauth`, without a trailing slash.
@@ -20,7 +21,11 @@ public actor CloudClient {
     /// Server time minus local time, in milliseconds; `nil` until first needed.
     var clockOffsetMilliseconds: Int64?
     var serverInfoCache: ServerInfo?
+    /// How the session was had, and so how it is renewed.
+    var loginStyle = LoginStyle.vendor
 
+    /// A session kept by `configuration.sessionStore` for the same credentials is taken up
+    /// (its refresh token may be newer than the configured one); an unreadable one is ignored.
     public init(configuration: CloudConfiguration, transport: any HTTPTransport, logger: Logger = Logger(label: "ivy.cloud")) {
         self.configuration = configuration
         self.transport = transport
@@ -28,6 +33,14 @@ public actor CloudClient {
         self.apiBase = Self.normalizedBase(configuration.apiURL)
         if case .token(let openId, let accessToken, let refreshToken) = configuration.credentials {
             session = Session(openId: openId, accessToken: accessToken, refreshToken: refreshToken)
+        }
+        do {
+            if let stored = try configuration.sessionStore?.load(), stored.credentials == configuration.credentials.fingerprint {
+                session = stored.session
+                loginStyle = stored.style
+            }
+        } catch {
+            logger.warning("the saved session could not be read; logging in afresh", metadata: ["error": "\(error)"])
         }
     }
 
@@ -68,16 +81,27 @@ public actor CloudClient {
     /// Sends `call`, handling everything the cloud may answer on the way to a verdict (the
     /// rules are `CallRetryState`'s). Returns the body of a successful answer.
     func perform(_ call: Call) async throws -> [UInt8] {
+        try await perform(call) { $0 }
+    }
+
+    /// Sends `call` and reads its successful answer with `read`. An answer `read` cannot make
+    /// sense of (it throws `malformedAnswer`) is a failed try of the call, like a `503`.
+    func perform<T>(_ call: Call, reading read: ([UInt8]) throws -> T) async throws -> T {
         var state = CallRetryState(
-            service: call.service, authentication: call.authentication, retry: configuration.retry,
+            service: call.service, authentication: call.authentication, idempotent: call.method == .get, retry: configuration.retry,
             upgradePollInterval: configuration.upgradePollInterval, upgradeMaxWait: configuration.upgradeMaxWait)
         while true {
             try Task.checkCancellation()
             let (request, token) = try await buildRequest(call)
             let outcome: CallRetryState.Outcome
             do {
-                switch try Self.classify(try await transport.execute(request), service: call.service) {
-                case .success(let body): return body
+                switch Self.classify(try await transport.execute(request), service: call.service) {
+                case .success(let body):
+                    do {
+                        return try read(body)
+                    } catch let error as CloudClientError where error == .malformedAnswer {
+                        outcome = .unreadable(error)
+                    }
                 case .failure(let failure): outcome = failure
                 }
             } catch let error as HTTPError {
@@ -112,18 +136,24 @@ public actor CloudClient {
     }
 
     /// A response as the retry rules see it: a body to hand back, or an outcome to act on.
-    private static func classify(_ response: HTTPResponse, service: String) throws -> Classified {
+    private static func classify(_ response: HTTPResponse, service: String) -> Classified {
         if response.isRetryableStatus {
             return .failure(.httpStatus(response.status, retryAfter: response.retryAfter))
         }
         let success = (200..<300).contains(response.status)
         guard let envelope = try? JSONDecoding.decode(Envelope.self, from: response.body) else {
-            throw success ? CloudClientError.malformedAnswer(service, "not a JSON envelope") : CloudClientError.httpStatus(service, response.status)
+            if success {
+                let what = response.body.isEmpty ? "an empty body" : "not a JSON envelope"
+                return .failure(.unreadable(CloudClientError.malformedAnswer(service, what)))
+            }
+            // A 404 page where an answer belongs: a proxy or a node that lost its route.
+            if response.status == 404 { return .failure(.unreadable(CloudClientError.httpStatus(service, 404))) }
+            return .failure(.rejected(CloudClientError.httpStatus(service, response.status)))
         }
         if let code = envelope.errorCode {
             return .failure(.cloudError(code, serverURL: envelope.serverURL, details: envelope.failureDetails))
         }
-        guard success else { throw CloudClientError.httpStatus(service, response.status) }
+        guard success else { return .failure(.rejected(CloudClientError.httpStatus(service, response.status))) }
         return .success(response.body)
     }
 
@@ -137,7 +167,7 @@ public actor CloudClient {
         case .gateway:
             base = apiBase + "/gateway"
         case .oauth:
-            base = apiBase + "/oauth"
+            base = configuration.loginURL ?? apiBase + "/oauth"
         case .store:
             base = try await serverInfo().storeBaseURL + "/stream"
         }
@@ -161,22 +191,43 @@ public actor CloudClient {
         parameters += call.parameters
         switch call.method {
         case .post:
-            // The service name stays in the query, as every example of the document shows it.
-            let fields = parameters.filter { $0.0 != "service" }
-            return (HTTPRequest.form(url: base + "?service=" + FormEncoding.escape(call.service), fields: fields), token)
+            // `service` (and `version`) in the query, as public client code for this cloud sends
+            // them, and every field in the body too: servers differ in where they read them.
+            let query = parameters.filter { $0.0 == "service" || $0.0 == "version" }
+            return (HTTPRequest.form(url: base + "?" + FormEncoding.encode(query), fields: parameters), token)
         case .get, .head:
             return (HTTPRequest(url: base + "?" + FormEncoding.encode(parameters), method: call.method), token)
         }
     }
 
-    /// Decodes a successful answer's body into `T`, naming the service when it does not fit.
+    /// Decodes a successful answer's body into `T`; `malformedAnswer` naming the service and
+    /// the field when it does not fit.
     func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], service: String) throws -> T {
         do {
             return try JSONDecoding.decode(T.self, from: body)
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw CloudClientError.malformedAnswer(service, "missing \(key.stringValue)")
+        } catch let error as CloudClientError {
+            throw error
         } catch {
-            throw CloudClientError.malformedAnswer(service, "unexpected shape")
+            throw CloudClientError.malformedAnswer(service, Self.reason(error))
+        }
+    }
+
+    /// Why a value could not be decoded, in a user's words, without the value's secrets:
+    /// field names and short values only.
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as UnreadableValue:
+            return error.description
+        case DecodingError.keyNotFound(let key, _):
+            return "missing \(key.stringValue)"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return path.isEmpty ? "unexpected shape" : "\(path) has the wrong type"
+        case DecodingError.dataCorrupted(let context):
+            let detail = context.underlyingError.map { _ in "not valid JSON" } ?? context.debugDescription
+            return detail.isEmpty ? "unexpected shape" : detail
+        default:
+            return "unexpected shape"
         }
     }
 }

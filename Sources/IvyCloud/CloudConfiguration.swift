@@ -16,6 +16,11 @@ public struct CloudConfiguration: Sendable {
     public var sessionTimestampLead: Int64
     /// `version` for `record.query` / `record.play`: required, value undocumented (NOTES.md).
     public var storeVersion: String
+    /// The login endpoint, when it is not `<apiURL>/oauth`: a URL ending in `/token` is an
+    /// OAuth 2.0 token endpoint (RFC 6749), any other the vendor's form. No fallback then.
+    public var loginURL: String?
+    /// Where the session outlives the run; `nil`: it lives in memory only.
+    public var sessionStore: (any SessionStore)?
 
     public static let defaultAPIURL = "https://api.myfoscam.com"
     /// The document's published application identity (§2.2.2).
@@ -32,7 +37,9 @@ public struct CloudConfiguration: Sendable {
         upgradePollInterval: Duration = .seconds(300),
         upgradeMaxWait: Duration = .seconds(1800),
         sessionTimestampLead: Int64 = 60,
-        storeVersion: String = "1"
+        storeVersion: String = "1",
+        loginURL: String? = nil,
+        sessionStore: (any SessionStore)? = nil
     ) {
         self.apiURL = apiURL
         self.clientId = clientId
@@ -44,6 +51,8 @@ public struct CloudConfiguration: Sendable {
         self.upgradeMaxWait = upgradeMaxWait
         self.sessionTimestampLead = sessionTimestampLead
         self.storeVersion = storeVersion
+        self.loginURL = loginURL
+        self.sessionStore = sessionStore
     }
 }
 
@@ -54,6 +63,24 @@ public enum CloudCredentials: Sendable, CustomStringConvertible {
     /// A pair the user already holds (vendor app, OEM backend). With a refresh token the
     /// client can renew it; without, an expired token ends in an authentication error.
     case token(openId: String, accessToken: String, refreshToken: String?)
+
+    /// Who logs in, without a secret: the username, or the openId.
+    var account: String {
+        switch self {
+        case .password(let username, _): return "user:" + username.lowercased()
+        case .token(let openId, _, _): return "openId:" + openId
+        }
+    }
+
+    /// Tells configured credentials apart without keeping them: a session stored for other
+    /// credentials (new tokens pasted from the vendor app) is not reused.
+    var fingerprint: String {
+        switch self {
+        case .password(let username, _): return Hashing.sha256Hex("password|" + username.lowercased())
+        case .token(let openId, let accessToken, let refreshToken):
+            return Hashing.sha256Hex("token|\(openId)|\(accessToken)|\(refreshToken ?? "")")
+        }
+    }
 
     public var description: String {
         switch self {

@@ -34,17 +34,20 @@ public struct CloudClientError: Error, Sendable, CustomStringConvertible, Equata
     private let code: Code
     public let service: String
     public let detail: String
+    /// The HTTP status, for `httpStatus`.
+    public let status: Int?
 
-    private init(_ code: Code, service: String, detail: String) {
+    private init(_ code: Code, service: String, detail: String, status: Int? = nil) {
         self.code = code
         self.service = service
         self.detail = detail
+        self.status = status
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 
     static func transport(_ service: String, _ detail: String) -> Self { Self(.transport, service: service, detail: detail) }
-    static func httpStatus(_ service: String, _ status: Int) -> Self { Self(.httpStatus, service: service, detail: "HTTP status \(status)") }
+    static func httpStatus(_ service: String, _ status: Int) -> Self { Self(.httpStatus, service: service, detail: "HTTP status \(status)", status: status) }
     static func malformedAnswer(_ service: String, _ detail: String) -> Self { Self(.malformedAnswer, service: service, detail: detail) }
     static func missingCredentials(_ detail: String) -> Self { Self(.missingCredentials, service: "login", detail: detail) }
     static func upgradeTimeout(_ service: String, _ detail: String) -> Self { Self(.upgradeTimeout, service: service, detail: detail) }

@@ -101,6 +101,12 @@ extension SandboxCloud {
     // MARK: /oauth (NOTES.md)
 
     func oauth(_ request: SandboxRequest) -> SandboxResponse {
+        var request = request
+        switch configuration.login {
+        case .vendor: break
+        case .vendorFormBodyOnly: request.query = []
+        case .oauth2Only: return Self.envelope("009999", "service not implemented")
+        }
         guard request.method == "POST" else { return Self.envelope("001002", "request method not supported") }
         guard let clientId = request.parameter("clientId"), let clientSecret = request.parameter("clientSecret") else {
             return Self.envelope("000006", "missing clientId or clientSecret")
@@ -121,11 +127,19 @@ extension SandboxCloud {
             guard let openId = request.parameter("openId"), let refresh = request.parameter("refreshToken") else {
                 return Self.envelope("000006", "missing openId or refreshToken")
             }
-            let known = state.withLock { $0.refreshTokens[refresh] == openId }
-            guard known else { return Self.envelope("030040", "refreshToken does not match") }
+            guard spendRefreshToken(refresh, openId: openId) else { return Self.envelope("030040", "refreshToken does not match") }
             return tokenAnswer(now: now)
         default:
             return Self.envelope("009999", "service not implemented")
+        }
+    }
+
+    /// Whether `refresh` is a live refresh token of `openId`; with rotation it is spent now.
+    func spendRefreshToken(_ refresh: String, openId: String) -> Bool {
+        state.withLock { state in
+            guard state.refreshTokens[refresh] == openId else { return false }
+            if configuration.rotateRefreshTokens { state.refreshTokens[refresh] = nil }
+            return true
         }
     }
 

@@ -61,6 +61,9 @@ public final class SandboxCloud: Sendable {
         if path == "/gateway" || path == "/moved/gateway" {
             service = request.parameter("service")
             response = failureInjected(scope: .api) ?? gateway(request, moved: path.hasPrefix("/moved"))
+        } else if path == "/oauth/token" || path == "/moved/oauth/token" {
+            service = "oauth.token"
+            response = failureInjected(scope: .api) ?? oauthToken(request)
         } else if path == "/oauth" || path == "/moved/oauth" {
             service = request.parameter("service").map { "oauth." + $0 }
             response = failureInjected(scope: .api) ?? oauth(request)
@@ -74,6 +77,7 @@ public final class SandboxCloud: Sendable {
         } else {
             response = .notFound
         }
+        response = mangled(response, service: service, request: request)
         let entry = SandboxStats.Entry(method: request.method, path: path, service: service, status: response.status)
         state.withLock { state in
             state.stats.record(entry)

@@ -15,6 +15,10 @@ public struct SandboxConfiguration: Sendable {
     public var tokenLifetime: Int64 = 2_592_000
     /// An access token stops working after this many gateway calls (`030041`); `nil`: never.
     public var tokenLifetimeInCalls: Int?
+    /// Where password login is offered (NOTES.md).
+    public var login = LoginMode.vendor
+    /// A refresh hands out a new refresh token and spends the one it was asked with.
+    public var rotateRefreshTokens = false
     /// Playlist, segment and key URLs expire this long after `record.play` answered.
     public var urlLifetime: Duration = .seconds(3900)
     /// A signed URL also stops working (`403`) after this many requests made with its
@@ -25,6 +29,16 @@ public struct SandboxConfiguration: Sendable {
     public var faults = Faults()
 
     public init() {}
+
+    public enum LoginMode: Sendable {
+        /// `POST /oauth`, fields read from the form body or the query; `/oauth/token` too.
+        case vendor
+        /// `POST /oauth`, fields read from the form body alone (a `service` only in the
+        /// query is not seen: `009999`); `/oauth/token` too.
+        case vendorFormBodyOnly
+        /// Only the OAuth 2.0 token endpoint, `POST /oauth/token`: `/oauth` answers `009999`.
+        case oauth2Only
+    }
 
     public struct Faults: Sendable {
         /// Added before every answer.
@@ -53,6 +67,8 @@ public struct SandboxConfiguration: Sendable {
         public var systemErrorAnswers = 0
         /// The first N store calls answer `000006` "invalid sessionToken", as after a clock jump.
         public var storeTokenRejections = 0
+        /// API answers mangled: HTML, empty, cut short, `404`, or a body of the test's.
+        public var answers: [AnswerFault] = []
         /// Messy media and messy serving, as cameras, packagers and CDNs produce them.
         public var media = MediaFaults()
 

@@ -39,6 +39,8 @@ struct SandboxState: Sendable {
     var htmlOnce: Set<String> = []
     /// Requests made with each URL handed out (`urlLifetimeInRequests`).
     var signatureUses: [String: Int] = [:]
+    /// `AnswerFault`s in force, with the answers each has mangled so far.
+    var answerFaults: [(fault: AnswerFault, used: Int)] = []
     private var issuedURLs = 0
 
     mutating func nextIssue() -> Int {
@@ -58,6 +60,7 @@ struct SandboxState: Sendable {
             return DeviceRecord(device: device, recordings: clips.map(Self.roundedToSegments))
         }
         grants = []
+        answerFaults = configuration.faults.answers.map { ($0, 0) }
         for (index, device) in configuration.account.devices.enumerated() {
             let base = Int64(222_000 + index * 10)
             grants.append(GrantRecord(grantId: base, mac: device.mac, status: 3, permissionType: 1, initTime: anchor - 86_400 * 30))

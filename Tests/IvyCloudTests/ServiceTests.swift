@@ -157,9 +157,14 @@ func expectCode(_ code: CloudErrorCode, sourceLocation: SourceLocation = #_sourc
         let hour = RecordingHour(cloudText: "20190330T190000")
         #expect(hour == RecordingHour(year: 2019, month: 3, day: 30, hour: 19))
         #expect(hour?.dayNumber == 17_985)  // 2019-03-30 is day 17985 since 1970-01-01
-        #expect(RecordingHour(cloudText: "19700101T000000")?.dayNumber == 0)
+        #expect(RecordingHour(year: 1970, month: 1, day: 1, hour: 0).dayNumber == 0)
         #expect(RecordingHour(cloudText: "20240229T230000")?.dayNumber == 19_782)
-        for bad in ["", "2019033", "20191330T190000", "20190330T250000", "abcdefghijklmno"] {
+        // The forms other servers write: ISO 8601 (a zone is dropped), digits without the T.
+        for good in ["2019-03-30T19:00:00", "2019-03-30 19:00", "2019-03-30T19:00:00Z", "2019-03-30T19:00:00-05:00", "20190330190000", "2019033019"] {
+            #expect(RecordingHour(cloudText: good) == RecordingHour(year: 2019, month: 3, day: 30, hour: 19), "\(good)")
+        }
+        #expect(RecordingHour(cloudText: "2019-03-30") == RecordingHour(year: 2019, month: 3, day: 30, hour: 0))
+        for bad in ["", "2019033", "20191330T190000", "20190330T250000", "abcdefghijklmno", "19700101T000000", "99990101T000000", "2019-03-30T19:00:00x"] {
             #expect(RecordingHour(cloudText: bad) == nil, "\(bad)")
         }
     }

@@ -35,6 +35,9 @@ public struct Device: Sendable, Equatable, Decodable {
         let c = try decoder.container(keyedBy: AnyKey.self)
         userId = c.int("userId")
         macAddr = try c.required(c.string("macAddr"), "macAddr")
+        guard !macAddr.trimmingCharacters(in: " ").isEmpty else {
+            throw UnreadableValue(field: "macAddr", value: "(empty)", expected: "a MAC address")
+        }
         deviceName = c.string("deviceName") ?? ""
         productName = c.string("productName")
         username = c.string("username")

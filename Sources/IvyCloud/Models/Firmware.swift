@@ -65,7 +65,7 @@ public struct Firmware: Sendable, Decodable, Equatable {
         let parts = ["version1", "version2", "version3", "version4"].map { c.string($0) ?? "?" }
         version = parts.joined(separator: ".")
         patchVersion = c.int("patchVersion").map { Int($0) }
-        createTime = c.int("createTime").map(CloudTime.seconds(fromSecondsOrMilliseconds:))
+        createTime = try c.time("createTime")
         seqNo = c.int("seqNo").map { Int($0) }
         newest = c.bool("newest")
         active = c.bool("active")

@@ -28,7 +28,7 @@ public struct Grant: Sendable, Equatable, Decodable {
         userTag = c.string("userTag") ?? c.string("usreTag")
         streamId = c.string("streamId")
         belongServer = c.string("belongServer")
-        initTime = c.int("initTime").map(CloudTime.seconds(fromSecondsOrMilliseconds:))
+        initTime = try c.time("initTime")
         channelCount = c.int("channelCount").map { Int($0) }
     }
 }
@@ -61,8 +61,8 @@ public struct CurrentService: Sendable, Equatable, Decodable {
         macAddr = c.string("macAddr") ?? ""
         name = c.string("name")
         description = c.string("description") ?? c.string("desc")
-        startTime = c.int("startTime").map(CloudTime.seconds(fromSecondsOrMilliseconds:))
-        endTime = c.int("endTime").map(CloudTime.seconds(fromSecondsOrMilliseconds:))
+        startTime = try c.time("startTime")
+        endTime = try c.time("endTime")
         validity = c.string("validity")
         status = c.int("status").map { Int($0) }
         flag = c.int("flag").map { Int($0) }

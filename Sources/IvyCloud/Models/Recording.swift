@@ -44,9 +44,40 @@ public struct Recording: Sendable, Hashable {
     public var duration: Int64 { end - start }
 }
 
+extension Recording: Decodable {
+    /// One `recordList` entry: `[start, end, type]`, each a string or a number (NOTES.md).
+    /// Times must lie in 2000-2100 and the end not before the start; a missing or unreadable
+    /// type is kept as `type-1`, never a reason to drop the clip.
+    public init(from decoder: any Decoder) throws {
+        var row = try decoder.unkeyedContainer()
+        func next(_ field: String) throws -> String? {
+            guard !row.isAtEnd else { return nil }
+            if let text = try? row.decode(String.self) { return text }
+            if let number = try? row.decode(Int64.self) { return String(number) }
+            if let number = try? row.decode(Double.self) { return "\(number)" }
+            _ = try? row.decode(Skip.self)
+            throw UnreadableValue(field: field, value: "(not a number)", expected: "a number")
+        }
+        guard let startText = try next("recordSt"), let endText = try next("recordEt") else {
+            throw UnreadableValue(field: "recordList entry", value: "(too short)", expected: "[start, end, type]")
+        }
+        start = try CloudTime.seconds(text: startText, field: "recordSt")
+        end = try CloudTime.seconds(text: endText, field: "recordEt")
+        guard end >= start else {
+            throw UnreadableValue(field: "recordEt", value: endText, expected: "a time after its start \(startText)")
+        }
+        let typeText = (try? next("type")) ?? nil
+        type = RecordType(rawValue: typeText.flatMap { Int($0.trimmingCharacters(in: " ")) }.flatMap { Int32(exactly: $0) }.map(Int.init) ?? -1)
+    }
+
+    private struct Skip: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+}
+
 /// An hour that has recordings, from `record.date.query` (`20190330T190000`). Its time zone is
 /// undocumented, so it is kept as the fields the cloud sent and never turned into an instant here.
-public struct RecordingHour: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct RecordingHour: Sendable, Hashable, Comparable, CustomStringConvertible, Decodable {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -59,20 +90,36 @@ public struct RecordingHour: Sendable, Hashable, Comparable, CustomStringConvert
         self.hour = hour
     }
 
-    /// Parses `YYYYMMDDTHHMMSS`; also `YYYYMMDD` (the document calls them dates).
+    /// Parses `YYYYMMDDTHHMMSS`; also `YYYYMMDD` (the document calls them dates), and the
+    /// ISO 8601 forms `2019-03-30T19:00:00`, `2019-03-30 19:00`, `2019-03-30` (a zone suffix
+    /// is dropped: these hours have no known zone anyway). Years outside 2000-2100 are refused.
     public init?(cloudText text: String) {
-        let digits = text.filter { $0 != "T" }
-        guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), digits.count == 8 || digits.count == 14 else {
-            return nil
+        var text = Substring(text.trimmingCharacters(in: " "))
+        // After the date, `Z`, `+hh:mm` or `-hh:mm` can only be a zone.
+        if text.count > 10, let zone = text.dropFirst(10).firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" }) {
+            text = text[..<zone]
         }
-        let chars = Array(digits)
-        func number(_ range: Range<Int>) -> Int { Int(String(chars[range]))! }
-        self.init(year: number(0..<4), month: number(4..<6), day: number(6..<8), hour: digits.count == 14 ? number(8..<10) : 0)
-        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour) else { return nil }
+        let separators: Set<Character> = ["T", "-", ":", " "]
+        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || separators.contains($0)) }) else { return nil }
+        let digits = Array(text.filter(\.isNumber))
+        guard [8, 10, 12, 14].contains(digits.count) else { return nil }
+        func number(_ range: Range<Int>) -> Int { Int(String(digits[range])) ?? -1 }
+        self.init(year: number(0..<4), month: number(4..<6), day: number(6..<8), hour: digits.count >= 10 ? number(8..<10) : 0)
+        guard (2000...2100).contains(year), (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour) else { return nil }
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.year, lhs.month, lhs.day, lhs.hour) < (rhs.year, rhs.month, rhs.day, rhs.hour)
+    }
+
+    /// A `dateList` entry: text, or the same digits as a number (`20190330190000`).
+    public init(from decoder: any Decoder) throws {
+        let value = try decoder.singleValueContainer()
+        let text = (try? value.decode(String.self)) ?? (try? value.decode(Int64.self)).map(String.init)
+        guard let text, let hour = RecordingHour(cloudText: text) else {
+            throw UnreadableValue(field: "dateList entry", value: text ?? "(not text)", expected: "an hour like 20190330T190000")
+        }
+        self = hour
     }
 
     /// Days since 1970-01-01 of this hour's date, read as if in UTC (the cloud does not say
