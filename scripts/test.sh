@@ -5,7 +5,7 @@
 # twice a task-group bug showed only in release builds; IVY_SKIP_RELEASE_SMOKE=1 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh ffmpeg
+scripts/ensure-packages.sh ffmpeg sqlite3
 swift build --build-tests
 swift test --skip-build "$@"
 if [ "${IVY_SKIP_RELEASE_SMOKE:-0}" != 1 ]; then

@@ -51,24 +51,52 @@ public struct ArchiveLayout: Sendable {
             "mac": Self.safeMAC(mac),
             "date": "\(pad(start.year, 4))-\(pad(start.month))-\(pad(start.day))",
             "year": pad(start.year, 4), "month": pad(start.month), "day": pad(start.day),
-            "start": pad(start.hour) + pad(start.minute) + pad(start.second) + Self.offsetIfAmbiguous(recording.start, in: timeZone),
-            "end": pad(end.hour) + pad(end.minute) + pad(end.second) + Self.offsetIfAmbiguous(recording.end, in: timeZone),
+            "start": pad(start.hour) + pad(start.minute) + pad(start.second) + Self.offsetIfRepeated(recording.start, in: timeZone),
+            "end": pad(end.hour) + pad(end.minute) + pad(end.second) + Self.offsetIfRepeated(recording.end, in: timeZone),
             "type": Self.safeName(recording.type.name),
         ]
-        var path = template
-        for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
-        return path
+        return template.split(separator: "/").map { Self.render(String($0), values) }.joined(separator: "/")
+    }
+
+    /// Longest file or folder name, in bytes, that Linux file systems take (`NAME_MAX`).
+    static let maximumNameBytes = 255
+
+    /// One path component with its placeholders filled in, within `maximumNameBytes`: when a
+    /// long camera name (in a script of four-byte letters, say) would pass it, the name is cut
+    /// on a character boundary; the MAC, times and type are always kept whole.
+    static func render(_ component: String, _ values: [String: String]) -> String {
+        func fill(_ values: [String: String]) -> String {
+            var text = component
+            for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+            return text
+        }
+        let full = fill(values)
+        let uses = component.components(separatedBy: "{device}").count - 1
+        guard full.utf8.count > maximumNameBytes, uses > 0, let name = values["device"] else { return full }
+        let others = full.utf8.count - uses * name.utf8.count
+        let budget = max(1, (maximumNameBytes - others) / uses)
+        var cut = ""
+        for character in name {
+            guard cut.utf8.count + character.utf8.count <= budget else { break }
+            cut.append(character)
+        }
+        var shortened = values
+        shortened["device"] = cut.isEmpty ? "c" : cut
+        return fill(shortened)
     }
 
     /// When clocks go back, an hour of wall-clock times happens twice: two clips at 01:30 would
-    /// get one name and one would overwrite the other. Inside that hour a time carries its UTC
-    /// offset (`013000UTC-0400`); every other time stays plain.
-    static func offsetIfAmbiguous(_ instant: Int64, in zone: TimeZone) -> String {
+    /// get one name and one would overwrite the other. The second time round, a time carries
+    /// its UTC offset (`013000UTC+0000`), so that names still sort in the order of the clips
+    /// (`013000-...` before `013000UTC+0000-...`); every other time stays plain.
+    static func offsetIfRepeated(_ instant: Int64, in zone: TimeZone) -> String {
         func offset(_ seconds: Int64) -> Int64 { Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))) }
         let own = offset(instant)
         for other in Set([offset(instant - 3 * 3600), offset(instant + 3 * 3600)]) where other != own {
-            // The other instant that shows the same wall-clock time, if the zone has one.
-            if offset(instant + own - other) == other {
+            // The other instant that shows the same wall-clock time, if the zone has one: when
+            // it came first, this is the repeat.
+            let twin = instant + own - other
+            if offset(twin) == other, twin < instant {
                 let minutes = abs(own) / 60
                 let digits = String(format: "%02d%02d", Int(minutes / 60), Int(minutes % 60))
                 return "UTC" + (own < 0 ? "-" : "+") + digits

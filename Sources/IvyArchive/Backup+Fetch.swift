@@ -83,7 +83,9 @@ extension Backup {
         let start = item.recording.start
         let (result, source) = try await fetcher.fetch(
             recordingOf: mac, start: start, from: client, to: destination, title: "\(item.device.deviceName) \(item.recording.type.name)",
-            creationTime: Date(timeIntervalSince1970: Double(start)), temporaryDirectory: context.temporary, keepsPartial: true)
+            creationTime: Date(timeIntervalSince1970: Double(start)),
+            comment: ClipIdentity(device: mac, deviceName: item.device.deviceName, recording: item.recording).comment,
+            temporaryDirectory: context.temporary, keepsPartial: true)
         do {
             let digest = try FileDigest.sha256(path: destination)
             let codecs = [result.video, result.audio].compactMap { $0 }.joined(separator: "+")

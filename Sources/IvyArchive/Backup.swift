@@ -120,15 +120,27 @@ public struct Backup: Sendable {
         }
         let lock = try ArchiveLock(path: state + "/lock")
         defer { withExtendedLifetime(lock) {} }
+        // Exports made into the archive's root leave their work folder there when killed.
+        ExportWorkFolder.sweep(root)
         // Leftovers of a run that died: never complete files, never in the catalog.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] {
             try? FileManager.default.removeItem(atPath: temporary + "/" + name)
         }
+        let catalogPath = state + "/catalog.sqlite"
+        if CatalogRebuild.needsRebuild(catalog: catalogPath, root: root) {
+            // Clips without a catalog: an empty or lost one, not a new archive. Fetching them all
+            // again would cost the night; their files say what they are.
+            logger.warning("the archive holds clips but its catalog is missing or empty; rebuilding it from the files")
+            let report = try CatalogRebuild.rebuild(root: root, layout: options.layout, timeZone: options.timeZone(of:)) { _, _ in }
+            logger.notice("catalog rebuilt", metadata: ["clips": "\(report.clips)", "unknown files": "\(report.unknown.count)"])
+        }
         let catalog: Catalog
         let run: Int64
         do {
-            catalog = try Catalog(path: state + "/catalog.sqlite")
+            catalog = try Catalog(path: catalogPath)
             run = try catalog.beginRun(at: Date())
+        } catch let error as CatalogError {
+            throw error
         } catch {
             throw BackupError.archive("cannot open the catalog in \(state): \(StorageFailure.reason(error))")
         }

@@ -67,16 +67,22 @@ public final class Catalog: Sendable {
         public var holes: [ClipHole] = []
     }
 
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
+    /// A recovered copy's folder, for a catalog read where it cannot be written: removed with
+    /// the catalog.
+    private let scratch: String?
 
-    /// Opens (or creates) the catalog at `path` and brings its schema up to date; `readOnly`
-    /// opens an existing one as it is, for readers that must not touch the archive (export).
+    /// Opens (or creates) the catalog at `path` in write-ahead-log mode, checks it
+    /// (`PRAGMA quick_check`) and brings its schema up to date. `readOnly` opens an existing one
+    /// for readers (verify, export): they never change it, yet recover what a crash left
+    /// (a hot journal, a WAL), in place when the archive is writable, else in a copy.
+    /// Throws `CatalogError` when the catalog is damaged or missing.
     public init(path: String, readOnly: Bool = false) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.readonly = readOnly
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        if !readOnly { try Self.migrator.migrate(database) }
+        (database, scratch) = try Self.open(path: path, forWriting: !readOnly)
+    }
+
+    deinit {
+        if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
     }
 
     static var migrator: DatabaseMigrator {

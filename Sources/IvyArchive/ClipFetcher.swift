@@ -51,7 +51,7 @@ public struct ClipFetcher: Sendable {
     /// Throws `HLSError`, `PlaylistError`, `MediaError`, `ClipIncomplete` (the file does not add
     /// up to its playlist), or a file system error; nothing is left at `output` then.
     public func fetch(
-        url: String, to output: String, title: String? = nil, creationTime: Date? = nil, temporaryDirectory: String? = nil,
+        url: String, to output: String, title: String? = nil, creationTime: Date? = nil, comment: String? = nil, temporaryDirectory: String? = nil,
         keepsPartial: Bool? = nil, refreshURL: (@Sendable () async throws -> String)? = nil,
         progress: @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Result {
@@ -59,7 +59,7 @@ public struct ClipFetcher: Sendable {
         let playlist = try await downloader.mediaPlaylist(at: url)
         let directory = temporaryDirectory ?? (output as NSString).deletingLastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).partial"
-        var metadata = RemuxMetadata(title: title)
+        var metadata = RemuxMetadata(title: title, comment: comment)
         if let creationTime {
             let formatter = ISO8601DateFormatter()
             formatter.timeZone = TimeZone(identifier: "UTC")

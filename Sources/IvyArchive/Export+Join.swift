@@ -3,7 +3,7 @@ import IvyCloud
 import IvyMedia
 
 extension Export {
-    /// Joins the pieces into `output` (written in `work`, synced, renamed into place), then
+    /// Joins the pieces into `output` (written in `work`, synced, renamed into place after its sidecar), then
     /// writes the sidecar the same way; on failure neither is left behind.
     func join(_ plan: ExportPlan, files: [Int64: SourceFile], device: Camera, zone: TimeZone, request: Request,
               output: String, work: String, notes: [String]) async throws -> ExportRecord {
@@ -66,11 +66,13 @@ extension Export {
         let sidecar = work + "/export.json"
         try record.encoded().write(to: URL(fileURLWithPath: sidecar))
         try FileSync.sync(path: sidecar)
-        try FileSync.rename(temporary, to: output)
+        // The sidecar first, the MP4 last: an MP4 is never there without its record (a kill
+        // between the two leaves a record whose file `export --check` finds missing).
+        try FileSync.rename(sidecar, to: ExportRecord.sidecarPath(for: output))
         do {
-            try FileSync.rename(sidecar, to: ExportRecord.sidecarPath(for: output))
+            try FileSync.rename(temporary, to: output)
         } catch {
-            try? FileManager.default.removeItem(atPath: output)
+            try? FileManager.default.removeItem(atPath: ExportRecord.sidecarPath(for: output))
             throw error
         }
         return record

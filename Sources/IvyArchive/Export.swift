@@ -93,9 +93,10 @@ public struct Export: Sendable {
         }
         events(.planned(clips: plan.pieces.count, fromArchive: plan.pieces.count { $0.source.archived != nil }))
 
-        let work = folder + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).parts"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: false)
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        for name in ExportWorkFolder.sweep(folder) { logger.notice("removed the work folder of an export that died", metadata: ["folder": "\(name)"]) }
+        let workFolder = try ExportWorkFolder(beside: output)
+        let work = workFolder.path
+        defer { withExtendedLifetime(workFolder) {} }
         let files = try await files(for: plan.pieces, device: device.mac, archive: request.archive, work: work, jobs: request.jobs, events: events)
         events(.joining)
         let notes = offline.map { ["the cloud could not be reached (\($0)): only archived clips are in this export"] } ?? []

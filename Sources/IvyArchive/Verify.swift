@@ -26,10 +26,10 @@ public enum Verify {
     /// Durations may differ by a segment from the cloud's listing.
     static let durationTolerance = 5.0
 
+    /// Throws `CatalogError` when the catalog is missing or damaged (`PRAGMA quick_check`).
     public static func run(archive: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Report {
         let root = (archive as NSString).standardizingPath
         let path = root + "/.ivy-archiver/catalog.sqlite"
-        guard FileManager.default.fileExists(atPath: path) else { throw BackupError.archive("\(root) has no catalog: not an IvyArchiver archive") }
         let clips = try Catalog(path: path, readOnly: true).archived()
         var report = Report()
         for (index, clip) in clips.enumerated() {

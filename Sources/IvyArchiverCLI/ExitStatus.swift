@@ -41,6 +41,9 @@ enum ExitStatus {
         case let error as HLSError where error.isTransient:
             // The server kept failing or could not be reached: worth another try later.
             return Failure(code: .cloudUnavailable, message: error.description)
+        case let error as CatalogError:
+            // Damaged or missing: the line says how to rebuild it.
+            return Failure(code: .usage, message: error.description)
         case let error as ArchiveLayoutError:
             return Failure(code: .usage, message: error.description)
         case let error as CloudAPIError:

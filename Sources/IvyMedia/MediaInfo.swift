@@ -20,6 +20,8 @@ public struct MediaInfo: Sendable, Equatable {
     /// Seconds, when the container says.
     public var duration: Double?
     public var streams: [Stream]
+    /// The container's metadata (`title`, `comment`, `creation_time`, ...).
+    public var tags: [String: String] = [:]
 
     /// Opens `path` and reads its header and enough packets to know its streams.
     public static func probe(path: String) throws -> MediaInfo {
@@ -43,6 +45,12 @@ public struct MediaInfo: Sendable, Equatable {
                 kind: kind, codec: String(cString: avcodec_get_name(parameters.codec_id)), tag: tag,
                 width: Int(parameters.width), height: Int(parameters.height), sampleRate: Int(parameters.sample_rate))
         }
-        return MediaInfo(format: format, duration: duration, streams: streams)
+        var tags: [String: String] = [:]
+        var entry: UnsafeMutablePointer<AVDictionaryEntry>?
+        while let next = av_dict_get(context.metadata, "", entry, AV_DICT_IGNORE_SUFFIX) {
+            tags[String(cString: next.pointee.key)] = String(cString: next.pointee.value)
+            entry = next
+        }
+        return MediaInfo(format: format, duration: duration, streams: streams, tags: tags)
     }
 }

@@ -21,6 +21,7 @@ struct RemuxWorker: Sendable {
         let tracks = try RemuxTracks(first: input, output: output)
         if let title = metadata.title { output.setMetadata("title", title) }
         if let creation = metadata.creationTime { output.setMetadata("creation_time", creation) }
+        if let comment = metadata.comment { output.setMetadata("comment", comment) }
         output.setMetadata("encoder", "IvyArchiver")
         try output.writeHeader()
 

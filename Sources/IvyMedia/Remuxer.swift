@@ -19,10 +19,14 @@ public struct RemuxMetadata: Sendable {
     public var title: String?
     /// ISO 8601 in UTC, e.g. `2026-11-25T14:03:00Z`: the clip's start, not the file's.
     public var creationTime: String?
+    /// Free text kept in the file (`comment`, MP4's `©cmt`): the archive writes each clip's
+    /// identity here, so that its catalog can be rebuilt from the files alone.
+    public var comment: String?
 
-    public init(title: String? = nil, creationTime: String? = nil) {
+    public init(title: String? = nil, creationTime: String? = nil, comment: String? = nil) {
         self.title = title
         self.creationTime = creationTime
+        self.comment = comment
     }
 }
 

@@ -24,6 +24,30 @@ import Testing
         #expect(layout.relativePath(deviceName: "Cam", mac: "AA", recording: clip, timeZone: newYork).hasPrefix("Cam_AA/2026-03-28/205930-"))
     }
 
+    /// Names in scripts of multi-byte letters: every file and folder name fits `NAME_MAX` (255
+    /// bytes), cut on a character boundary, and keeps its MAC, times and type whole.
+    @Test(arguments: [
+        String(repeating: "\u{1D400}", count: 70),  // MATHEMATICAL BOLD CAPITAL A: 4 bytes each
+        String(repeating: "監視", count: 60), String(repeating: "e\u{301}", count: 90), String(repeating: "👨‍👩‍👧", count: 40),
+    ])
+    func longNamesAreCutByBytesAndKeepTheirMAC(_ name: String) throws {
+        let clip = Recording(start: 1_795_611_780, end: 1_795_611_820, type: .motion)
+        for template in [ArchiveLayout.defaultTemplate, "{device}/{device}-{mac}/{date}/{device}_{start}-{end}_{type}.mp4"] {
+            let path = try ArchiveLayout(template: template).relativePath(deviceName: name, mac: "00626E8A1B01", recording: clip, timeZone: berlin)
+            for component in path.split(separator: "/") {
+                #expect(component.utf8.count <= 255, "\(component.utf8.count) bytes: \(component)")
+                #expect(String(component).unicodeScalars.first.map { $0.properties.generalCategory != .nonspacingMark } ?? false)
+            }
+            #expect(path.contains("00626E8A1B01"))
+            #expect(path.hasSuffix("140300-140340_motion.mp4"), "\(path)")
+            // And the file can be made: no ENAMETOOLONG.
+            let root = NSTemporaryDirectory() + "ivy-names-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            try FileManager.default.createDirectory(atPath: ((root + "/" + path) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: root + "/" + path, contents: Data()))
+        }
+    }
+
     @Test func namesFromTheCloudStayInsideTheArchive() {
         let clip = Recording(start: 0, end: 20, type: RecordType(rawValue: 42))
         let path = layout.relativePath(deviceName: "../../etc", mac: "../x", recording: clip, timeZone: TimeZone(identifier: "UTC")!)

@@ -22,6 +22,17 @@ public struct RecordType: RawRepresentable, Hashable, Sendable, CustomStringConv
         6: "io-alarm", 7: "human", 9: "line-crossing", 10: "doorbell-message", 11: "face", 12: "doorbell-alarm",
     ]
 
+    /// The type a `name` stands for (`motion`, `type42`), or `nil`.
+    public init?(name: String) {
+        if let known = Self.names.first(where: { $0.value == name }) {
+            self.init(rawValue: known.key)
+        } else if name.hasPrefix("type"), let value = Int(name.dropFirst(4)) {
+            self.init(rawValue: value)
+        } else {
+            return nil
+        }
+    }
+
     /// A file-name-safe name: `motion`, `continuous`, ... or `type<N>`.
     public var name: String { Self.names[rawValue] ?? "type\(rawValue)" }
     public var description: String { name }

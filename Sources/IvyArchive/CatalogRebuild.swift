@@ -1,0 +1,96 @@
+public import Foundation
+import IvyCloud
+import IvyMedia
+
+/// Makes the catalog anew from the archive's files, so that no clip is fetched again after
+/// the catalog was lost or damaged: each MP4's identity from its `comment`
+/// (`ClipIdentity`), else from its path (`ArchiveLayout.identity(of:)`); its size, SHA-256,
+/// duration and codecs measured. A damaged or empty catalog is kept beside, renamed, never
+/// deleted. A clip shorter than its recording by more than a segment comes back `partial`, so
+/// that later runs try it again while the cloud has it.
+public enum CatalogRebuild {
+    public struct Report: Sendable, Codable {
+        public var clips = 0
+        public var partial = 0
+        /// MP4 files that name no recording (exports, files put there by hand): left alone.
+        public var unknown: [String] = []
+        /// Where the old catalog went, when there was one.
+        public var keptAs: String?
+    }
+
+    /// Takes the archive's lock, then rebuilds. Throws `BackupError.locked` while a run is on.
+    public static func run(archive: String, layout: ArchiveLayout, timeZone: @escaping @Sendable (String) -> TimeZone,
+                           progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Report {
+        let root = (archive as NSString).standardizingPath
+        let state = root + "/.ivy-archiver"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        let lock = try ArchiveLock(path: state + "/lock")
+        defer { withExtendedLifetime(lock) {} }
+        return try rebuild(root: root, layout: layout, timeZone: timeZone, progress: progress)
+    }
+
+    /// The MP4 files under `root`, relative to it, outside the tool's own folder and hidden files.
+    static func clipFiles(root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [String] = []
+        while let path = walker.nextObject() as? String {
+            let name = (path as NSString).lastPathComponent
+            if name.hasPrefix(".") {
+                walker.skipDescendants()
+                continue
+            }
+            if name.hasSuffix(".mp4") { files.append(path) }
+        }
+        return files.sorted()
+    }
+
+    /// Whether a catalog at `path` is as good as none (missing or empty) while `root` holds clips:
+    /// such an archive needs a rebuild, not a first run that fetches everything again.
+    static func needsRebuild(catalog path: String, root: String) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
+        guard size == nil || size == 0 else { return false }
+        return !clipFiles(root: root).isEmpty
+    }
+
+    /// The work, with the lock held by the caller.
+    static func rebuild(root: String, layout: ArchiveLayout, timeZone: (String) -> TimeZone,
+                        progress: (Int, Int) -> Void) throws -> Report {
+        let path = root + "/.ivy-archiver/catalog.sqlite"
+        var report = Report()
+        if FileManager.default.fileExists(atPath: path) {
+            let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+            report.keptAs = path + ".old-" + stamp
+            for suffix in ["", "-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.moveItem(atPath: path + suffix, toPath: report.keptAs! + suffix)
+            }
+        }
+        let catalog = try Catalog(path: path)
+        let files = clipFiles(root: root)
+        for (index, file) in files.enumerated() {
+            progress(index + 1, files.count)
+            let full = root + "/" + file
+            guard let info = try? MediaInfo.probe(path: full),
+                  let identity = info.tags["comment"].flatMap(ClipIdentity.init(comment:)) ?? layout.identity(of: file, timeZone: timeZone)
+            else {
+                report.unknown.append(file)
+                continue
+            }
+            let size = (try FileManager.default.attributesOfItem(atPath: full)[.size] as? Int64) ?? 0
+            let duration = info.duration ?? 0
+            let expected = Double(identity.recording.duration)
+            var holes: [ClipHole] = []
+            if expected - duration > Verify.durationTolerance {
+                holes = [ClipHole(start: duration, duration: expected - duration, sequence: -1,
+                                  unavailableReason: "shorter than its recording when the catalog was rebuilt")]
+                report.partial += 1
+            }
+            let codecs = info.streams.filter { $0.kind == .video || $0.kind == .audio }.map(\.codec).joined(separator: "+")
+            try catalog.noteSeen(device: identity.device, recordings: [identity.recording])
+            if !identity.deviceName.isEmpty { try catalog.noteDevice(mac: identity.device, name: identity.deviceName) }
+            try catalog.markArchived(device: identity.device, start: identity.recording.start, file: file, size: size,
+                                     sha256: try FileDigest.sha256(path: full), duration: duration, codecs: codecs, holes: holes)
+            report.clips += 1
+        }
+        return report
+    }
+}

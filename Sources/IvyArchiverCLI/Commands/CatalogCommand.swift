@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import IvyArchive
+
+/// `catalog rebuild`: the archive's catalog made anew from its files.
+struct CatalogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog", abstract: "Repair the archive's catalog.",
+        subcommands: [Rebuild.self])
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rebuild", abstract: "Rebuild the catalog from the archive's MP4 files, so that no clip is fetched again.",
+            discussion: """
+                Each clip is known by the identity written into it, or else by its path (the path_template \
+                of the config, with the device time zones). Size, SHA-256, duration and codecs are measured \
+                anew. The old catalog is kept beside the new one, renamed. No cloud call is made. Exit 0 when \
+                done, 1 when some MP4 files name no recording (they are listed and left alone), 2 when the \
+                archive is locked by a run or the settings are wrong.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE, or archive in the config).") var archive: String?
+
+        func run() async throws {
+            let settings = try global.settings()
+            guard let folder = archive ?? settings.archive, !folder.isEmpty else {
+                throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
+            }
+            guard FileManager.default.fileExists(atPath: folder) else { throw UserError("the archive \(folder) does not exist") }
+            let layout = try ArchiveLayout(template: settings.pathTemplate ?? ArchiveLayout.defaultTemplate)
+            let zones = settings.deviceTimeZones, fallback = settings.timeZone
+            let display = ProgressLine(enabled: !settings.json && isatty(STDERR_FILENO) == 1)
+            let report = try CatalogRebuild.run(archive: folder, layout: layout, timeZone: { zones[ArchiveLayout.safeMAC($0)] ?? fallback }) { done, total in
+                display.show("read \(done)/\(total)")
+            }
+            display.clear()
+            if settings.json {
+                try Output.json(report)
+            } else {
+                report.unknown.forEach { print("UNKNOWN \($0): names no recording, left alone") }
+                if let kept = report.keptAs { print("the old catalog is kept as \(kept)") }
+                print("catalog rebuilt: \(report.clips) clip\(report.clips == 1 ? "" : "s")"
+                    + (report.partial == 0 ? "" : ", \(report.partial) shorter than recorded (partial: later runs try them again)")
+                    + (report.unknown.isEmpty ? "" : ", \(report.unknown.count) unknown file\(report.unknown.count == 1 ? "" : "s")"))
+            }
+            if !report.unknown.isEmpty { throw ExitCode(ExitStatus.Code.partialFailure.rawValue) }
+        }
+    }
+}
