@@ -14,14 +14,42 @@ extension Backup {
     /// that reason is returned.
     func fetch(_ plan: Plan, context: Context, into summary: inout Summary) async -> String? {
         let items = plan.items
+        let deadline = context.options.deadline
         var remaining = Dictionary(items.map { ($0.device.macAddr, 1) }, uniquingKeysWith: +)
         return await withTaskGroup(of: Outcome.self) { group in
             var next = 0
-            while next < items.count, next < max(1, context.options.jobs) {
+            var running = 0
+            var deadlinePassed = false
+            if let deadline {
+                // Watches the deadline while clips are under way; ends when they are.
+                group.addTask {
+                    while !deadline.hasPassed() {
+                        do { try await Task.sleep(for: RunDeadline.pollInterval) } catch { return Outcome(index: Self.watcher, result: .failure(Watch.ended)) }
+                    }
+                    return Outcome(index: Self.watcher, result: .failure(Watch.deadlinePassed))
+                }
+            }
+            func launchNext(into group: inout TaskGroup<Outcome>) {
+                guard next < items.count, !Task.isCancelled, !deadlinePassed else { return }
+                if deadline?.hasPassed() == true {
+                    deadlinePassed = true
+                    return
+                }
                 launch(items[next], index: next, context: context, into: &group)
                 next += 1
+                running += 1
             }
+            while running < max(1, context.options.jobs), next < items.count, !deadlinePassed { launchNext(into: &group) }
+            if running == 0 { group.cancelAll() }
             while let outcome = await group.next() {
+                if outcome.index == Self.watcher {
+                    if case .failure(let watch) = outcome.result, watch as? Watch == .deadlinePassed {
+                        deadlinePassed = true
+                        group.cancelAll()
+                    }
+                    continue
+                }
+                running -= 1
                 let item = items[outcome.index]
                 let mac = item.device.macAddr
                 switch outcome.result {
@@ -34,6 +62,9 @@ extension Backup {
                         summary.partial.append(.init(device: mac, start: item.recording.start, path: archived.path, holes: missing))
                         context.events(.partial(path: archived.path, holes: missing))
                     }
+                case .failure(let error) where deadlinePassed && error is CancellationError:
+                    // Stopped at the deadline: not a failure of the clip, which stays wanted.
+                    summary.unfinished += 1
                 case .failure(let error):
                     if let problem = StorageFailure.problem(error) {
                         group.cancelAll()
@@ -46,14 +77,18 @@ extension Backup {
                 }
                 remaining[mac, default: 1] -= 1
                 if remaining[mac] == 0 { context.events(.deviceFinished(device: mac)) }
-                if next < items.count, !Task.isCancelled {
-                    launch(items[next], index: next, context: context, into: &group)
-                    next += 1
-                }
+                launchNext(into: &group)
+                // Nothing left under way: the watcher has nothing to watch.
+                if running == 0 { group.cancelAll() }
             }
+            summary.unfinished += items.count - next
             return nil
         }
     }
+
+    /// `Outcome.index` of the task that watches the deadline, and what it reports.
+    private static let watcher = -1
+    private enum Watch: Error { case deadlinePassed, ended }
 
     private func launch(_ item: Plan.Item, index: Int, context: Context, into group: inout TaskGroup<Outcome>) {
         group.addTask {
@@ -85,7 +120,7 @@ extension Backup {
             recordingOf: mac, start: start, from: client, to: destination, title: "\(item.device.deviceName) \(item.recording.type.name)",
             creationTime: Date(timeIntervalSince1970: Double(start)),
             comment: ClipIdentity(device: mac, deviceName: item.device.deviceName, recording: item.recording).comment,
-            temporaryDirectory: context.temporary, keepsPartial: true)
+            recordedSeconds: Double(item.recording.duration), temporaryDirectory: context.temporary, keepsPartial: true)
         do {
             let digest = try FileDigest.sha256(path: destination)
             let codecs = [result.video, result.audio].compactMap { $0 }.joined(separator: "+")

@@ -34,6 +34,8 @@ public struct Backup: Sendable {
         public var retention: Int64?
         /// Missing clips the cloud deletes within this many seconds are warned about.
         public var expiryWarning: Int64 = 86_400
+        /// When the run must end, archiving what is done; `nil`: when the work is.
+        public var deadline: RunDeadline?
 
         public init(archive: String, layout: ArchiveLayout) {
             self.archive = archive
@@ -60,6 +62,9 @@ public struct Backup: Sendable {
         public var pruned = 0
         /// Clips archived with holes: segments stayed unavailable. Later runs try them again.
         public var partial: [Partial] = []
+        /// Planned clips not archived because the deadline came (stopped, or never started).
+        /// They stay wanted: the next run takes them.
+        public var unfinished = 0
         /// The stretch of cloud time walked, server Unix seconds.
         public var from: Int64 = 0
         public var to: Int64 = 0
@@ -162,10 +167,10 @@ public struct Backup: Sendable {
                 + "nothing half-written is left in the archive")
         } else {
             summary.warnings = try await expiring(context, devices: plan.devices, listed: plan.listed, now: now)
-            if summary.failures.isEmpty, let keepDays = options.keepDays {
+            if summary.failures.isEmpty, summary.unfinished == 0, let keepDays = options.keepDays {
                 summary.pruned = try prune(context, keepDays: keepDays, now: now)
             }
-            record.result = summary.failures.isEmpty && summary.partial.isEmpty ? "ok" : "partial"
+            record.result = summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? "ok" : "partial"
             // Complete: every camera listed in full, so the next run may start where this one stopped.
             record.complete = options.devices.isEmpty && options.from == nil && options.to == nil && plan.listingGaps == 0
         }

@@ -90,3 +90,17 @@ public struct ClipIncomplete: Error, Sendable, CustomStringConvertible {
     init(_ detail: String) { self.detail = detail }
     public var description: String { "the clip is incomplete: \(detail)" }
 }
+
+/// The playlist a clip's URL gave does not fit the recording the cloud listed: far longer
+/// (a broken or hostile server; fetching it would fill the disk), so nothing is fetched.
+public struct ClipMismatch: Error, Sendable, CustomStringConvertible {
+    public let detail: String
+    init(_ detail: String) { self.detail = detail }
+    public var description: String { "the playlist does not fit the recording: \(detail)" }
+}
+
+extension ClipCheck {
+    /// How far a playlist may run past the listed length of its recording, in seconds: a
+    /// quarter of it, at least 30 s (segments are cut on keyframes, listings round).
+    static func allowance(recorded seconds: Double) -> Double { max(30, seconds / 4) }
+}

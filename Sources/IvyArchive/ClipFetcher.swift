@@ -46,17 +46,29 @@ public struct ClipFetcher: Sendable {
     /// same recording when the first one expires mid-way (for the cloud: `record.play` again).
     /// `temporaryDirectory` defaults to the output's folder, so that the final rename is atomic.
     /// `keepsPartial` overrides the policy's: segments still unavailable after their retries
-    /// become holes (`Result.holes`) instead of failing the clip.
+    /// become holes (`Result.holes`) instead of failing the clip. `recordedSeconds`, the length
+    /// the listing gives: a playlist far longer throws `ClipMismatch` before any segment is
+    /// fetched; one far shorter leaves a hole at its end, so the clip is kept as partial and
+    /// tried again, never cut short without a word.
     ///
     /// Throws `HLSError`, `PlaylistError`, `MediaError`, `ClipIncomplete` (the file does not add
     /// up to its playlist), or a file system error; nothing is left at `output` then.
     public func fetch(
-        url: String, to output: String, title: String? = nil, creationTime: Date? = nil, comment: String? = nil, temporaryDirectory: String? = nil,
+        url: String, to output: String, title: String? = nil, creationTime: Date? = nil, comment: String? = nil, recordedSeconds: Double? = nil,
+        temporaryDirectory: String? = nil,
         keepsPartial: Bool? = nil, refreshURL: (@Sendable () async throws -> String)? = nil,
         progress: @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Result {
         let downloader = keepsPartial.map { self.downloader.keepingPartial($0) } ?? self.downloader
         let playlist = try await downloader.mediaPlaylist(at: url)
+        var shortfall: Double?
+        if let recordedSeconds {
+            let allowance = ClipCheck.allowance(recorded: recordedSeconds)
+            if playlist.duration > recordedSeconds + allowance {
+                throw ClipMismatch("it lasts \(Int(playlist.duration)) s in \(playlist.segments.count) segments, the recording \(Int(recordedSeconds)) s")
+            }
+            if playlist.duration < recordedSeconds - allowance { shortfall = recordedSeconds - playlist.duration }
+        }
         let directory = temporaryDirectory ?? (output as NSString).deletingLastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).partial"
         var metadata = RemuxMetadata(title: title, comment: comment)
@@ -109,6 +121,12 @@ public struct ClipFetcher: Sendable {
                 guard keepsPartial ?? downloader.keepsPartial else { throw ClipIncomplete(problem.detail) }
                 holes.append(ClipHole(start: 0, duration: problem.missing, sequence: ClipHole.unknownPlace,
                                       unavailableReason: "the clip is incomplete: \(problem.detail)"))
+            }
+            if let shortfall {
+                let detail = "the playlist ends \(Int(shortfall)) s before the recording does"
+                guard keepsPartial ?? downloader.keepsPartial else { throw ClipIncomplete(detail) }
+                holes.append(ClipHole(start: totalSeconds, duration: shortfall, sequence: ClipHole.unknownPlace,
+                                      unavailableReason: detail))
             }
             try FileSync.sync(path: temporary)
             try FileSync.rename(temporary, to: output)

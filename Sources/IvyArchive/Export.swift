@@ -53,11 +53,13 @@ public struct Export: Sendable {
     let fetcher: ClipFetcher
     let logger: Logger
 
-    public init(client: CloudClient, transport: any HTTPTransport, limiter: DownloadLimiter, logger: Logger) {
+    /// `policy`: how segments are fetched (which media hosts are allowed, ...).
+    public init(client: CloudClient, transport: any HTTPTransport, limiter: DownloadLimiter, policy: HLSDownloader.Policy = .init(),
+                logger: Logger) {
         self.client = client
         self.transport = transport
         self.limiter = limiter
-        self.fetcher = ClipFetcher(transport: transport, limiter: limiter, logger: logger)
+        self.fetcher = ClipFetcher(transport: transport, limiter: limiter, policy: policy, logger: logger)
         self.logger = logger
     }
 

@@ -25,6 +25,12 @@ enum Output {
         fflush(nil)
     }
 
+    /// One line on stderr, as every failure is reported: `ivy-archiver: <text>`.
+    static func error(_ text: String) {
+        fflush(nil)
+        FileHandle.standardError.write(Data("ivy-archiver: \(text)\n".utf8))
+    }
+
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

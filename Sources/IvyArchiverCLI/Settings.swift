@@ -1,6 +1,7 @@
 import Foundation
 import IvyArchive
 import IvyCloud
+import IvyHLS
 import TOMLKit
 
 /// Configuration after merging flags, environment and the config file.
@@ -27,6 +28,10 @@ struct Settings {
     var retentionDays: Int?
     /// `export` refuses longer windows.
     var exportMaxHours: Double?
+    /// `backup` ends after this many minutes (`max_run_minutes`).
+    var maxRunMinutes: Int?
+    /// Hosts a playlist's segments, keys and init sections may come from besides its own.
+    var allowedMediaHosts: [String] = []
     /// The login endpoint, when not `<api_url>/oauth` (`login_url`, `$IVY_LOGIN_URL`).
     var loginURL: String?
     /// Where the session (tokens) is kept between runs: `state_dir`, `$IVY_STATE_DIR`, else
@@ -54,6 +59,8 @@ struct Settings {
         var export_max_hours: Int?
         var login_url: String?
         var state_dir: String?
+        var allowed_media_hosts: [String]?
+        var max_run_minutes: Int?
     }
 
     static let defaultConfigPath = "~/.config/ivy-archiver/config.toml"
@@ -97,6 +104,8 @@ struct Settings {
         guard settings.apiURL.hasPrefix("http://") || settings.apiURL.hasPrefix("https://") else {
             throw UserError("the API URL must start with http:// or https://")
         }
+        settings.allowedMediaHosts = file.allowed_media_hosts ?? []
+        settings.maxRunMinutes = file.max_run_minutes
         settings.loginURL = pick(nil, "IVY_LOGIN_URL", file.login_url)
         if let loginURL = settings.loginURL, !(loginURL.hasPrefix("http://") || loginURL.hasPrefix("https://")) {
             throw UserError("login_url must start with http:// or https://")
@@ -138,8 +147,15 @@ struct Settings {
         } catch let error as TOMLParseError {
             throw UserError("\(expanded):\(error.source.begin.line): \(error.description)")
         } catch {
-            throw UserError("\(expanded): a setting has the wrong type (keep_days, retention_days and export_max_hours are numbers, the rest strings)")
+            throw UserError("\(expanded): a setting has the wrong type (keep_days, retention_days and export_max_hours are numbers, allowed_media_hosts a list of strings, the rest strings)")
         }
+    }
+
+    /// How segments are fetched: the media hosts allowed besides each playlist's own.
+    var downloadPolicy: HLSDownloader.Policy {
+        var policy = HLSDownloader.Policy()
+        policy.allowedMediaHosts = allowedMediaHosts
+        return policy
     }
 
     func credentials() throws -> CloudCredentials {

@@ -1,7 +1,31 @@
+import Foundation
+
 /// Fetching the playlist itself: a multivariant playlist leads to its best variant.
 extension HLSDownloader {
     /// Playlists are text of a few hundred KB at most; more is an attack or a mistake.
     static let maxPlaylistSize = 8 << 20
+
+    /// Segment, key and init-section URIs stay on the playlist's host (or a host of
+    /// `Policy.allowedMediaHosts`): a playlist must not send the tool to fetch from anywhere.
+    func checkHosts(_ playlist: MediaPlaylist, playlistURL: String) throws {
+        for segment in playlist.segments where !segment.gap {
+            try checkHost(segment.url, of: "segment \(segment.sequence)", playlistURL: playlistURL)
+            if let key = segment.key { try checkHost(key.url, of: "the AES key of segment \(segment.sequence)", playlistURL: playlistURL) }
+            if let map = segment.map { try checkHost(map.url, of: "the init section of segment \(segment.sequence)", playlistURL: playlistURL) }
+        }
+    }
+
+    func checkHost(_ url: String, of resource: String, playlistURL: String) throws {
+        let own = Self.host(playlistURL)
+        let host = Self.host(url)
+        guard host != own, !policy.allowedMediaHosts.contains(where: { $0.lowercased() == host }) else { return }
+        throw HLSError.foreignHost("\(resource) is on \(host.isEmpty ? "no host" : host), not on the playlist's \(own) "
+            + "(allow it with allowed_media_hosts in the config)")
+    }
+
+    static func host(_ url: String) -> String {
+        URLComponents(string: url)?.host?.lowercased() ?? ""
+    }
 
     public func mediaPlaylist(at url: String, parser: PlaylistParser = PlaylistParser()) async throws -> MediaPlaylist {
         var location = url
@@ -22,9 +46,11 @@ extension HLSDownloader {
             // Relative URIs resolve against where the playlist was read from, after redirects.
             switch try parser.parse(String(decoding: bytes, as: UTF8.self), url: fetched.url) {
             case .media(let playlist):
+                try checkHosts(playlist, playlistURL: fetched.url)
                 return playlist
             case .multivariant(let variants):
                 guard let best = variants.best else { throw PlaylistError.empty }
+                try checkHost(best.url, of: "the variant playlist", playlistURL: fetched.url)
                 if let line = best.separateAudioLine {
                     throw PlaylistError.unsupported(line, "the chosen variant's audio is a rendition of its own (EXT-X-MEDIA), which is not merged")
                 }

@@ -24,6 +24,8 @@ public struct HLSDownloader: Sendable {
         /// undecryptable) does: fail the clip (the default), or become a hole in it
         /// (`Payload.hole`), so that the rest of a clip the cloud is about to delete is kept.
         public var keepsPartial = false
+        /// Hosts segments, keys and init sections may come from besides the playlist's own.
+        public var allowedMediaHosts: [String] = []
 
         public init() {}
     }

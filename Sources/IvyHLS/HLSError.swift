@@ -1,7 +1,7 @@
 /// Why a clip's download stopped. A segment that still fails after its retries fails the clip:
 /// no segment is ever skipped silently.
 public struct HLSError: Error, Sendable, Equatable, CustomStringConvertible {
-    private enum Code: Equatable, Sendable { case segmentFailed, segmentMissing, notMedia, keyInvalid, expired, playlistFailed }
+    private enum Code: Equatable, Sendable { case segmentFailed, segmentMissing, notMedia, keyInvalid, expired, playlistFailed, foreignHost }
 
     private let code: Code
     public let detail: String
@@ -29,7 +29,12 @@ public struct HLSError: Error, Sendable, Equatable, CustomStringConvertible {
         Self(.playlistFailed, "the playlist could not be fetched: \(reason)", transient: transient)
     }
 
+    /// A URI of the playlist points at another host than the playlist's, and the
+    /// configuration does not allow it: nothing is fetched from there.
+    static func foreignHost(_ detail: String) -> Self { Self(.foreignHost, detail) }
+
     public static let segmentFailed = segmentFailed("", "")
+    public static let foreignHost = foreignHost("")
     public static let segmentMissing = segmentMissing("")
     public static let notMedia = notMedia("", "")
     public static let keyInvalid = keyInvalid("")

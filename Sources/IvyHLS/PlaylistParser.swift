@@ -20,6 +20,13 @@ public struct PlaylistParser: Sendable {
         self.limits = limits
     }
 
+    /// A `RESOLUTION` side in pixels (RFC 8216 §4.3.4.2: decimal-resolution); sizes past any
+    /// picture (65,535) are no size at all, which also keeps `width * height` exact.
+    static func dimension(_ text: Substring?) -> Int? {
+        guard let text, let value = Int(text), (1...65_535).contains(value) else { return nil }
+        return value
+    }
+
     /// Parses `text`, resolving URIs against `url` (the address the playlist was read from,
     /// after redirects: RFC 3986 §5.1.3).
     ///
@@ -51,8 +58,8 @@ public struct PlaylistParser: Sendable {
                 if let variant = pendingVariant {
                     variants.append(Variant(
                         url: resolved, bandwidth: Int(variant.attributes["BANDWIDTH"] ?? "") ?? 0,
-                        width: variant.attributes["RESOLUTION"].flatMap { Int($0.split(separator: "x").first ?? "") },
-                        height: variant.attributes["RESOLUTION"].flatMap { Int($0.split(separator: "x").last ?? "") },
+                        width: variant.attributes["RESOLUTION"].flatMap { Self.dimension($0.split(separator: "x").first) },
+                        height: variant.attributes["RESOLUTION"].flatMap { Self.dimension($0.split(separator: "x").last) },
                         codecs: variant.attributes["CODECS"], audioGroup: variant.attributes["AUDIO"]))
                     pendingVariant = nil
                 } else {

@@ -10,9 +10,11 @@ public final class CurlTransport: HTTPTransport {
         public var connectTimeout: Duration = .seconds(15)
         /// Whole exchange, unless the request sets its own. `nil`: no limit (stall detection only).
         public var requestTimeout: Duration? = .seconds(300)
-        /// A transfer slower than this many bytes per second for `stallTime` is abandoned.
-        public var stallSpeed = 1
-        public var stallTime: Duration = .seconds(60)
+        /// A transfer slower than this many bytes per second for `stallTime` is abandoned as
+        /// stalled (`HTTPError.timedOut`, transient: retried like any network failure). A
+        /// trickle is no progress; a transfer paused by its reader is not measured.
+        public var stallSpeed = 1024
+        public var stallTime: Duration = .seconds(30)
         /// Per transfer download cap (`CURLOPT_MAX_RECV_SPEED_LARGE`); `nil` for none.
         public var maxReceiveBytesPerSecond: Int?
         public var maxConnectionsPerHost = 16

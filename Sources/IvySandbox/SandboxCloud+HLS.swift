@@ -54,7 +54,7 @@ extension SandboxCloud {
         switch file {
         case "index.m3u8":
             state.withLock { $0.stats.playlistRequests += 1 }
-            var response = SandboxResponse(status: 200, headers: [("Content-Type", "application/vnd.apple.mpegurl")], body: Array(playlist(clip).utf8))
+            var response = SandboxResponse(status: 200, headers: [("Content-Type", "application/vnd.apple.mpegurl")], body: Array(playlist(clip, request: request).utf8))
             response.gzip = configuration.faults.media.gzip
             return response
         case "key":
@@ -70,7 +70,7 @@ extension SandboxCloud {
         }
     }
 
-    private func playlist(_ clip: Clip) -> String {
+    private func playlist(_ clip: Clip, request: SandboxRequest) -> String {
         let fragmented = clip.profile.container == .fragmentedMP4
         var lines = [
             "#EXTM3U", "#EXT-X-VERSION:\(fragmented ? 7 : 3)", "#EXT-X-TARGETDURATION:\(MediaTemplate.segmentSeconds)",
@@ -82,7 +82,14 @@ extension SandboxCloud {
             if index == clip.discontinuityIndex { lines.append("#EXT-X-DISCONTINUITY") }
             if configuration.faults.media.gapSegments.contains(index) { lines.append("#EXT-X-GAP") }
             lines.append("#EXTINF:\(MediaTemplate.segmentSeconds).000,")
-            lines.append("\(index).\(fragmented ? "m4s" : "ts")?\(clip.query)")
+            let name = "\(index).\(fragmented ? "m4s" : "ts")?\(clip.query)"
+            if let host = configuration.faults.media.segmentHost {
+                // The same server under another name: a URI a playlist must not be followed to.
+                let port = request.baseURL.split(separator: ":").last.map(String.init) ?? "80"
+                lines.append("http://\(host):\(port)/hls/\(clip.resource)/\(name)")
+            } else {
+                lines.append(name)
+            }
         }
         lines.append("#EXT-X-ENDLIST")
         return lines.joined(separator: "\n") + "\n"

@@ -98,6 +98,9 @@ public struct MediaFaults: Sendable {
     /// `record.play` hands out a URL under `/play/` that redirects (302) to the playlist, whose
     /// segment URIs are relative: they resolve only against the URL after the redirect.
     public var redirect = false
+    /// Segment URIs are absolute, on this host name (same server and port): a playlist sending
+    /// its client to another host.
+    public var segmentHost: String?
     /// Segments (by index in the clip) marked `EXT-X-GAP` in the playlist, and not on the server.
     public var gapSegments: Set<Int> = []
 

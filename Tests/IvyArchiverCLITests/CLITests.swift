@@ -157,4 +157,13 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Front Door"))
     }
+
+    @Test(arguments: ["tomorrow", "25:00", "0m", "5x"])
+    func aDeadlineThatIsNoTimeIsRefused(_ value: String) async throws {
+        try await withSandbox { endpoint, _ in
+            let result = try await CLIProcess.run(["backup", "--archive", "/nonexistent-ivy", "--deadline", value], environment: environment(endpoint))
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("--deadline takes a time"), "\(result.stderr)")
+        }
+    }
 }

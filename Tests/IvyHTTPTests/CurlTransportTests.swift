@@ -97,6 +97,31 @@ import Testing
         }
     }
 
+    /// A server that trickles (here 2 KB/s against a floor of 64 KB/s over one second) is
+    /// judged stalled, with a transient error that the callers retry; no overall timeout set.
+    @Test func aTrickleIsAStall() async throws {
+        var configuration = CurlTransport.Configuration()
+        configuration.requestTimeout = nil
+        configuration.stallSpeed = 64 * 1024
+        configuration.stallTime = .seconds(1)
+        let strict = CurlTransport(configuration: configuration, logger: quietLogger)
+        try await withSandbox({ $0.faults.bandwidthPerConnection = 2048 }) { endpoint, client in
+            let url = try await firstSegmentURL(endpoint, client)
+            do {
+                let body = try await strict.execute(HTTPRequest(url: url), maxBodySize: 1 << 24).body
+                Issue.record("a trickle of \(body.count) bytes was waited out")
+            } catch let error as HTTPError {
+                #expect(error == .timedOut, "\(error)")
+                #expect(error.isTransient)
+            }
+        }
+    }
+
+    @Test func theDefaultFloorIsAKilobytePerSecond() {
+        let defaults = CurlTransport.Configuration()
+        #expect(defaults.stallSpeed == 1024 && defaults.stallTime == .seconds(30))
+    }
+
     @Test func cancellingTheTaskStopsTheTransfer() async throws {
         try await withSandbox({ $0.faults.latency = .seconds(20) }) { endpoint, _ in
             // Without cancellation this would end in the transport's own timeout, not CancellationError.

@@ -23,6 +23,8 @@ struct BackupCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the plan, download nothing.") var dryRun = false
     @Option(name: .customLong("keep-days"), help: "After a run with no failure, delete archived days older than this (keep_days in the config).")
     var keepDays: Int?
+    @Option(name: .long, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (90m, 2h); max_run_minutes in the config.")
+    var deadline: String?
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics here (node_exporter textfile collector).") var metricsFile: String?
 
     func run() async throws {
@@ -46,12 +48,16 @@ struct BackupCommand: AsyncParsableCommand {
             guard keepDays >= 1 else { throw UserError("--keep-days must be 1 or more") }
             options.keepDays = keepDays
         }
+        if let limit = try RunLimit.parse(deadline, maxRunMinutes: session.settings.maxRunMinutes, timeZone: session.settings.timeZone) {
+            options.deadline = RunDeadline(at: ContinuousClock.now + limit)
+        }
         if let retentionDays = session.settings.retentionDays {
             guard retentionDays >= 1 else { throw UserError("retention_days in the config must be 1 or more") }
             options.retention = Int64(retentionDays) * 86_400
         }
 
-        let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs), logger: session.logger)
+        let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs),
+                            policy: session.settings.downloadPolicy, logger: session.logger)
         let json = session.settings.json
         let timeZones = options
         let progress = BackupProgress(live: !json && isatty(STDERR_FILENO) == 1) { mac, start in
@@ -76,10 +82,19 @@ struct BackupCommand: AsyncParsableCommand {
         } else {
             var line = "\(summary.archived) archived, \(summary.skipped) already there, \(summary.failures.count) failed"
             if !summary.partial.isEmpty { line += ", \(summary.partial.count) partial" }
+            if summary.unfinished > 0 { line += ", \(summary.unfinished) left for the next run (deadline)" }
             if summary.pruned > 0 { line += ", \(summary.pruned) pruned" }
             if !summary.warnings.isEmpty { line += ", \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s")" }
             print(line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(progress.elapsedSeconds)) s")
         }
-        if !summary.failures.isEmpty || !summary.partial.isEmpty { throw ExitCode(ExitStatus.Code.partialFailure.rawValue) }
+        if !summary.failures.isEmpty || !summary.partial.isEmpty || summary.unfinished > 0 {
+            // One line on stderr too, for cron mail and journals that keep stderr only.
+            var parts: [String] = []
+            if !summary.failures.isEmpty { parts.append("\(summary.failures.count) failed (first: \(summary.failures[0].reason))") }
+            if !summary.partial.isEmpty { parts.append("\(summary.partial.count) partial") }
+            if summary.unfinished > 0 { parts.append("\(summary.unfinished) not reached before the deadline") }
+            Output.error("backup incomplete: " + parts.joined(separator: ", ") + "; the next run tries them again")
+            throw ExitCode(ExitStatus.Code.partialFailure.rawValue)
+        }
     }
 }

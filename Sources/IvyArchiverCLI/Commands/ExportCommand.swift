@@ -52,7 +52,8 @@ struct ExportCommand: AsyncParsableCommand {
         let json = session.settings.json
         let display = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
         let tally = Mutex((clips: 0, fetch: 0, fetched: 0, bytes: Int64(0)))
-        let export = Export(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: 8), logger: session.logger)
+        let export = Export(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: 8),
+                            policy: session.settings.downloadPolicy, logger: session.logger)
         let record = try await export.run(request) { event in
             switch event {
             case .planned(let clips, let fromArchive):

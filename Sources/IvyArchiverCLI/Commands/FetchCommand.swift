@@ -17,6 +17,8 @@ struct FetchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("keep-partial"),
           help: "Keep what arrived when a segment stays unavailable after its retries (exit 1, the holes named on stderr); by default the clip fails and no file is written.")
     var keepPartial = false
+    @Option(name: .customLong("allow-media-host"), help: "A host segments, keys and init sections may come from besides the playlist's own (repeatable).")
+    var allowMediaHost: [String] = []
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).") var logLevel: String?
 
     func run() async throws {
@@ -29,6 +31,7 @@ struct FetchCommand: AsyncParsableCommand {
         transportConfiguration.maxReceiveBytesPerSecond = maxRate
         var policy = HLSDownloader.Policy()
         policy.keepsPartial = keepPartial
+        policy.allowedMediaHosts = allowMediaHost
         let fetcher = ClipFetcher(transport: CurlTransport(configuration: transportConfiguration, logger: logger),
                                   limiter: DownloadLimiter(limit: jobs), policy: policy, logger: logger)
         let display = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
