@@ -133,3 +133,22 @@ let package = Package(
         .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvyTestSupport"], swiftSettings: strict),
     ]
 )
+
+// Fuzz targets (libFuzzer), seen only when IVY_FUZZ is set: `scripts/fuzz.sh` builds them with
+// `-sanitize=fuzzer`, which an ordinary build must not need. See docs/FUZZING.md.
+if !(Context.environment["IVY_FUZZ"] ?? "").isEmpty {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzCloudAnswers", ["IvyCloud", "IvyHTTP", .product(name: "Logging", package: "swift-log")]),
+        ("FuzzPlaylist", ["IvyHLS"]),
+        ("FuzzDates", ["IvyArchive", "IvyCloud"]),
+    ]
+    package.products += fuzzTargets.map { Product.executable(name: $0.name, targets: [$0.name]) }
+    package.targets += [
+        // Declares libFuzzer's driver for Swift; `-sanitize=fuzzer` links it.
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/FuzzSupport", swiftSettings: strict),
+    ]
+    package.targets += fuzzTargets.map {
+        Target.executableTarget(name: $0.name, dependencies: [.target(name: "FuzzSupport")] + $0.dependencies, path: "Fuzz/\($0.name)", swiftSettings: strict)
+    }
+}

@@ -146,6 +146,10 @@ public struct Backup: Sendable {
             run = try catalog.beginRun(at: Date())
         } catch let error as CatalogError {
             throw error
+        } catch let error where StorageFailure.problem(error) != nil {
+            // A full or read-only disk is no mistake in the command: exit 1, like a disk that
+            // fills up mid-run.
+            throw BackupError.storage("cannot write the catalog in \(state): \(StorageFailure.reason(error))")
         } catch {
             throw BackupError.archive("cannot open the catalog in \(state): \(StorageFailure.reason(error))")
         }

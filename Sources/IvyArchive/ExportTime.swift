@@ -51,6 +51,13 @@ public struct ExportTime: Sendable, Equatable, CustomStringConvertible {
         guard let date = calendar.date(from: components), calendar.component(.day, from: date) == day else {
             throw ExportError.refused("'\(description)' is not a date that exists")
         }
+        // A wall-clock time skipped when clocks went forward comes back as another time: say
+        // so, rather than let the window turn round ("--to is before --from").
+        let shown = calendar.dateComponents([.hour, .minute, .second], from: date)
+        guard shown.hour == hour, shown.minute == minute, shown.second == second else {
+            throw ExportError.refused("'\(description)' does not exist in \(calendar.timeZone.identifier): the clocks skipped it "
+                + "(daylight saving time began); give a later time, or a UTC offset")
+        }
         return Int64(date.timeIntervalSince1970)
     }
 }

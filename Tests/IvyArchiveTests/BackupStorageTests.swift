@@ -27,6 +27,21 @@ import Testing
         }
     }
 
+    /// No room even for the catalog: a storage failure (exit 1), not a mistake in the command.
+    @Test func aDiskTooFullForTheCatalogIsAStorageFailure() async throws {
+        try await Tmpfs.mounted(size: "1m") { mountPoint in
+            try await withSandbox(BackupTests.configure) { _, client in
+                let archive = mountPoint + "/archive"
+                try FileManager.default.createDirectory(atPath: archive + "/.ivy-archiver/tmp", withIntermediateDirectories: true)
+                let filler = try #require(FileHandle(forWritingAtPath: { _ = FileManager.default.createFile(atPath: mountPoint + "/filler", contents: nil); return mountPoint + "/filler" }()))
+                do { while true { try filler.write(contentsOf: Data(count: 64 * 1024)) } } catch {}
+                try? filler.close()
+                let error = await #expect(throws: BackupError.storage) { _ = try await BackupTests.backup(client).run(try BackupTests.options(archive)) }
+                #expect(error?.description.contains("disk is full") == true, "\(String(describing: error))")
+            }
+        }
+    }
+
     @Test func aReadOnlyArchiveIsRefusedCleanly() async throws {
         try await Tmpfs.mounted(size: "16m") { mountPoint in
             try await withSandbox(BackupTests.configure) { _, client in

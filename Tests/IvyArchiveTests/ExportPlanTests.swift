@@ -33,4 +33,21 @@ import Testing
             #expect(throws: ExportError.refused, "\(bad)") { try ExportTime.parse(bad) }
         }
     }
+
+    /// 02:30 never happened in Berlin on 2026-03-29 (02:00 became 03:00): named as such, not
+    /// turned into another time (which made windows run backwards).
+    @Test func aTimeTheClocksSkippedIsRefusedByName() throws {
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        for skipped in ["2026-03-29 02:00", "2026-03-29 02:30", "2026-03-29T02:59:59"] {
+            do {
+                let resolved = try ExportTime.parse(skipped).resolve(in: berlin)
+                Issue.record("\(skipped) became \(resolved)")
+            } catch let error as ExportError {
+                #expect(error == .refused && error.description.contains("does not exist in Europe/Berlin"), "\(error)")
+            }
+        }
+        #expect(try ExportTime.parse("2026-03-29 03:00").resolve(in: berlin) == 1_774_746_000)
+        #expect(try ExportTime.parse("2026-03-29 01:59").resolve(in: berlin) == 1_774_745_940)
+        #expect(try ExportTime.parse("2026-03-29 02:30+01:00").resolve(in: berlin) == 1_774_747_800)
+    }
 }

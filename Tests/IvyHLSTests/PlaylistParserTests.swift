@@ -74,6 +74,23 @@ import Testing
         #expect(variants.best?.url == "https://cdn.example.com/hls/cam/1700000000/high.m3u8?sign=x")
     }
 
+    /// A resolution no picture has (its area overflowed `Int` when variants were compared, as
+    /// reading the code found): not a size at all, so the real one wins.
+    @Test func anAbsurdResolutionIsNoSize() throws {
+        let result = try parser.parse("""
+            #EXTM3U
+            #EXT-X-STREAM-INF:BANDWIDTH=900,RESOLUTION=9999999999x9999999999
+            huge.m3u8
+            #EXT-X-STREAM-INF:BANDWIDTH=800,RESOLUTION=4611686018427387904x4
+            wrap.m3u8
+            #EXT-X-STREAM-INF:BANDWIDTH=100,RESOLUTION=640x360
+            real.m3u8
+            """, url: base)
+        guard case .multivariant(let variants) = result else { Issue.record("expected variants"); return }
+        #expect(variants.map(\.width) == [nil, nil, 640])
+        #expect(variants.best?.url.hasSuffix("real.m3u8") == true)
+    }
+
     struct Hostile: Sendable, CustomTestStringConvertible {
         var text: String
         var error: PlaylistError
