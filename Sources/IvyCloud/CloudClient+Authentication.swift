@@ -18,6 +18,18 @@ extension CloudClient {
     /// style is tried only when the endpoint is not there (`009999`, `404`, no JSON answer),
     /// never after a wrong password.
     func logIn(username: String, password: String) async throws -> Session {
+        try await inLoginStyles { style in
+            switch style {
+            case .vendor: try await authorize(username: username, password: password)
+            case .oauth2: try await tokenGrant(style: "password", [("username", username), ("password", password)])
+            }
+        }
+    }
+
+    /// Runs `exchange` in the login style that worked last (else the vendor's form first), and
+    /// in the other when the first's endpoint is not there (`009999`, `404`, no JSON answer);
+    /// never after a refusal (a wrong password). `login_url` names one style, and only it.
+    private func inLoginStyles(_ exchange: (LoginStyle) async throws -> Session) async throws -> Session {
         let styles: [LoginStyle]
         if let loginURL = configuration.loginURL {
             styles = [loginURL.hasSuffix("/token") ? .oauth2 : .vendor]
@@ -26,10 +38,7 @@ extension CloudClient {
         }
         for (index, style) in styles.enumerated() {
             do {
-                let fresh = switch style {
-                case .vendor: try await authorize(username: username, password: password)
-                case .oauth2: try await tokenGrant(style: "password", [("username", username), ("password", password)])
-                }
+                let fresh = try await exchange(style)
                 adopt(fresh, style: style)
                 return fresh
             } catch let error where index + 1 < styles.count && Self.isMissingEndpoint(error) {
@@ -59,24 +68,25 @@ extension CloudClient {
         guard let current = session, let refreshToken = current.refreshToken else {
             throw CloudClientError.missingCredentials("no refresh token to renew the access token with")
         }
-        var renewed: Session
-        switch loginStyle {
-        case .oauth2:
-            renewed = try await tokenGrant(style: "refresh_token", [("refresh_token", refreshToken)], openId: current.openId)
-        case .vendor:
-            let parameters = [
-                ("openId", current.openId),
-                ("refreshToken", refreshToken),
-                ("clientId", configuration.clientId),
-                ("clientSecret", configuration.clientSecret),
-            ]
-            let body = try await perform(
-                Call(host: .oauth, service: "refresh_access_token", method: .post, parameters: parameters, authentication: .none))
-            renewed = try decodeSession(body, service: "refresh_access_token")
+        return try await inLoginStyles { style in
+            var renewed: Session
+            switch style {
+            case .oauth2:
+                renewed = try await tokenGrant(style: "refresh_token", [("refresh_token", refreshToken)], openId: current.openId)
+            case .vendor:
+                let parameters = [
+                    ("openId", current.openId),
+                    ("refreshToken", refreshToken),
+                    ("clientId", configuration.clientId),
+                    ("clientSecret", configuration.clientSecret),
+                ]
+                let body = try await perform(
+                    Call(host: .oauth, service: "refresh_access_token", method: .post, parameters: parameters, authentication: .none))
+                renewed = try decodeSession(body, service: "refresh_access_token")
+            }
+            if renewed.refreshToken == nil { renewed.refreshToken = refreshToken }
+            return renewed
         }
-        if renewed.refreshToken == nil { renewed.refreshToken = refreshToken }
-        adopt(renewed, style: loginStyle)
-        return renewed
     }
 
     /// After a token problem, once for all the calls that hit it: when `rejected` is no longer

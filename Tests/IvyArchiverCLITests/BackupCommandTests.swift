@@ -63,6 +63,9 @@ import Testing
             #expect(result.stdout.contains("FAILED 00626E00CC03 clip \(when): "), "\(result.stdout)")
             #expect(result.stdout.contains("WARNING 00626E00CC03 clip \(when) is still missing and the cloud deletes it in about"))
             #expect(result.stdout.contains("0 archived, 0 already there, 1 failed, 1 warning"))
+            // Cron mail and journals that keep stderr only see it too, in one line.
+            let errors = result.stderr.split(separator: "\n")
+            #expect(errors.count == 1 && errors[0].hasPrefix("ivy-archiver: backup incomplete: 1 failed"), "\(result.stderr)")
 
             let refused = try await CLIProcess.run(["backup", "--keep-days", "0"], environment: env)
             #expect(refused.status == 2 && refused.stderr.contains("--keep-days must be 1 or more"), "\(refused.stderr)")
