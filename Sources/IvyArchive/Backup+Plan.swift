@@ -54,6 +54,8 @@ extension Backup {
         /// Archive-relative paths taken, so that a template that cannot tell two clips apart
         /// fails those clips instead of overwriting one with the other.
         var taken: [String: (device: String, start: Int64)] = [:]
+        var unavailableCameras = 0
+        var lastUnavailable: CloudClientError?
         for device in devices {
             let mac = device.macAddr
             let from = try options.from ?? walkStart(device: mac, lastWalk: lastWalk, horizon: horizon, context: context)
@@ -71,6 +73,8 @@ extension Backup {
                 }
             } catch let error where Self.isCameraFailure(error) {
                 // This camera's answer, not the account's: the other cameras go on.
+                if let unavailable = error as? CloudClientError, unavailable.isUnavailable { lastUnavailable = unavailable }
+                unavailableCameras += (error as? CloudClientError)?.isUnavailable == true ? 1 : 0
                 let reason = "listing its recordings failed: \(error)"
                 plan.failures.append(.init(device: mac, start: nil, reason: reason))
                 plan.listingGaps += 1
@@ -105,6 +109,8 @@ extension Backup {
             context.events(.planned(device: mac, clips: planned))
             if planned == 0 { context.events(.deviceFinished(device: mac)) }
         }
+        // Every camera failed for want of the cloud: the cloud is down, not the cameras (exit 3).
+        if let lastUnavailable, unavailableCameras == devices.count { throw lastUnavailable }
         plan.items.sort { $0.recording.start < $1.recording.start }
         return plan
     }
@@ -129,7 +135,8 @@ extension Backup {
         switch error {
         case is CancellationError: return false
         case let error as CloudAPIError: return !error.code.isAuthentication
-        case let error as CloudClientError: return error != .missingCredentials
+        // An upgrade outlasting the wait is the whole cloud's.
+        case let error as CloudClientError: return error != .missingCredentials && error != .upgradeTimeout
         default: return true
         }
     }

@@ -87,7 +87,8 @@ public struct Export: Sendable {
         try Self.check(window, longest: request.maxWindow)
         if request.save, offline == nil, let archive = request.archive { try await save(window, device: device, request: request, archive: archive) }
 
-        let sources = try await sources(device: device.mac, window: window, archive: request.archive, offline: &offline)
+        var unreadable: [String] = []
+        let sources = try await sources(device: device.mac, window: window, archive: request.archive, offline: &offline, unreadable: &unreadable)
         let plan = ExportPlan(sources: sources, window: window)
         guard !plan.pieces.isEmpty else {
             let clock = Self.clock(zone)
@@ -101,7 +102,11 @@ public struct Export: Sendable {
         defer { withExtendedLifetime(workFolder) {} }
         let files = try await files(for: plan.pieces, device: device.mac, archive: request.archive, work: work, jobs: request.jobs, events: events)
         events(.joining)
-        let notes = offline.map { ["the cloud could not be reached (\($0)): only archived clips are in this export"] } ?? []
+        var notes = offline.map { ["the cloud could not be reached (\($0)): only archived clips are in this export"] } ?? []
+        if !unreadable.isEmpty {
+            notes.append("the cloud listed \(unreadable.count) clip\(unreadable.count == 1 ? "" : "s") in this window that could not be read "
+                + "(\(unreadable[0])): \(unreadable.count == 1 ? "it is" : "they are") not in this export unless archived")
+        }
         return try await join(plan, files: files, device: device, zone: zone, request: request, output: output, work: work, notes: notes)
     }
 
@@ -117,7 +122,8 @@ public struct Export: Sendable {
     private func resolve(_ wanted: String, archive: String?, offline: inout String?) async throws -> Camera {
         var cameras: [Camera]
         do {
-            cameras = try await client.devices().map { Camera(mac: $0.macAddr, name: $0.deviceName) }
+            // The cameras that could be read: one unreadable entry must not stop an incident export.
+            cameras = try await client.deviceListing().elements.map { Camera(mac: $0.macAddr, name: $0.deviceName) }
         } catch let error as CloudClientError where error.isUnavailable {
             guard let archive, FileManager.default.fileExists(atPath: Self.catalogPath(archive)) else { throw error }
             cameras = try Catalog(path: Self.catalogPath(archive), readOnly: true).devices().map { Camera(mac: $0.mac, name: $0.name) }
@@ -147,13 +153,16 @@ public struct Export: Sendable {
 
     /// Clips overlapping the window: the cloud's listing and the archive's catalog together
     /// (the archive may hold clips the cloud has deleted).
-    private func sources(device: String, window: ExportPlan.Window, archive: String?, offline: inout String?) async throws -> [ExportPlan.Source] {
+    private func sources(device: String, window: ExportPlan.Window, archive: String?, offline: inout String?,
+                         unreadable: inout [String]) async throws -> [ExportPlan.Source] {
         var byStart: [Int64: ExportPlan.Source] = [:]
         var lists: [[Recording]] = []
         if offline == nil {
             do {
                 for query in RecordingSet.windows(from: window.from - ExportPlan.longestClip, to: window.to, size: 6 * 3600) {
-                    lists.append(try await client.recordings(device: device, from: query.lowerBound, to: query.upperBound))
+                    let listing = try await client.recordingListing(device: device, from: query.lowerBound, to: query.upperBound)
+                    lists.append(listing.elements)
+                    unreadable += listing.unreadable
                 }
             } catch let error as CloudClientError where error.isUnavailable && archive.map({ FileManager.default.fileExists(atPath: Self.catalogPath($0)) }) == true {
                 logger.warning("the cloud could not be reached; exporting from the archive alone: \(error)")

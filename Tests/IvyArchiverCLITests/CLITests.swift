@@ -166,4 +166,18 @@ import Testing
             #expect(result.stderr.contains("--deadline takes a time"), "\(result.stderr)")
         }
     }
+
+    /// One device entry the client cannot read: the others are listed, the bad one counted on
+    /// stderr, exit 1.
+    @Test func devicesListsWhatCanBeReadAndCountsTheRest() async throws {
+        try await withSandbox({ $0.faults.answers = [AnswerFault(service: "user_ipc_setting_v2_0.getOemDeviceByUser", answer: .rewrite {
+            $0.replacingOccurrences(of: #""macAddr":"00626E8A1B03""#, with: #""x":1"#)
+        })] }) { endpoint, _ in
+            let result = try await CLIProcess.run(["devices", "--json"], environment: environment(endpoint))
+            #expect(result.status == 1, "\(result.stderr)")
+            let rows = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
+            #expect(rows.compactMap { $0["mac"] as? String } == endpoint.cloud.configuration.account.devices.map(\.mac).filter { $0 != "00626E8A1B03" })
+            #expect(result.stderr.contains("1 device entry in the cloud's answer could not be read (missing macAddr)"), "\(result.stderr)")
+        }
+    }
 }

@@ -115,6 +115,15 @@ import Testing
         Hostile(text: "#EXTM3U\n#EXT-X-MAP:URI=\"unterminated\n#EXTINF:4,\na.ts\n#EXT-X-ENDLIST", error: .malformed, line: 2,
                 testDescription: "unterminated quote"),
         Hostile(text: "#EXTM3U\n#EXT-X-ENDLIST\n", error: .empty, line: 0, testDescription: "no segments"),
+        // Numbers near Int64's end: refused, never a trap when added up.
+        Hostile(text: "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:9223372036854775806\n#EXTINF:4,\na.ts\n#EXTINF:4,\nb.ts\n#EXT-X-ENDLIST", error: .malformed,
+                line: 2, testDescription: "media sequence near Int64.max"),
+        Hostile(text: "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:99999999999999999999\n#EXTINF:4,\na.ts\n#EXT-X-ENDLIST", error: .malformed,
+                line: 2, testDescription: "media sequence past Int64"),
+        Hostile(text: "#EXTM3U\n#EXTINF:4,\n#EXT-X-BYTERANGE:9223372036854775807@9223372036854775807\na.ts\n#EXT-X-ENDLIST", error: .malformed,
+                line: 3, testDescription: "byte range near Int64.max"),
+        Hostile(text: "#EXTM3U\n#EXTINF:4,\n#EXT-X-BYTERANGE:100@9223372036854775800\na.ts\n#EXTINF:4,\n#EXT-X-BYTERANGE:100\nb.ts\n#EXT-X-ENDLIST",
+                error: .malformed, line: 3, testDescription: "byte range offset near Int64.max"),
     ]
 
     @Test(arguments: hostile)

@@ -19,11 +19,20 @@ struct DevicesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, settings) = try global.makeClient()
-        let rows = try await client.devices().map {
+        let listing = try await client.deviceListing()
+        let rows = listing.elements.map {
             Row(mac: $0.macAddr, name: $0.deviceName, product: $0.productName, supportStore: $0.supportStore,
                 supportRichMedia: $0.supportRichMedia, push: $0.hasusertag, oemCode: $0.oemCode)
         }
-        if settings.json { return try Output.json(rows) }
-        Output.table(["MAC", "NAME", "PRODUCT", "CLOUD STORAGE"], rows.map { [$0.mac, $0.name, $0.product ?? "-", $0.supportStore ? "yes" : "no"] })
+        if settings.json {
+            try Output.json(rows)
+        } else {
+            Output.table(["MAC", "NAME", "PRODUCT", "CLOUD STORAGE"], rows.map { [$0.mac, $0.name, $0.product ?? "-", $0.supportStore ? "yes" : "no"] })
+        }
+        // The cameras that could be read are listed; the others are named by count, exit 1.
+        if !listing.unreadable.isEmpty {
+            Output.error("\(listing.unreadable.count) device entr\(listing.unreadable.count == 1 ? "y" : "ies") in the cloud's answer could not be read (\(listing.unreadable[0]))")
+            throw ExitCode(ExitStatus.Code.partialFailure.rawValue)
+        }
     }
 }

@@ -73,6 +73,7 @@ struct ExportCommand: AsyncParsableCommand {
             + "(\(fromArchive) from the archive, \(record.clips.count - fromArchive) from the cloud), \(record.gaps.count) gap\(record.gaps.count == 1 ? "" : "s") cut out")
         print("actual window \(record.actual.from.time) to \(record.actual.to.time) (\(record.mode))")
         print("record: \(ExportRecord.sidecarPath(for: output)) (SHA-256 \(record.output.sha256))")
+        record.notes?.forEach { print("NOTE \($0)") }
     }
 
     private func verify(_ file: String) throws {

@@ -40,12 +40,20 @@ struct RecordingsCommand: AsyncParsableCommand {
         let start = firstDay ?? now - 30 * 86_400
         let end = lastDay ?? now
         guard start <= end else { throw UserError("--from is in the future") }
-        let rows = try await client.recordings(device: device, from: start, to: end).map {
+        let listing = try await client.recordingListing(device: device, from: start, to: end)
+        let rows = listing.elements.map {
             Row(start: $0.start, end: $0.end, startTime: days.iso8601($0.start), endTime: days.iso8601($0.end),
                 duration: $0.duration, type: $0.type.rawValue, typeName: $0.type.name)
         }
-        if settings.json { return try Output.json(rows) }
-        Output.table(["START", "END", "SECONDS", "TYPE"], rows.map { [days.format($0.start), days.format($0.end), String($0.duration), $0.typeName] })
-        print("\(rows.count) recording\(rows.count == 1 ? "" : "s")")
+        if settings.json {
+            try Output.json(rows)
+        } else {
+            Output.table(["START", "END", "SECONDS", "TYPE"], rows.map { [days.format($0.start), days.format($0.end), String($0.duration), $0.typeName] })
+            print("\(rows.count) recording\(rows.count == 1 ? "" : "s")")
+        }
+        if !listing.unreadable.isEmpty {
+            Output.error("\(listing.unreadable.count) recordList entr\(listing.unreadable.count == 1 ? "y" : "ies") could not be read (\(listing.unreadable[0]))")
+            throw ExitCode(ExitStatus.Code.partialFailure.rawValue)
+        }
     }
 }
