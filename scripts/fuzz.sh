@@ -21,7 +21,7 @@ grow=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --grow-corpus) grow=1 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *)
       [[ " ${all_targets[*]} " == *" $1 "* ]] || { echo "unknown fuzz target $1 (targets: ${all_targets[*]})" >&2; exit 2; }

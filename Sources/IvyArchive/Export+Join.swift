@@ -3,8 +3,8 @@ import IvyCloud
 import IvyMedia
 
 extension Export {
-    /// Joins the pieces into `output` (written in `work`, synced, renamed into place after its sidecar), then
-    /// writes the sidecar the same way; on failure neither is left behind.
+    /// Joins the pieces into `output` (written in `work` with its sidecar, both synced; the
+    /// sidecar renamed into place first, the MP4 last); on failure neither is left behind.
     func join(_ plan: ExportPlan, files: [Int64: SourceFile], device: Camera, zone: TimeZone, request: Request,
               output: String, work: String, notes: [String]) async throws -> ExportRecord {
         var notes = notes

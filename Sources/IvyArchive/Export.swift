@@ -51,6 +51,7 @@ public struct Export: Sendable {
     let transport: any HTTPTransport
     let limiter: DownloadLimiter
     let fetcher: ClipFetcher
+    let policy: HLSDownloader.Policy
     let logger: Logger
 
     /// `policy`: how segments are fetched (which media hosts are allowed, ...).
@@ -60,6 +61,7 @@ public struct Export: Sendable {
         self.transport = transport
         self.limiter = limiter
         self.fetcher = ClipFetcher(transport: transport, limiter: limiter, policy: policy, logger: logger)
+        self.policy = policy
         self.logger = logger
     }
 
@@ -146,7 +148,7 @@ public struct Export: Sendable {
         options.timeZone = request.timeZone
         options.deviceTimeZones = request.deviceTimeZones
         options.jobs = request.jobs
-        let backup = Backup(client: client, transport: transport, limiter: limiter, logger: logger)
+        let backup = Backup(client: client, transport: transport, limiter: limiter, policy: policy, logger: logger)
         let summary = try await backup.run(options)
         if !summary.failures.isEmpty { logger.warning("--save: \(summary.failures.count) clips could not be archived; they come from the cloud") }
     }

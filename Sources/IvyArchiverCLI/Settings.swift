@@ -24,7 +24,7 @@ struct Settings {
     var deviceTimeZones: [String: TimeZone] = [:]
     /// `backup` deletes archived days older than this after a run with no failure.
     var keepDays: Int?
-    /// How long the cloud keeps footage, when the cameras' plans do not say.
+    /// How long the cloud keeps footage; when set, it stands for every camera's plan.
     var retentionDays: Int?
     /// `export` refuses longer windows.
     var exportMaxHours: Double?
@@ -147,7 +147,7 @@ struct Settings {
         } catch let error as TOMLParseError {
             throw UserError("\(expanded):\(error.source.begin.line): \(error.description)")
         } catch {
-            throw UserError("\(expanded): a setting has the wrong type (keep_days, retention_days and export_max_hours are numbers, allowed_media_hosts a list of strings, the rest strings)")
+            throw UserError("\(expanded): a setting has the wrong type (keep_days, retention_days, export_max_hours and max_run_minutes are whole numbers, allowed_media_hosts a list of strings, [device_timezones] a table of strings, the rest strings)")
         }
     }
 

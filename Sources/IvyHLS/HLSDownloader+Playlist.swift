@@ -20,7 +20,7 @@ extension HLSDownloader {
         let host = Self.host(url)
         guard host != own, !policy.allowedMediaHosts.contains(where: { $0.lowercased() == host }) else { return }
         throw HLSError.foreignHost("\(resource) is on \(host.isEmpty ? "no host" : host), not on the playlist's \(own) "
-            + "(allow it with allowed_media_hosts in the config)")
+            + "(allow it with allowed_media_hosts in the config, or fetch --allow-media-host)")
     }
 
     static func host(_ url: String) -> String {

@@ -9,14 +9,16 @@ struct BackupCommand: AsyncParsableCommand {
         commandName: "backup", abstract: "Copy every new cloud recording of every camera into the archive.",
         discussion: """
             Files go to ARCHIVE/<name>_<MAC>/<YYYY-MM-DD>/<HHMMSS>-<HHMMSS>_<type>.mp4, days and times in \
-            --timezone. A second run fetches only what is new. Exit 1 when any clip failed or is partial (a \
-            segment the cloud did not give: the rest is archived, and the clip is tried again next run), 2 for configuration or authentication errors, 3 when the cloud is unavailable.
+            --timezone. A second run fetches only what is new. Exit 1 when any clip or a camera's listing failed, a clip \
+            is partial (a segment the cloud did not give: the rest is archived, and the clip is tried again next run), \
+            the deadline left clips for the next run, or the disk filled up; 2 for configuration or authentication \
+            errors (a locked archive, a damaged catalog); 3 when the cloud is unavailable; 130 when interrupted.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE).") var archive: String?
     @Option(name: .customLong("device"), help: "Only this camera (MAC or name); repeatable. Default: every camera.") var devices: [String] = []
-    @Option(name: .long, help: "First day (YYYY-MM-DD). Default: all the cloud holds.") var from: String?
+    @Option(name: .long, help: "First day (YYYY-MM-DD). Default: from where the last complete run stopped (all the cloud holds on a first run).") var from: String?
     @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
     @Option(name: .long, help: "Clips downloaded at once.") var jobs = 2
     @Option(name: .customLong("segment-jobs"), help: "Segment downloads at once, for all clips together.") var segmentJobs = 8

@@ -13,7 +13,8 @@ struct ExportCommand: AsyncParsableCommand {
             match their checksum, from the cloud otherwise. Gaps are cut out; each clip starts a chapter. By \
             default cuts fall on keyframes, so the file holds at least the window; --exact re-encodes the frames from \
             the start to the next keyframe and cuts the end on the frame. FILE.mp4.json records what the file holds; --check FILE.mp4 verifies a file \
-            against it. Exit 2 for a request that cannot be met (nothing is written), 1 when something failed.
+            against it. Exit 2 for a request that cannot be met (nothing is written), 1 when something failed, 3 when the \
+            cloud cannot be reached and no archive can stand in, 130 when interrupted.
             """)
 
     @OptionGroup var global: GlobalOptions
