@@ -57,11 +57,22 @@ public enum CatalogRebuild {
                         progress: (Int, Int) -> Void) throws -> Report {
         let path = root + "/.ivy-archiver/catalog.sqlite"
         var report = Report()
-        if FileManager.default.fileExists(atPath: path) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
+        if size == 0 {
+            // An empty file holds nothing worth keeping.
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        } else if size != nil {
             let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-            report.keptAs = path + ".old-" + stamp
+            var kept = path + ".old-" + stamp
+            // Two rebuilds in one second: the second keeps its predecessor under another name.
+            var number = 1
+            while FileManager.default.fileExists(atPath: kept) {
+                number += 1
+                kept = path + ".old-" + stamp + "-\(number)"
+            }
+            report.keptAs = kept
             for suffix in ["", "-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: path + suffix) {
-                try FileManager.default.moveItem(atPath: path + suffix, toPath: report.keptAs! + suffix)
+                try FileManager.default.moveItem(atPath: path + suffix, toPath: kept + suffix)
             }
         }
         let catalog = try Catalog(path: path)

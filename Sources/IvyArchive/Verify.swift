@@ -30,6 +30,7 @@ public enum Verify {
     public static func run(archive: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Report {
         let root = (archive as NSString).standardizingPath
         let path = root + "/.ivy-archiver/catalog.sqlite"
+        guard FileManager.default.fileExists(atPath: root) else { throw BackupError.archive("the archive \(root) does not exist") }
         let clips = try Catalog(path: path, readOnly: true).archived()
         var report = Report()
         for (index, clip) in clips.enumerated() {

@@ -90,6 +90,7 @@ import Testing
             }
             #expect(first.archived >= 2 && first.archived < expected, "\(first.archived) of \(expected)")
             #expect(first.archived + first.unfinished == expected)
+            #expect(first.prometheusText(finishedAt: Date(), durationSeconds: 1).contains("ivy_archiver_clips_unfinished \(first.unfinished)"))
             #expect(first.failures.isEmpty, "\(first.failures)")
             #expect(BackupTests.files(archive).count == first.archived)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp")

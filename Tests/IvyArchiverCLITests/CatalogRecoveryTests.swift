@@ -112,6 +112,11 @@ import Testing
             #expect(rebuild.status == 0, "\(rebuild.stdout)\(rebuild.stderr)")
             #expect(rebuild.stdout.contains("catalog rebuilt: \(clips.count) clips"), "\(rebuild.stdout)")
             #expect(rebuild.stdout.contains("the old catalog is kept as"), "\(rebuild.stdout)")
+            // Again at once (the same second): the first rebuild's catalog is kept too, by another name.
+            let again = try await CLIProcess.run(["catalog", "rebuild"], environment: env)
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            let kept = try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver").filter { $0.hasPrefix("catalog.sqlite.old-") }
+            #expect(kept.filter { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }.count == 2, "\(kept)")
             endpoint.cloud.resetStats()
             let backup = try await CLIProcess.run(["backup"], environment: env)
             #expect(backup.status == 0, "\(backup.stderr)")
@@ -135,5 +140,14 @@ import Testing
             let verify = try await CLIProcess.run(["verify"], environment: env)
             #expect(verify.stdout.contains("\(clips.count) clips checked, 0 problems"), "\(verify.stdout)")
         }
+    }
+}
+
+extension CatalogRecoveryTests {
+    @Test func verifyingAFolderThatIsNotThereSaysSo() async throws {
+        let missing = NSTemporaryDirectory() + "ivy-nowhere-" + UUID().uuidString
+        let result = try await CLIProcess.run(["verify", "--archive", missing])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr == "ivy-archiver: the archive \(missing) does not exist\n", "\(result.stderr)")
     }
 }

@@ -16,7 +16,7 @@ struct BackupCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE).") var archive: String?
+    @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE, or archive in the config).") var archive: String?
     @Option(name: .customLong("device"), help: "Only this camera (MAC or name); repeatable. Default: every camera.") var devices: [String] = []
     @Option(name: .long, help: "First day (YYYY-MM-DD). Default: from where the last complete run stopped (all the cloud holds on a first run).") var from: String?
     @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
@@ -25,7 +25,7 @@ struct BackupCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the plan, download nothing.") var dryRun = false
     @Option(name: .customLong("keep-days"), help: "After a run with no failure, delete archived days older than this (keep_days in the config).")
     var keepDays: Int?
-    @Option(name: .long, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (90m, 2h); max_run_minutes in the config.")
+    @Option(name: .long, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (45s, 90m, 2h); max_run_minutes in the config.")
     var deadline: String?
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics here (node_exporter textfile collector).") var metricsFile: String?
 
