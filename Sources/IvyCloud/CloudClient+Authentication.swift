@@ -6,12 +6,17 @@ extension CloudClient {
         try await currentSession()
     }
 
+    /// The session, logging in first when there is none; concurrent first calls share one login.
     func currentSession() async throws -> Session {
         if let session { return session }
+        if let loginInFlight { return try await loginInFlight.value }
         guard case .password(let username, let password) = configuration.credentials else {
             throw CloudClientError.missingCredentials("give a username and password, or an openId and accessToken")
         }
-        return try await logIn(username: username, password: password)
+        let login = Task { try await self.logIn(username: username, password: password) }
+        loginInFlight = login
+        defer { loginInFlight = nil }
+        return try await login.value
     }
 
     /// Password login in the style that worked last (else the vendor's form first); the next

@@ -9,9 +9,18 @@ extension CloudClient {
         return Date(timeIntervalSince1970: Double(localMilliseconds() + (clockOffsetMilliseconds ?? 0)) / 1000)
     }
 
-    /// Server time minus local time, measured now.
+    /// Server time minus local time, measured now; callers that ask while a measurement is
+    /// under way share it.
     @discardableResult
     func synchronizeClock() async throws -> Int64 {
+        if let clockInFlight { return try await clockInFlight.value }
+        let measurement = Task { try await self.measureClock() }
+        clockInFlight = measurement
+        defer { clockInFlight = nil }
+        return try await measurement.value
+    }
+
+    private func measureClock() async throws -> Int64 {
         let before = localMilliseconds()
         let service = "cloud_system.current_time"
         struct Reply: Decodable {

@@ -4,9 +4,14 @@ extension CloudClient {
     /// kept, until a store call's rejection or `000077` makes it suspect.
     public func serverInfo() async throws -> ServerInfo {
         if let serverInfoCache { return serverInfoCache }
+        // Concurrent first callers (every camera's first store call) share one request.
+        if let serverInfoInFlight { return try await serverInfoInFlight.value }
         let service = "center.getServerInfo"
         let call = Call(host: .gateway, service: service, method: .get, parameters: [("oemCode", configuration.oemCode)], authentication: .user)
-        let info = try await perform(call) { try decode(DataReply<ServerInfo>.self, from: $0, service: service).data }
+        let request = Task { try await self.perform(call) { try self.decode(DataReply<ServerInfo>.self, from: $0, service: service).data } }
+        serverInfoInFlight = request
+        defer { serverInfoInFlight = nil }
+        let info = try await request.value
         serverInfoCache = info
         return info
     }

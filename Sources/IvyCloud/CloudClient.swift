@@ -21,6 +21,11 @@ public actor CloudClient {
     /// Server time minus local time, in milliseconds; `nil` until first needed.
     var clockOffsetMilliseconds: Int64?
     var serverInfoCache: ServerInfo?
+    /// Work under way that concurrent callers share instead of repeating: the first login, the
+    /// server info, the clock sync. Each is cleared when it ends.
+    var loginInFlight: Task<Session, any Error>?
+    var serverInfoInFlight: Task<ServerInfo, any Error>?
+    var clockInFlight: Task<Int64, any Error>?
     /// How the session was had, and so how it is renewed.
     var loginStyle = LoginStyle.vendor
 

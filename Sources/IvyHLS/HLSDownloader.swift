@@ -304,12 +304,19 @@ public struct HLSDownloader: Sendable {
 
 /// AES keys by URL: a clip's segments usually share one key, fetched once.
 actor KeyCache {
-    private var keys: [String: [UInt8]] = [:]
+    /// One fetch per key URL, shared by every segment that asks while it is under way; a
+    /// failed fetch is forgotten, so a later segment tries again.
+    private var keys: [String: Task<[UInt8], any Error>] = [:]
 
-    func key(for url: String, fetch: () async throws -> [UInt8]) async throws -> [UInt8] {
-        if let key = keys[url] { return key }
-        let key = try await fetch()
-        keys[url] = key
-        return key
+    func key(for url: String, fetch: @escaping @Sendable () async throws -> [UInt8]) async throws -> [UInt8] {
+        if let task = keys[url] { return try await task.value }
+        let task = Task { try await fetch() }
+        keys[url] = task
+        do {
+            return try await task.value
+        } catch {
+            keys[url] = nil
+            throw error
+        }
     }
 }

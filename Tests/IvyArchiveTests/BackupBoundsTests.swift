@@ -104,3 +104,21 @@ import Testing
         }
     }
 }
+
+/// An AES-128 clip's segments are fetched eight at a time; its key is fetched once for all.
+@Suite struct SharedKeyTests {
+    @Test func concurrentSegmentsShareOneKeyFetchPerClip() async throws {
+        try await withSandbox { endpoint, client in
+            let archive = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let encrypted = try #require(endpoint.cloud.configuration.account.devices.first { $0.profile.encrypted })
+            var options = try BackupTests.options(archive)
+            options.devices = [encrypted.mac]
+            let summary = try await BackupTests.backup(client).run(options)
+            #expect(summary.failures.isEmpty, "\(summary.failures)")
+            #expect(summary.archived == endpoint.cloud.recordings(mac: encrypted.mac).count)
+            #expect(endpoint.cloud.stats.keyRequests == summary.archived)
+            #expect(endpoint.cloud.stats.segmentRequests > 2 * summary.archived)
+        }
+    }
+}
