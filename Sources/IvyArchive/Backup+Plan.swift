@@ -17,11 +17,13 @@ extension Backup {
         var devices: [Device] = []
         /// Every clip the cloud listed in this run, by device: what it still holds.
         var listed: [String: Set<Int64>] = [:]
-        /// The listing had a gap: a camera or an entry that could not be read, a camera whose
-        /// clips could not be listed. Such a run is not complete: the next starts before it.
-        var listingGaps = 0
         var from: Int64
         var to: Int64
+
+        /// No listing had a gap (a camera or an entry that could not be read, a camera whose
+        /// clips could not be listed: the failures without a clip). Only such a run is
+        /// complete; otherwise the next starts before it.
+        var listedInFull: Bool { !failures.contains { $0.start == nil } }
     }
 
     /// Lists every device's clips over its window and keeps those the archive lacks.
@@ -32,12 +34,13 @@ extension Backup {
         let listing = try await client.deviceListing()
         var devices = Self.distinct(listing.elements)
         var plan = Plan(devices: [], from: to, to: to)
+        func listingFailed(_ device: String, _ reason: String) {
+            plan.failures.append(.init(device: device, start: nil, reason: reason))
+            context.events(.failed(device: device, start: nil, reason: reason))
+        }
         if !listing.unreadable.isEmpty {
-            let reason = "the cloud's device list had \(listing.unreadable.count) entr\(listing.unreadable.count == 1 ? "y" : "ies") "
-                + "that could not be read (\(listing.unreadable[0])): their cameras were not archived"
-            plan.failures.append(.init(device: "account", start: nil, reason: reason))
-            plan.listingGaps += 1
-            context.events(.failed(device: "account", start: nil, reason: reason))
+            listingFailed("account", "the cloud's device list had \(listing.unreadable.count) entr\(listing.unreadable.count == 1 ? "y" : "ies") "
+                + "that could not be read (\(listing.unreadable[0])): their cameras were not archived")
         }
         if !options.devices.isEmpty {
             // By MAC (any notation) or by name; a camera asked for that is not there is a mistake.
@@ -65,20 +68,16 @@ extension Backup {
                 let listing = try await list(device: mac, from: from, to: to, now: now, window: options.queryWindow)
                 recordings = listing.elements
                 if !listing.unreadable.isEmpty {
-                    let reason = "\(listing.unreadable.count) of its listed clips could not be read (\(listing.unreadable[0])); "
-                        + "the next run lists them again"
-                    plan.failures.append(.init(device: mac, start: nil, reason: reason))
-                    plan.listingGaps += 1
-                    context.events(.failed(device: mac, start: nil, reason: reason))
+                    listingFailed(mac, "\(listing.unreadable.count) of its listed clips could not be read (\(listing.unreadable[0])); "
+                        + "the next run lists them again")
                 }
             } catch let error where Self.isCameraFailure(error) {
                 // This camera's answer, not the account's: the other cameras go on.
-                if let unavailable = error as? CloudClientError, unavailable.isUnavailable { lastUnavailable = unavailable }
-                unavailableCameras += (error as? CloudClientError)?.isUnavailable == true ? 1 : 0
-                let reason = "listing its recordings failed: \(error)"
-                plan.failures.append(.init(device: mac, start: nil, reason: reason))
-                plan.listingGaps += 1
-                context.events(.failed(device: mac, start: nil, reason: reason))
+                if let unavailable = error as? CloudClientError, unavailable.isUnavailable {
+                    lastUnavailable = unavailable
+                    unavailableCameras += 1
+                }
+                listingFailed(mac, "listing its recordings failed: \(error)")
                 continue
             }
             plan.listed[mac, default: []].formUnion(recordings.map(\.start))

@@ -176,7 +176,7 @@ public struct Backup: Sendable {
             }
             record.result = summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? "ok" : "partial"
             // Complete: every camera listed in full, so the next run may start where this one stopped.
-            record.complete = options.devices.isEmpty && options.from == nil && options.to == nil && plan.listingGaps == 0
+            record.complete = options.devices.isEmpty && options.from == nil && options.to == nil && plan.listedInFull
         }
         do {
             try finish(run, record, summary, catalog: catalog)
