@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Ours, with no dependencies, so that its tests also run in release builds in seconds.
+        .package(path: "Packages/IvyConcurrency"),
     ],
     targets: [
         // C libraries: each wrapped by exactly one Swift module below.
@@ -65,6 +67,7 @@ let package = Package(
             name: "IvyHLS",
             dependencies: [
                 "IvyHTTP",
+                .product(name: "IvyConcurrency", package: "IvyConcurrency"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,6 +83,7 @@ let package = Package(
             name: "IvyArchive",
             dependencies: [
                 "IvyCloud", "IvyHLS", "IvyHTTP", "IvyMedia",
+                .product(name: "IvyConcurrency", package: "IvyConcurrency"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh ffmpeg sqlite3
 swift build --build-tests
 swift test --skip-build "$@"
+# The bounded-concurrency helper, a package of its own, in both modes: task-group code like it
+# broke twice in release builds only.
+for mode in debug release; do
+    log="$(mktemp)"
+    swift test --package-path Packages/IvyConcurrency -c "$mode" >"$log" 2>&1 || { cat "$log"; echo "IvyConcurrency tests ($mode) failed" >&2; exit 1; }
+    echo "IvyConcurrency tests ($mode): $(grep -E 'Test run with' "$log" | tail -n 1)"
+    rm -f "$log"
+done
 if [ "${IVY_SKIP_RELEASE_SMOKE:-0}" != 1 ]; then
     log="$(mktemp)"
     if ! scripts/demo.sh >"$log" 2>&1; then

@@ -1,59 +1,38 @@
 import Foundation
 import IvyCloud
+import IvyConcurrency
 
 extension Backup {
-    /// What one clip's task reports: a struct, not a tuple (a tuple with an existential inside
-    /// came back garbled from a task group in release builds).
-    private struct Outcome: Sendable {
-        var index: Int
-        var result: Result<Archived, any Error>
+    /// How one clip went.
+    private enum Outcome: Sendable {
+        case archived(Archived)
+        case failed(any Error)
+        /// Not started, or stopped, because the deadline passed: the clip stays wanted.
+        case unfinished
+    }
+
+    /// An archive that cannot be written to: the run stops.
+    private struct StorageStop: Error {
+        var problem: String
     }
 
     /// Fetches the plan's clips, `jobs` at a time, oldest first. One clip failing does not stop
     /// the others; an archive that cannot be written to (full, read-only) stops the run, and
-    /// that reason is returned.
+    /// that reason is returned. At the deadline, clips under way are stopped and no clip starts.
     func fetch(_ plan: Plan, context: Context, into summary: inout Summary) async -> String? {
         let items = plan.items
         let deadline = context.options.deadline
         var remaining = Dictionary(items.map { ($0.device.macAddr, 1) }, uniquingKeysWith: +)
-        return await withTaskGroup(of: Outcome.self) { group in
-            var next = 0
-            var running = 0
-            var deadlinePassed = false
-            if let deadline {
-                // Watches the deadline while clips are under way; ends when they are.
-                group.addTask {
-                    while !deadline.hasPassed() {
-                        do { try await Task.sleep(for: RunDeadline.pollInterval) } catch { return Outcome(index: Self.watcher, result: .failure(Watch.ended)) }
-                    }
-                    return Outcome(index: Self.watcher, result: .failure(Watch.deadlinePassed))
-                }
-            }
-            func launchNext(into group: inout TaskGroup<Outcome>) {
-                guard next < items.count, !Task.isCancelled, !deadlinePassed else { return }
-                if deadline?.hasPassed() == true {
-                    deadlinePassed = true
-                    return
-                }
-                launch(items[next], index: next, context: context, into: &group)
-                next += 1
-                running += 1
-            }
-            while running < max(1, context.options.jobs), next < items.count, !deadlinePassed { launchNext(into: &group) }
-            if running == 0 { group.cancelAll() }
-            while let outcome = await group.next() {
-                if outcome.index == Self.watcher {
-                    if case .failure(let watch) = outcome.result, watch as? Watch == .deadlinePassed {
-                        deadlinePassed = true
-                        group.cancelAll()
-                    }
-                    continue
-                }
-                running -= 1
-                let item = items[outcome.index]
+        var handled = 0
+        do {
+            try await BoundedConcurrency.forEach(items, limit: context.options.jobs) { item in
+                await clip(item, deadline: deadline, context: context)
+            } handle: { index, outcome in
+                handled += 1
+                let item = items[index]
                 let mac = item.device.macAddr
-                switch outcome.result {
-                case .success(let archived):
+                switch outcome {
+                case .archived(let archived):
                     summary.archived += 1
                     summary.bytes += archived.bytes
                     context.events(.archived(path: archived.path, bytes: archived.bytes))
@@ -62,14 +41,10 @@ extension Backup {
                         summary.partial.append(.init(device: mac, start: item.recording.start, path: archived.path, holes: missing))
                         context.events(.partial(path: archived.path, holes: missing))
                     }
-                case .failure(let error) where deadlinePassed && error is CancellationError:
-                    // Stopped at the deadline: not a failure of the clip, which stays wanted.
+                case .unfinished:
                     summary.unfinished += 1
-                case .failure(let error):
-                    if let problem = StorageFailure.problem(error) {
-                        group.cancelAll()
-                        return problem
-                    }
+                case .failed(let error):
+                    if let problem = StorageFailure.problem(error) { throw StorageStop(problem: problem) }
                     let reason = error is CancellationError ? "cancelled" : "\(error)"
                     try? context.catalog.markFailed(device: mac, start: item.recording.start, error: reason)
                     summary.failures.append(.init(device: mac, start: item.recording.start, reason: reason))
@@ -77,26 +52,26 @@ extension Backup {
                 }
                 remaining[mac, default: 1] -= 1
                 if remaining[mac] == 0 { context.events(.deviceFinished(device: mac)) }
-                launchNext(into: &group)
-                // Nothing left under way: the watcher has nothing to watch.
-                if running == 0 { group.cancelAll() }
             }
-            summary.unfinished += items.count - next
-            return nil
+        } catch let stop as StorageStop {
+            return stop.problem
+        } catch {
+            // Cancelled: the clips that never started are not done either.
         }
+        summary.unfinished += items.count - handled
+        return nil
     }
 
-    /// `Outcome.index` of the task that watches the deadline, and what it reports.
-    private static let watcher = -1
-    private enum Watch: Error { case deadlinePassed, ended }
-
-    private func launch(_ item: Plan.Item, index: Int, context: Context, into group: inout TaskGroup<Outcome>) {
-        group.addTask {
-            do {
-                return Outcome(index: index, result: .success(try await archive(item, context: context)))
-            } catch {
-                return Outcome(index: index, result: .failure(error))
-            }
+    /// One clip, stopped by the deadline if there is one.
+    private func clip(_ item: Plan.Item, deadline: RunDeadline?, context: Context) async -> Outcome {
+        do {
+            guard let deadline else { return .archived(try await archive(item, context: context)) }
+            if deadline.hasPassed() { return .unfinished }
+            return .archived(try await deadline.bounding { try await archive(item, context: context) })
+        } catch is RunDeadline.Passed {
+            return .unfinished
+        } catch {
+            return .failed(error)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import IvyCloud
+import IvyConcurrency
 
 extension Export {
     /// The clip file a piece is read from, and what the sidecar says about it.
@@ -37,28 +38,14 @@ extension Export {
             fetch.append(source)
         }
         let client = client, fetcher = fetcher
-        try await withThrowingTaskGroup(of: (Int64, SourceFile).self) { group in
-            var next = 0
-            func launch(_ source: ExportPlan.Source, into group: inout ThrowingTaskGroup<(Int64, SourceFile), any Error>) {
-                group.addTask {
-                    let path = work + "/clip-\(source.start).mp4"
-                    let (result, url) = try await fetcher.fetch(recordingOf: device, start: source.start, from: client, to: path,
-                                                                temporaryDirectory: work)
-                    events(.fetched(start: source.start, bytes: Int64(result.bytes)))
-                    return (source.start, SourceFile(path: path, sha256: try FileDigest.sha256(path: path), url: url, holes: result.holes))
-                }
-            }
-            while next < fetch.count, next < max(1, jobs) {
-                launch(fetch[next], into: &group)
-                next += 1
-            }
-            while let (start, file) = try await group.next() {
-                files[start] = file
-                if next < fetch.count {
-                    launch(fetch[next], into: &group)
-                    next += 1
-                }
-            }
+        try await BoundedConcurrency.forEach(fetch, limit: jobs) { source in
+            let path = work + "/clip-\(source.start).mp4"
+            let (result, url) = try await fetcher.fetch(recordingOf: device, start: source.start, from: client, to: path,
+                                                        temporaryDirectory: work)
+            events(.fetched(start: source.start, bytes: Int64(result.bytes)))
+            return SourceFile(path: path, sha256: try FileDigest.sha256(path: path), url: url, holes: result.holes)
+        } handle: { index, file in
+            files[fetch[index].start] = file
         }
         return files
     }

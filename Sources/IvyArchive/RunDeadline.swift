@@ -16,4 +16,32 @@ public struct RunDeadline: Sendable {
 
     /// How often clips under way look at the deadline.
     static let pollInterval: Duration = .milliseconds(250)
+
+    /// Thrown by `bounding` when the deadline stopped the work.
+    struct Passed: Error {}
+
+    /// Runs `body`, cancelling it (and waiting for it to clean up) when the deadline passes.
+    ///
+    /// - Throws: `Passed` when the deadline stopped `body` (what `body` threw then is dropped);
+    ///   else what `body` throws.
+    func bounding<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Finish<T>.self) { group in
+            group.addTask { .done(try await body()) }
+            group.addTask {
+                while !hasPassed() { try await Task.sleep(for: Self.pollInterval) }
+                return .passed
+            }
+            defer { group.cancelAll() }
+            switch try await group.next() {
+            case .done(let value): return value
+            case .passed, nil: throw Passed()
+            }
+        }
+    }
+
+    /// What finished first: the work or the deadline.
+    private enum Finish<T: Sendable>: Sendable {
+        case done(T)
+        case passed
+    }
 }

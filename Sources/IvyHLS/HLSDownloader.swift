@@ -1,5 +1,6 @@
 import Crypto
 import _CryptoExtras
+import IvyConcurrency
 public import IvyHTTP
 public import Logging
 
@@ -73,100 +74,61 @@ public struct HLSDownloader: Sendable {
     }
 
     /// Downloads every segment of `playlist` into `sink`, in order. When the signed URLs expire
-    /// (403), `refresh` is asked for a new playlist of the same clip and the download goes on
-    /// from the same segment.
+    /// (403), `refresh` is asked for a new playlist of the same clip (once, however many
+    /// segments met the expiry) and those segments are fetched again from it.
     public func download(
         _ playlist: MediaPlaylist,
         refresh: (@Sendable () async throws -> MediaPlaylist)? = nil,
         into sink: (Payload) async throws -> Void
     ) async throws {
-        var current = playlist
-        var generation = 0
-        var refreshes = 0
-        let count = playlist.segments.count
         let keys = KeyCache()
-        var nextToStart = 0
-        var nextToDeliver = 0
-        var ready: [Int: Arrived] = [:]
+        let signed = SignedPlaylist(playlist, refresh: refresh, maxRefreshes: policy.maxRefreshes, logger: logger)
         var lastMap: InitSection?
-
-        try await withThrowingTaskGroup(of: Completion.self) { group in
-            while nextToStart < count, nextToStart - nextToDeliver < max(1, policy.reorderWindow) {
-                launch(current.segments[nextToStart], index: nextToStart, generation: generation, keys: keys, in: &group)
-                nextToStart += 1
+        try await BoundedConcurrency.forEach(Array(playlist.segments.indices), limit: policy.reorderWindow, order: .elements) { index in
+            try await arrival(of: index, from: signed, keys: keys)
+        } handle: { index, arrival in
+            var payload = Payload(index: index, segment: arrival.segment, initSection: nil, bytes: [])
+            switch arrival.content {
+            case .media(let bytes):
+                payload.bytes = bytes
+                if let map = arrival.segment.map, map.url != lastMap?.url || map.byteRange != lastMap?.byteRange {
+                    payload.initSection = try await fetchInitSection(map)
+                    lastMap = map
+                }
+            case .hole(let hole):
+                payload.hole = hole
             }
-            while nextToDeliver < count {
-                guard let completion = try await group.next() else {
-                    throw HLSError.segmentFailed("segment \(current.segments[nextToDeliver].sequence)", "the download stopped early")
-                }
-                switch completion.result {
-                case .success(let bytes):
-                    ready[completion.index] = .media(bytes)
-                case .failure(let error as HLSError) where policy.keepsPartial && error.isSegmentUnavailable:
-                    logger.notice("a segment is unavailable; the clip will have a hole", metadata: ["reason": "\(error)"])
-                    ready[completion.index] = .hole(.unavailable(error.detail))
-                case .failure(is GapSegment):
-                    ready[completion.index] = .hole(.gap)
-                case .failure(let error as SegmentExpired):
-                    if completion.generation == generation {
-                        guard let refresh, refreshes < policy.maxRefreshes else {
-                            throw HLSError.expired("HTTP \(error.status) for segment \(current.segments[completion.index].sequence)")
-                        }
-                        refreshes += 1
-                        logger.info("signed URLs expired; asking for a new playlist", metadata: ["segment": "\(completion.index)"])
-                        current = try Self.matching(try await refresh(), to: playlist)
-                        generation += 1
-                    }
-                    launch(current.segments[completion.index], index: completion.index, generation: generation, keys: keys, in: &group)
-                case .failure(let error):
-                    group.cancelAll()
-                    throw error
-                }
-                while let arrived = ready.removeValue(forKey: nextToDeliver) {
-                    let segment = current.segments[nextToDeliver]
-                    var payload = Payload(index: nextToDeliver, segment: segment, initSection: nil, bytes: [])
-                    switch arrived {
-                    case .media(let bytes):
-                        payload.bytes = bytes
-                        if let map = segment.map, map.url != lastMap?.url || map.byteRange != lastMap?.byteRange {
-                            payload.initSection = try await fetchInitSection(map)
-                            lastMap = map
-                        }
-                    case .hole(let hole):
-                        payload.hole = hole
-                    }
-                    try await sink(payload)
-                    nextToDeliver += 1
-                }
-                while nextToStart < count, nextToStart - nextToDeliver < max(1, policy.reorderWindow) {
-                    launch(current.segments[nextToStart], index: nextToStart, generation: generation, keys: keys, in: &group)
-                    nextToStart += 1
-                }
-            }
+            try await sink(payload)
         }
     }
 
-    /// What a segment task reports: which segment, under which playlist, and how it went.
-    struct Completion: Sendable {
-        var index: Int
-        var generation: Int
-        var result: Result<[UInt8], any Error>
+    /// A segment as fetched, waiting for the ones before it to be delivered.
+    struct Arrival: Sendable {
+        enum Content: Sendable {
+            case media([UInt8])
+            case hole(Hole)
+        }
+
+        /// The segment as the playlist it was fetched from names it.
+        var segment: Segment
+        var content: Content
     }
 
-    /// A segment waiting for the ones before it to be delivered.
-    private enum Arrived {
-        case media([UInt8])
-        case hole(Hole)
-    }
-
-    private func launch(_ segment: Segment, index: Int, generation: Int, keys: KeyCache, in group: inout ThrowingTaskGroup<Completion, any Error>) {
-        group.addTask {
-            // An EXT-X-GAP segment must not be loaded (RFC 8216bis §6.3.3): it reports its hole.
-            if segment.gap { return Completion(index: index, generation: generation, result: .failure(GapSegment())) }
+    /// Segment `index`, from the newest playlist, fetched again from a renewed one when its
+    /// signed URLs expire.
+    private func arrival(of index: Int, from signed: SignedPlaylist, keys: KeyCache) async throws -> Arrival {
+        while true {
+            let (playlist, generation) = await signed.current()
+            let segment = playlist.segments[index]
+            // An EXT-X-GAP segment must not be loaded (RFC 8216bis §6.3.3): it is a hole.
+            if segment.gap { return Arrival(segment: segment, content: .hole(.gap)) }
             do {
-                return Completion(index: index, generation: generation, result: .success(try await fetch(segment, keys: keys)))
-            } catch {
-                return Completion(index: index, generation: generation, result: .failure(error))
+                return Arrival(segment: segment, content: .media(try await fetch(segment, keys: keys)))
+            } catch let error as HLSError where policy.keepsPartial && error.isSegmentUnavailable {
+                logger.notice("a segment is unavailable; the clip will have a hole", metadata: ["reason": "\(error)"])
+                return Arrival(segment: segment, content: .hole(.unavailable(error.detail)))
+            } catch let expired as SegmentExpired {
+                try await signed.renew(after: generation, because: "HTTP \(expired.status) for segment \(segment.sequence)")
             }
         }
     }
@@ -182,8 +144,6 @@ public struct HLSDownloader: Sendable {
     struct SegmentExpired: Error {
         var status: Int
     }
-
-    struct GapSegment: Error {}
 
     private func fetch(_ segment: Segment, keys: KeyCache) async throws -> [UInt8] {
         var keyBytes: [UInt8]?

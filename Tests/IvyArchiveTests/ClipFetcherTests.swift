@@ -108,6 +108,20 @@ import Testing
         }
     }
 
+    @Test func segmentsThatExpireTogetherShareOneNewPlaylist() async throws {
+        // A signed URL serves its playlist and 8 segments, and 8 segments are in flight at once:
+        // they meet the expiry together. Shared renewals need 3 playlists for 20 segments (the
+        // first and two new ones); one renewal per segment that met the 403 would need more.
+        try await Self.fetchClip({ configuration in
+            configuration.account = Self.account(.h264AAC, seconds: 80)
+            configuration.urlLifetimeInRequests = 9
+        }) { output, endpoint in
+            try await MP4Judge.check(output, video: "h264", tag: "avc1", audio: "aac", duration: 80)
+            #expect(endpoint.cloud.stats.statuses[403, default: 0] >= 2)
+            #expect(endpoint.cloud.stats.calls["record.play", default: 0] == 3)
+        }
+    }
+
     @Test func withKeepsPartialAMissingSegmentBecomesANamedHole() async throws {
         try await withSandbox({ configuration in
             configuration.account = Self.account(.h264AAC)
