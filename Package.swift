@@ -76,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "IvyMedia",
-            dependencies: ["CFFmpeg"],
+            dependencies: ["CFFmpeg", .product(name: "IvyConcurrency", package: "IvyConcurrency")],
             swiftSettings: strict
         ),
         .target(
@@ -117,6 +117,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

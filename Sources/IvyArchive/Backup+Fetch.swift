@@ -97,7 +97,7 @@ extension Backup {
             comment: ClipIdentity(device: mac, deviceName: item.device.deviceName, recording: item.recording).comment,
             recordedSeconds: Double(item.recording.duration), temporaryDirectory: context.temporary, keepsPartial: true)
         do {
-            let digest = try FileDigest.sha256(path: destination)
+            let digest = try await FileDigest.sha256(path: destination)
             let codecs = [result.video, result.audio].compactMap { $0 }.joined(separator: "+")
             try context.catalog.markArchived(device: mac, start: start, file: path, size: Int64(result.bytes), sha256: digest,
                                              duration: result.remux.duration, codecs: codecs, sourceURL: source, holes: result.holes)

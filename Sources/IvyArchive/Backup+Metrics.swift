@@ -40,9 +40,9 @@ extension Backup.Summary {
         return lines.joined(separator: "\n")
     }
 
-    public func writeMetrics(to path: String, finishedAt: Date, durationSeconds: Double) throws {
+    public func writeMetrics(to path: String, finishedAt: Date, durationSeconds: Double) async throws {
         let temporary = path + ".tmp"
         try Data(prometheusText(finishedAt: finishedAt, durationSeconds: durationSeconds).utf8).write(to: URL(fileURLWithPath: temporary))
-        try FileSync.rename(temporary, to: path)
+        try await FileSync.rename(temporary, to: path)
     }
 }

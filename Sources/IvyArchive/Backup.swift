@@ -136,7 +136,7 @@ public struct Backup: Sendable {
             // Clips without a catalog: an empty or lost one, not a new archive. Fetching them all
             // again would cost the night; their files say what they are.
             logger.warning("the archive holds clips but its catalog is missing or empty; rebuilding it from the files")
-            let report = try CatalogRebuild.rebuild(root: root, layout: options.layout, timeZone: options.timeZone(of:)) { _, _ in }
+            let report = try await CatalogRebuild.rebuild(root: root, layout: options.layout, timeZone: options.timeZone(of:)) { _, _ in }
             logger.notice("catalog rebuilt", metadata: ["clips": "\(report.clips)", "unknown files": "\(report.unknown.count)"])
         }
         let catalog: Catalog

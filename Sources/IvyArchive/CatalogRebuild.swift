@@ -20,13 +20,13 @@ public enum CatalogRebuild {
 
     /// Takes the archive's lock, then rebuilds. Throws `BackupError.locked` while a run is on.
     public static func run(archive: String, layout: ArchiveLayout, timeZone: @escaping @Sendable (String) -> TimeZone,
-                           progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Report {
+                           progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
         let root = (archive as NSString).standardizingPath
         let state = root + "/.ivy-archiver"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         let lock = try ArchiveLock(path: state + "/lock")
         defer { withExtendedLifetime(lock) {} }
-        return try rebuild(root: root, layout: layout, timeZone: timeZone, progress: progress)
+        return try await rebuild(root: root, layout: layout, timeZone: timeZone, progress: progress)
     }
 
     /// The MP4 files under `root`, relative to it, outside the tool's own folder and hidden files.
@@ -54,7 +54,7 @@ public enum CatalogRebuild {
 
     /// The work, with the lock held by the caller.
     static func rebuild(root: String, layout: ArchiveLayout, timeZone: (String) -> TimeZone,
-                        progress: (Int, Int) -> Void) throws -> Report {
+                        progress: (Int, Int) -> Void) async throws -> Report {
         let path = root + "/.ivy-archiver/catalog.sqlite"
         var report = Report()
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
@@ -78,9 +78,18 @@ public enum CatalogRebuild {
         let catalog = try Catalog(path: path)
         let files = clipFiles(root: root)
         for (index, file) in files.enumerated() {
+            try Task.checkCancellation()
             progress(index + 1, files.count)
             let full = root + "/" + file
-            guard let info = try? MediaInfo.probe(path: full),
+            let info: MediaInfo?
+            do {
+                info = try await MediaInfo.probe(path: full)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                info = nil
+            }
+            guard let info,
                   let identity = info.tags["comment"].flatMap(ClipIdentity.init(comment:)) ?? layout.identity(of: file, timeZone: timeZone)
             else {
                 report.unknown.append(file)
@@ -99,7 +108,7 @@ public enum CatalogRebuild {
             try catalog.noteSeen(device: identity.device, recordings: [identity.recording])
             if !identity.deviceName.isEmpty { try catalog.noteDevice(mac: identity.device, name: identity.deviceName) }
             try catalog.markArchived(device: identity.device, start: identity.recording.start, file: file, size: size,
-                                     sha256: try FileDigest.sha256(path: full), duration: duration, codecs: codecs, holes: holes)
+                                     sha256: try await FileDigest.sha256(path: full), duration: duration, codecs: codecs, holes: holes)
             report.clips += 1
         }
         return report

@@ -128,8 +128,8 @@ public struct ClipFetcher: Sendable {
                 holes.append(ClipHole(start: totalSeconds, duration: shortfall, sequence: ClipHole.unknownPlace,
                                       unavailableReason: detail))
             }
-            try FileSync.sync(path: temporary)
-            try FileSync.rename(temporary, to: output)
+            try await FileSync.sync(path: temporary)
+            try await FileSync.rename(temporary, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             if holes.contains(where: \.isUnavailable) {
                 logger.notice("clip kept with holes", metadata: ["output": "\(output)", "holes": "\(holes.filter(\.isUnavailable).map(\.description))"])

@@ -25,7 +25,9 @@ extension Export {
         for source in pieces.map(\.source) {
             if let clip = source.archived, let root, let file = clip.file {
                 let path = root + "/" + file
-                let digest = FileManager.default.fileExists(atPath: path) ? try? FileDigest.sha256(path: path) : nil
+                let digest = FileManager.default.fileExists(atPath: path) ? try? await FileDigest.sha256(path: path) : nil
+                // A digest cut short by cancellation is no reason to fetch the clip again.
+                try Task.checkCancellation()
                 if let digest, digest == clip.sha256 {
                     files[source.start] = SourceFile(path: path, sha256: digest, url: clip.sourceURL, archiveFile: file, holes: clip.holes)
                     continue
@@ -43,7 +45,7 @@ extension Export {
             let (result, url) = try await fetcher.fetch(recordingOf: device, start: source.start, from: client, to: path,
                                                         temporaryDirectory: work)
             events(.fetched(start: source.start, bytes: Int64(result.bytes)))
-            return SourceFile(path: path, sha256: try FileDigest.sha256(path: path), url: url, holes: result.holes)
+            return SourceFile(path: path, sha256: try await FileDigest.sha256(path: path), url: url, holes: result.holes)
         } handle: { index, file in
             files[fetch[index].start] = file
         }

@@ -51,7 +51,7 @@ extension Export {
         // An interruption during the join (which runs to its end on its own thread) still
         // leaves no output behind.
         try Task.checkCancellation()
-        try FileSync.sync(path: temporary)
+        try await FileSync.sync(path: temporary)
         let size = (try FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int64) ?? 0
         let record = ExportRecord(
             createdAt: Self.instant(Date().timeIntervalSince1970, zone: TimeZone(identifier: "UTC")!).time,
@@ -60,17 +60,17 @@ extension Export {
             actual: .init(from: clips[0].used.from, to: clips[clips.count - 1].used.to),
             mode: request.exact ? "exact" : "copy", clips: clips,
             gaps: plan.gaps.map { .init(from: instant(Double($0.from)), to: instant(Double($0.to))) },
-            output: .init(file: (output as NSString).lastPathComponent, size: size, sha256: try FileDigest.sha256(path: temporary),
+            output: .init(file: (output as NSString).lastPathComponent, size: size, sha256: try await FileDigest.sha256(path: temporary),
                           duration: summary.duration, video: summary.video, audio: summary.audio),
             notes: notes.isEmpty ? nil : notes)
         let sidecar = work + "/export.json"
         try record.encoded().write(to: URL(fileURLWithPath: sidecar))
-        try FileSync.sync(path: sidecar)
+        try await FileSync.sync(path: sidecar)
         // The sidecar first, the MP4 last: an MP4 is never there without its record (a kill
         // between the two leaves a record whose file `export --check` finds missing).
-        try FileSync.rename(sidecar, to: ExportRecord.sidecarPath(for: output))
+        try await FileSync.rename(sidecar, to: ExportRecord.sidecarPath(for: output))
         do {
-            try FileSync.rename(temporary, to: output)
+            try await FileSync.rename(temporary, to: output)
         } catch {
             try? FileManager.default.removeItem(atPath: ExportRecord.sidecarPath(for: output))
             throw error

@@ -90,7 +90,7 @@ public struct ExportRecord: Sendable, Codable, Equatable {
 
     /// Checks an exported file against its sidecar: the size and the SHA-256 it records.
     /// Returns the problems found (empty: the file is what was exported).
-    public static func check(_ path: String) throws -> [String] {
+    public static func check(_ path: String) async throws -> [String] {
         let sidecar = sidecarPath(for: path)
         guard FileManager.default.fileExists(atPath: path) else { throw ExportError.refused("\(path) does not exist") }
         guard let data = FileManager.default.contents(atPath: sidecar) else {
@@ -105,7 +105,7 @@ public struct ExportRecord: Sendable, Codable, Equatable {
         var problems: [String] = []
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? -1
         if size != record.output.size { problems.append("size is \(size) bytes, the record says \(record.output.size)") }
-        let digest = try FileDigest.sha256(path: path)
+        let digest = try await FileDigest.sha256(path: path)
         if digest != record.output.sha256 { problems.append("SHA-256 is \(digest), the record says \(record.output.sha256)") }
         return problems
     }

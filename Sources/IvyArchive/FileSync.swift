@@ -1,7 +1,9 @@
 import Foundation
 import Glibc
+import IvyConcurrency
 
-/// Durable file operations: data on disk before a name points at it.
+/// Durable file operations: data on disk before a name points at it. `fsync` blocks (seconds on
+/// a slow disk), so each runs on a thread made for blocking work.
 enum FileSync {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -9,7 +11,11 @@ enum FileSync {
         var errorNumber: Int32 = errno
     }
 
-    static func sync(path: String) throws {
+    static func sync(path: String) async throws {
+        try await BlockingThread.run(name: "ivy-fsync") { _ in try syncNow(path: path) }
+    }
+
+    private static func syncNow(path: String) throws {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -18,7 +24,11 @@ enum FileSync {
 
     /// `rename(2)` (atomic within a file system), then a sync of the folder so the new name
     /// survives a crash.
-    static func rename(_ source: String, to destination: String) throws {
+    static func rename(_ source: String, to destination: String) async throws {
+        try await BlockingThread.run(name: "ivy-fsync") { _ in try renameNow(source, to: destination) }
+    }
+
+    private static func renameNow(_ source: String, to destination: String) throws {
         guard Glibc.rename(source, destination) == 0 else {
             throw Failure(description: "cannot move the file into \(destination): \(String(cString: strerror(errno)))")
         }

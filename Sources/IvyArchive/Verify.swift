@@ -26,14 +26,19 @@ public enum Verify {
     /// Durations may differ by a segment from the cloud's listing.
     static let durationTolerance = 5.0
 
-    /// Throws `CatalogError` when the catalog is missing or damaged (`PRAGMA quick_check`).
-    public static func run(archive: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Report {
+    /// Hashing and probing run on threads made for blocking work; a cancelled task stops at
+    /// the clip (or the MiB of it) under way.
+    ///
+    /// - Throws: `CatalogError` when the catalog is missing or damaged (`PRAGMA quick_check`);
+    ///   `BackupError.archive` when the folder is not there; `CancellationError`.
+    public static func run(archive: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
         let root = (archive as NSString).standardizingPath
         let path = root + "/.ivy-archiver/catalog.sqlite"
         guard FileManager.default.fileExists(atPath: root) else { throw BackupError.archive("the archive \(root) does not exist") }
         let clips = try Catalog(path: path, readOnly: true).archived()
         var report = Report()
         for (index, clip) in clips.enumerated() {
+            try Task.checkCancellation()
             progress(index + 1, clips.count)
             report.checked += 1
             guard let file = clip.file else { continue }
@@ -48,15 +53,27 @@ public enum Verify {
                 problem("size \(size) bytes, the catalog says \(expected)")
                 continue
             }
-            if let expected = clip.sha256, (try? FileDigest.sha256(path: full)) != expected {
-                problem("SHA-256 does not match the catalog")
-                continue
+            if let expected = clip.sha256 {
+                let digest: String?
+                do {
+                    digest = try await FileDigest.sha256(path: full)
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    digest = nil
+                }
+                if digest != expected {
+                    problem("SHA-256 does not match the catalog")
+                    continue
+                }
             }
             do {
-                let info = try MediaInfo.probe(path: full)
+                let info = try await MediaInfo.probe(path: full)
                 if let expected = clip.duration, let duration = info.duration, abs(duration - expected) > durationTolerance {
                     problem("lasts \(Int(duration)) s, the recording \(Int(expected)) s")
                 }
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 problem("does not open as media: \(error)")
             }

@@ -1,12 +1,12 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Synchronization
+import UnixSignals
 
 /// Ctrl-C, or a service manager's SIGTERM, cancels the running command so that it cleans up
-/// what it was writing (a backup's temporary file, an export's fetched clips) and stops; a
-/// second signal ends the process at once. Either way the exit code is 130, as shells report
-/// an interrupted command.
+/// what it was writing (a backup's temporary file, an export's fetched clips, FFmpeg's output)
+/// and stops; a second signal ends the process at once. Either way the exit code is 130, as
+/// shells report an interrupted command.
 enum Interruption {
     struct Interrupted: Error, CustomStringConvertible {
         var description: String { "interrupted" }
@@ -14,32 +14,28 @@ enum Interruption {
 
     static let exitCode: Int32 = 130
 
-    static func cancellingOnSignals(_ body: @escaping @Sendable () async throws -> Void) async throws {
-        let (signals, continuation) = AsyncStream<Int32>.makeStream()
-        let received = Atomic<Int>(0)
-        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if received.add(1, ordering: .relaxed).newValue > 1 { exit(exitCode) }
-                continuation.yield(number)
+    /// Runs `command`, cancelled by the first SIGINT or SIGTERM.
+    ///
+    /// - Throws: `Interrupted` when a signal came, once the command has stopped; else what the
+    ///   command throws.
+    static func run(_ command: sending any AsyncParsableCommand) async throws {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let running = Task {
+            var command = command
+            try await command.run()
+        }
+        let interrupted = Atomic<Bool>(false)
+        // Outlives a cancelled command on purpose: a second signal must still end the process.
+        let watch = Task.detached {
+            for await _ in signals {
+                if interrupted.exchange(true, ordering: .relaxed) { exit(exitCode) }
+                running.cancel()
             }
-            source.resume()
-            return source
         }
-        defer {
-            sources.forEach { $0.cancel() }
-            continuation.finish()
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                for await _ in signals { throw Interrupted() }
-            }
-            // The command ending first stops the signal watch; a signal first cancels the command.
-            try await group.next()
-            group.cancelAll()
-        }
+        defer { watch.cancel() }
+        let result = await running.result
+        if interrupted.load(ordering: .relaxed) { throw Interrupted() }
+        try result.get()
     }
 }
 

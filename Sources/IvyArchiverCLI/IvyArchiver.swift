@@ -25,9 +25,7 @@ struct IvyArchiver: AsyncParsableCommand {
             if var server = command as? any HandlesItsOwnSignals {
                 try await server.run()
             } else if let asyncCommand = command as? any AsyncParsableCommand {
-                // The command value stays on the task that runs it; the signal watch never touches it.
-                nonisolated(unsafe) var running = asyncCommand
-                try await Interruption.cancellingOnSignals { try await running.run() }
+                try await Interruption.run(asyncCommand)
             } else {
                 try command.run()
             }

@@ -1,5 +1,6 @@
 import CFFmpeg
 import Glibc
+import IvyConcurrency
 
 /// An opened media input (`AVFormatContext` for demuxing), from a file or from a `ByteQueue`
 /// through a custom `AVIOContext`. Owns the C objects and frees them in `deinit`; confined to
@@ -10,20 +11,30 @@ final class InputContext {
     private var customIO: UnsafeMutablePointer<AVIOContext>?
     /// Keeps the queue alive as long as FFmpeg may call back into it.
     private let source: ByteQueue?
+    /// Read by FFmpeg's interrupt callback, so kept alive as long as the context.
+    let interrupt: CancellationFlag
 
-    init(path: String) throws {
+    /// Opens a file; reads stop (`AVERROR_EXIT`) once `interrupt` is set.
+    init(path: String, interrupt: CancellationFlag) throws {
         FFmpegSetup.once
-        var context: UnsafeMutablePointer<AVFormatContext>? = nil
-        let opened = avformat_open_input(&context, path, nil, nil)
-        guard opened >= 0, let context else { throw MediaError("open \(path)", code: opened) }
+        self.interrupt = interrupt
+        guard var context = avformat_alloc_context() else { throw MediaError("allocate the input context", code: ivy_averror(ENOMEM)) }
+        context.pointee.interrupt_callback = interrupt.interruptCallback
+        var optional: UnsafeMutablePointer<AVFormatContext>? = context
+        // On failure, avformat_open_input frees the context.
+        let opened = avformat_open_input(&optional, path, nil, nil)
+        guard opened >= 0, let opened_ = optional else { throw MediaError("open \(path)", code: opened) }
+        context = opened_
         pointer = context
         source = nil
         try findStreamInfo()
     }
 
-    init(queue: ByteQueue) throws {
+    /// Reads what `queue` is handed; the queue's own failure stops a read, `interrupt` the rest.
+    init(queue: ByteQueue, interrupt: CancellationFlag) throws {
         FFmpegSetup.once
         source = queue
+        self.interrupt = interrupt
         let size: Int32 = 1 << 16
         guard let buffer = av_malloc(Int(size))?.assumingMemoryBound(to: UInt8.self),
             let io = avio_alloc_context(buffer, size, 0, Unmanaged.passUnretained(queue).toOpaque(), { opaque, buffer, size in
@@ -42,6 +53,7 @@ final class InputContext {
         }
         context.pointee.pb = io
         context.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
+        context.pointee.interrupt_callback = interrupt.interruptCallback
         var optional: UnsafeMutablePointer<AVFormatContext>? = context
         let opened = avformat_open_input(&optional, nil, nil, nil)
         guard opened >= 0, let opened_ = optional else {

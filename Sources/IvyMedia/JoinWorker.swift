@@ -1,4 +1,5 @@
 import CFFmpeg
+import IvyConcurrency
 
 /// The join itself, on its own thread: a first pass indexes each piece's frames and chooses
 /// its cuts (so the chapters are known before the header), a second copies the packets onto
@@ -37,11 +38,12 @@ struct JoinWorker: Sendable {
         var lastDTS: [Int32: Int64] = [:]
     }
 
-    func run() throws -> JoinSummary {
+    /// Stops, throwing, once `interrupt` is set.
+    func run(interrupt: CancellationFlag) throws -> JoinSummary {
         var cuts: [Cut] = []
         var first: InputContext?
         for part in parts {
-            let input = try InputContext(path: part.path)
+            let input = try InputContext(path: part.path, interrupt: interrupt)
             let index = try PacketIndex.scan(input, video: try Self.videoStream(input, part.path))
             cuts.append(try cut(part, index))
             // The first piece's streams shape the output's.
@@ -49,7 +51,7 @@ struct JoinWorker: Sendable {
         }
 
         guard let first else { throw MediaError("join", message: "nothing to join") }
-        let output = try OutputContext(path: outputPath)
+        let output = try OutputContext(path: outputPath, interrupt: interrupt)
         var summary = JoinSummary()
         var tracks = try makeTracks(output, first: first, summary: &summary)
         var offset: Int64 = 0
@@ -144,7 +146,7 @@ struct JoinWorker: Sendable {
 
     /// Copies one piece onto the timeline at `offset` microseconds; returns the frames it re-encoded.
     private func copy(_ part: JoinPart, _ cut: Cut, offset: Int64, into output: OutputContext, tracks: inout Tracks) throws -> Int {
-        let input = try InputContext(path: part.path)
+        let input = try InputContext(path: part.path, interrupt: output.interrupt)
         let video = try Self.videoStream(input, part.path)
         let parameters = video.pointee.codecpar.pointee
         guard parameters.codec_id == tracks.codec, parameters.width == tracks.width, parameters.height == tracks.height else {
@@ -193,6 +195,7 @@ struct JoinWorker: Sendable {
 
         let packet = try Packet()
         while true {
+            try input.interrupt.check()
             let read = av_read_frame(input.pointer, packet.pointer)
             if read == ivy_averror_eof() { break }
             try check(read, "read \(part.path)")

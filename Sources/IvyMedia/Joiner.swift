@@ -1,4 +1,5 @@
 import Foundation
+import IvyConcurrency
 
 /// One piece of a join: (part of) an MP4 on disk.
 public struct JoinPart: Sendable {
@@ -67,9 +68,9 @@ public enum Joiner {
     public static func join(_ parts: [JoinPart], to output: String, metadata: RemuxMetadata = RemuxMetadata(), exact: Bool = false) async throws -> JoinSummary {
         guard !parts.isEmpty else { throw MediaError("join", message: "nothing to join") }
         let worker = JoinWorker(parts: parts, outputPath: output, metadata: metadata, exact: exact)
-        return try await MediaThread.run(name: "ivy-join") {
+        return try await BlockingThread.media(name: "ivy-join") { interrupt in
             do {
-                return try worker.run()
+                return try worker.run(interrupt: interrupt)
             } catch {
                 try? FileManager.default.removeItem(atPath: output)
                 throw error

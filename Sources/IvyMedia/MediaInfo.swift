@@ -1,4 +1,5 @@
 import CFFmpeg
+import IvyConcurrency
 
 /// What a media file holds, read through libavformat: enough to check a download or an archive
 /// entry without trusting its name.
@@ -23,9 +24,16 @@ public struct MediaInfo: Sendable, Equatable {
     /// The container's metadata (`title`, `comment`, `creation_time`, ...).
     public var tags: [String: String] = [:]
 
-    /// Opens `path` and reads its header and enough packets to know its streams.
-    public static func probe(path: String) throws -> MediaInfo {
-        let input = try InputContext(path: path)
+    /// Opens `path` and reads its header and enough packets to know its streams, on a thread
+    /// made for blocking work; cancelling the task stops the read (`CancellationError`).
+    ///
+    /// - Throws: `MediaError` when the file does not open as media.
+    public static func probe(path: String) async throws -> MediaInfo {
+        try await BlockingThread.media(name: "ivy-probe") { interrupt in try probe(path: path, interrupt: interrupt) }
+    }
+
+    static func probe(path: String, interrupt: CancellationFlag) throws -> MediaInfo {
+        let input = try InputContext(path: path, interrupt: interrupt)
         let context = input.pointer.pointee
         let format = context.iformat.map { String(cString: $0.pointee.name) } ?? ""
         let duration = context.duration == ivy_av_nopts_value() || context.duration <= 0 ? nil : Double(context.duration) / Double(AV_TIME_BASE)

@@ -1,17 +1,24 @@
 import CFFmpeg
+import IvyConcurrency
 
 /// An MP4 being written (`AVFormatContext` for muxing, with its file). Frees everything in
 /// `deinit`; confined to the remux thread.
 final class OutputContext {
     let pointer: UnsafeMutablePointer<AVFormatContext>
     private var opened = false
+    /// Read by FFmpeg's interrupt callback, so kept alive as long as the context.
+    let interrupt: CancellationFlag
 
-    init(path: String) throws {
+    /// Creates `path`; writes (and the faststart pass) stop once `interrupt` is set.
+    init(path: String, interrupt: CancellationFlag) throws {
+        self.interrupt = interrupt
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
         let allocated = avformat_alloc_output_context2(&context, nil, "mp4", path)
         guard allocated >= 0, let context else { throw MediaError("prepare the MP4 muxer", code: allocated) }
         pointer = context
-        let io = avio_open(&pointer.pointee.pb, path, AVIO_FLAG_WRITE)
+        pointer.pointee.interrupt_callback = interrupt.interruptCallback
+        var callback = interrupt.interruptCallback
+        let io = avio_open2(&pointer.pointee.pb, path, AVIO_FLAG_WRITE, &callback, nil)
         guard io >= 0 else { throw MediaError("create \(path)", code: io) }
         opened = true
     }

@@ -27,6 +27,7 @@ struct PacketIndex {
         let packet = try Packet()
         let nopts = ivy_av_nopts_value()
         while true {
+            try input.interrupt.check()
             let read = av_read_frame(input.pointer, packet.pointer)
             if read == ivy_averror_eof() { break }
             guard read >= 0 else { throw MediaError("read \(String(cString: input.pointer.pointee.url))", code: read) }

@@ -1,5 +1,6 @@
 import CFFmpeg
 import Foundation
+import IvyConcurrency
 
 /// The remux itself, on its own thread: demux the input (part by part, when a new
 /// initialization section starts a new one), copy video and AAC, transcode audio MP4 does not
@@ -15,9 +16,10 @@ struct RemuxWorker: Sendable {
     let outputPath: String
     let metadata: RemuxMetadata
 
-    func run() throws -> RemuxSummary {
-        var input = try open()
-        let output = try OutputContext(path: outputPath)
+    /// Stops, throwing, once `interrupt` is set.
+    func run(interrupt: CancellationFlag) throws -> RemuxSummary {
+        var input = try open(interrupt: interrupt)
+        let output = try OutputContext(path: outputPath, interrupt: interrupt)
         let tracks = try RemuxTracks(first: input, output: output)
         if let title = metadata.title { output.setMetadata("title", title) }
         if let creation = metadata.creationTime { output.setMetadata("creation_time", creation) }
@@ -33,7 +35,7 @@ struct RemuxWorker: Sendable {
             try loop.copy(from: input)
             guard case .queue(let queue) = source.kind, queue.nextPart() else { break }
             part += 1
-            input = try InputContext(queue: queue)
+            input = try InputContext(queue: queue, interrupt: interrupt)
             try tracks.mapNextPart(input, part: part)
             loop.normalizer.startPart()
         }
@@ -43,10 +45,10 @@ struct RemuxWorker: Sendable {
         return loop.summary(parts: part)
     }
 
-    private func open() throws -> InputContext {
+    private func open(interrupt: CancellationFlag) throws -> InputContext {
         switch source.kind {
-        case .file(let path): return try InputContext(path: path)
-        case .queue(let queue): return try InputContext(queue: queue)
+        case .file(let path): return try InputContext(path: path, interrupt: interrupt)
+        case .queue(let queue): return try InputContext(queue: queue, interrupt: interrupt)
         }
     }
 }
@@ -82,6 +84,7 @@ private struct PacketLoop {
 
     mutating func copy(from input: InputContext) throws {
         while true {
+            try input.interrupt.check()
             let read = av_read_frame(input.pointer, packet.pointer)
             if read == ivy_averror_eof() { return }
             try check(read, "read the input")

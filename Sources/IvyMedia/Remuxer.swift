@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import IvyConcurrency
 
 /// Where the remuxer reads from: a local file, or bytes handed over as they download.
 public struct RemuxSource: Sendable {
@@ -84,8 +84,7 @@ public enum Remuxer {
     ) async throws -> RemuxSummary {
         let queue = ByteQueue(capacity: bufferBytes)
         let worker = RemuxWorker(source: RemuxSource(kind: .queue(queue)), outputPath: outputPath, metadata: metadata)
-        let result = Promise<RemuxSummary>()
-        startThread(worker, result, queue: queue)
+        let result = startThread(worker, queue: queue)
         do {
             try await feed(RemuxFeed(queue: queue))
             queue.finish()
@@ -101,21 +100,21 @@ public enum Remuxer {
     }
 
     private static func runWorker(_ worker: RemuxWorker) async throws -> RemuxSummary {
-        let result = Promise<RemuxSummary>()
-        startThread(worker, result, queue: nil)
-        return try await result.value
+        try await startThread(worker, queue: nil).value
     }
 
-    private static func startThread(_ worker: RemuxWorker, _ result: Promise<RemuxSummary>, queue: ByteQueue?) {
-        MediaThread.start(name: "ivy-remux", result) {
+    /// Cancelling a task that waits for the result stops FFmpeg at its next read, write or
+    /// packet; the output is removed.
+    private static func startThread(_ worker: RemuxWorker, queue: ByteQueue?) -> BlockingThread.Running<RemuxSummary> {
+        BlockingThread.start(name: "ivy-remux", BlockingThread.cancellable { interrupt in
             defer { queue?.close() }
             do {
-                return try worker.run()
+                return try worker.run(interrupt: interrupt)
             } catch {
                 try? FileManager.default.removeItem(atPath: worker.outputPath)
                 throw error
             }
-        }
+        })
     }
 }
 

@@ -140,7 +140,7 @@ import Testing
             let path = archive + "/" + (clip.file ?? "")
             #expect(try await FFprobe.decodeErrors(path).isEmpty)
             #expect(try await FFprobe.videoFrames(path).count >= 36 * 15 - 1, "the rest of the clip is there")
-            let report = try Verify.run(archive: archive)
+            let report = try await Verify.run(archive: archive)
             #expect(report.problems.isEmpty && report.partial.count == Self.clips.count)
             #expect(summary.prometheusText(finishedAt: Date(), durationSeconds: 1).contains("ivy_archiver_clips_partial 2"))
 
@@ -160,7 +160,7 @@ import Testing
             #expect(clip.state == .archived && clip.holes.isEmpty)
             #expect(try await FFprobe.videoFrames(archive + "/" + (clip.file ?? "")).count >= 40 * 15 - 1)
             #expect(mp4Files(in: archive).count == Self.clips.count, "replaced, not added")
-            #expect(try Verify.run(archive: archive).partial.isEmpty)
+            #expect(try await Verify.run(archive: archive).partial.isEmpty)
             endpoint.cloud.resetStats()
             _ = try await Self.run(client, archive: archive)
             #expect(endpoint.cloud.stats.segmentRequests == 0)

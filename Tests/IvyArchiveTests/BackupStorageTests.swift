@@ -18,7 +18,7 @@ import Testing
                 #expect(files.count < total, "the disk was meant to fill up")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
                 // Every file in the archive is catalogued and intact, and nothing else is there.
-                let report = try Verify.run(archive: archive)
+                let report = try await Verify.run(archive: archive)
                 #expect(report.problems.isEmpty, "\(report.problems)")
                 #expect(report.checked == files.count)
                 let runs = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").recentRuns()
@@ -55,7 +55,7 @@ import Testing
                 let error = await #expect(throws: BackupError.archive) { _ = try await BackupTests.backup(client).run(options) }
                 #expect(error?.description.contains("Read-only file system") == true, "\(String(describing: error))")
                 #expect(BackupTests.files(archive) == before)
-                #expect(try Verify.run(archive: archive).problems.isEmpty)
+                #expect(try await Verify.run(archive: archive).problems.isEmpty)
             }
         }
     }

@@ -95,7 +95,7 @@ import Testing
             #expect(summary.failures.isEmpty, "\(summary.failures.map(\.reason))")
             let expected = endpoint.cloud.configuration.account.devices.map { endpoint.cloud.recordings(mac: $0.mac).count }.reduce(0, +)
             #expect(summary.archived == expected)
-            let report = try Verify.run(archive: archive)
+            let report = try await Verify.run(archive: archive)
             #expect(report.checked == expected && report.problems.isEmpty, "\(report.problems)")
             let stats = endpoint.cloud.stats
             #expect(stats.movedCalls > 0, "000077 was followed")
@@ -110,7 +110,7 @@ import Testing
             let archive = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             _ = try await Self.backup(client).run(try Self.options(archive))
-            let clean = try Verify.run(archive: archive)
+            let clean = try await Verify.run(archive: archive)
             #expect(clean.checked == Self.files(archive).count && clean.problems.isEmpty, "\(clean.problems)")
 
             let files = Self.files(archive)
@@ -120,7 +120,7 @@ import Testing
             bytes[bytes.count / 2] ^= 0xFF
             try bytes.write(to: URL(fileURLWithPath: changed))
             try FileManager.default.removeItem(atPath: archive + "/" + files[1])
-            let report = try Verify.run(archive: archive)
+            let report = try await Verify.run(archive: archive)
             #expect(report.problems.map(\.file).sorted() == [files[0], files[1]].sorted())
             #expect(report.problems.contains { $0.reason.contains("SHA-256") })
             #expect(report.problems.contains { $0.reason == "missing" })

@@ -42,7 +42,7 @@ import Testing
                 let report = try await FFprobe.probe(archive + "/Porch_00626E00DD01/" + clip.path)
                 #expect(abs(report.duration - Double(clip.seconds)) < 4.5, "\(clip.path): \(report.duration) s")
             }
-            #expect(try Verify.run(archive: archive).problems.isEmpty)
+            #expect(try await Verify.run(archive: archive).problems.isEmpty)
         }
     }
 }

@@ -103,7 +103,7 @@ import Testing
             #expect(files.allSatisfy { $0.split(separator: "/")[1] >= oldest }, "\(files)")
             let folders = try FileManager.default.contentsOfDirectory(atPath: archive + "/Shed_00626E00CC01")
             #expect(folders.allSatisfy { $0 >= oldest }, "empty day folders are removed: \(folders)")
-            #expect(try Verify.run(archive: archive).problems.isEmpty)
+            #expect(try await Verify.run(archive: archive).problems.isEmpty)
 
             endpoint.cloud.resetStats()
             let second = try await BackupTests.backup(client).run(options)

@@ -45,7 +45,7 @@ import Testing
         let video = try await FFprobe.videoFrames(path)
         #expect(abs(video.duration - expected) <= tolerance, "video lasts \(video.duration) s, recorded time in the window \(expected) s")
         #expect(try await FFprobe.chapters(path).count == chapters)
-        #expect(try ExportRecord.check(path).isEmpty)
+        #expect(try await ExportRecord.check(path).isEmpty)
     }
 
     @Test func aWindowInsideOneClip() async throws {
@@ -175,7 +175,7 @@ import Testing
             #expect(record.clips.map(\.source) == ["archive", "archive"])
             let archived = try Catalog(path: folder + "/archive/.ivy-archiver/catalog.sqlite").archived(device: Self.mac)
             #expect(archived.map { $0.start - Self.base } == [0, 60])
-            #expect(try Verify.run(archive: folder + "/archive").problems.isEmpty)
+            #expect(try await Verify.run(archive: folder + "/archive").problems.isEmpty)
         }
     }
 
@@ -185,12 +185,12 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let output = folder + "/evidence.mp4"
             let record = try await Self.export(client).run(Self.request(0, 40, output: output))
-            #expect(try ExportRecord.check(output).isEmpty)
+            #expect(try await ExportRecord.check(output).isEmpty)
             #expect(record.output.sha256 == (try await sha256sum(output)))
             var bytes = try Data(contentsOf: URL(fileURLWithPath: output))
             bytes[bytes.count - 10] ^= 0x01
             try bytes.write(to: URL(fileURLWithPath: output))
-            let problems = try ExportRecord.check(output)
+            let problems = try await ExportRecord.check(output)
             #expect(problems.count == 1 && problems[0].contains("SHA-256"), "\(problems)")
         }
     }

@@ -12,7 +12,7 @@ import Testing
     @Test(arguments: ["h264-aac.ts", "hevc-aac.ts", "h264.ts"])
     func readsWhatFFprobeReads(name: String) async throws {
         let path = Self.media + "/" + name
-        let info = try MediaInfo.probe(path: path)
+        let info = try await MediaInfo.probe(path: path)
         let judge = try await FFprobe.probe(path)
         #expect(info.format == judge.formatName)
         #expect(info.streams.map(\.codec) == judge.streams.map(\.codec))
@@ -27,21 +27,21 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let output = directory + "/clip.mp4"
         try await FFprobe.run("ffmpeg", ["-nostdin", "-v", "error", "-i", Self.media + "/hevc-aac.ts", "-c", "copy", "-tag:v", "hvc1", output])
-        let info = try MediaInfo.probe(path: output)
+        let info = try await MediaInfo.probe(path: output)
         #expect(info.format.contains("mp4"))
         #expect(info.streams.first { $0.kind == .video }?.tag == "hvc1")
         #expect(info.streams.first { $0.kind == .audio }?.sampleRate == 32000)
     }
 
-    @Test func aMissingFileIsAMediaError() {
-        #expect(throws: MediaError.self) { try MediaInfo.probe(path: "/nonexistent/clip.mp4") }
+    @Test func aMissingFileIsAMediaError() async {
+        await #expect(throws: MediaError.self) { try await MediaInfo.probe(path: "/nonexistent/clip.mp4") }
     }
 
-    @Test func garbageIsAMediaError() throws {
+    @Test func garbageIsAMediaError() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/garbage.mp4"
         try Data(repeating: 0x5A, count: 4096).write(to: URL(fileURLWithPath: path))
-        #expect(throws: MediaError.self) { try MediaInfo.probe(path: path) }
+        await #expect(throws: MediaError.self) { try await MediaInfo.probe(path: path) }
     }
 }

@@ -71,7 +71,7 @@ struct BackupCommand: AsyncParsableCommand {
         progress.finish()
         if let metricsFile, !dryRun {
             do {
-                try summary.writeMetrics(to: metricsFile, finishedAt: Date(), durationSeconds: progress.elapsedSeconds)
+                try await summary.writeMetrics(to: metricsFile, finishedAt: Date(), durationSeconds: progress.elapsedSeconds)
             } catch {
                 throw UserError("cannot write the metrics file \(metricsFile): \(error)")
             }

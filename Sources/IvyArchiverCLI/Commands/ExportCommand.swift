@@ -31,7 +31,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("check"), help: "Verify FILE.mp4 against its sidecar FILE.mp4.json instead.") var check: String?
 
     func run() async throws {
-        if let check { return try verify(check) }
+        if let check { return try await verify(check) }
         guard let device, let from, let to, let output else {
             throw UserError("export needs --device, --from, --to and --output (or --check FILE.mp4)")
         }
@@ -77,11 +77,11 @@ struct ExportCommand: AsyncParsableCommand {
         record.notes?.forEach { print("NOTE \($0)") }
     }
 
-    private func verify(_ file: String) throws {
+    private func verify(_ file: String) async throws {
         guard device == nil, from == nil, to == nil, output == nil, !exact, !save, !force else {
             throw UserError("--check takes only the exported file")
         }
-        let problems = try ExportRecord.check(file)
+        let problems = try await ExportRecord.check(file)
         guard problems.isEmpty else {
             problems.forEach { print("\(file): \($0)") }
             throw CheckFailed(message: "\(file) does not match its record")

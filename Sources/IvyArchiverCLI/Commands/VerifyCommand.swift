@@ -18,7 +18,7 @@ struct VerifyCommand: AsyncParsableCommand {
             throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
         }
         let display = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
-        let report = try Verify.run(archive: folder) { done, total in display.show("checked \(done)/\(total)") }
+        let report = try await Verify.run(archive: folder) { done, total in display.show("checked \(done)/\(total)") }
         display.clear()
         if json {
             try Output.json(report)
