@@ -5,10 +5,11 @@ import Testing
 
 /// Ctrl-C and SIGTERM: the command stops, cleans up what it was writing, and exits 130.
 @Suite struct InterruptionTests {
-    /// Starts `ivy-archiver` with `arguments`, sends `signal` once `ready(stdout)` says the work
-    /// is under way (downloads started), and returns the exit status.
+    /// Starts `ivy-archiver` with `arguments`, sends `signal` once `ready(stdout, pid)` says the
+    /// work is under way (downloads started, a file open), and returns the exit status and what
+    /// the command printed.
     static func interrupt(_ arguments: [String], environment: [String: String], signal: Int32,
-                          when ready: (String) -> Bool) async throws -> Int32 {
+                          when ready: (_ stdout: String, _ pid: Int32) -> Bool) async throws -> (status: Int32, stdout: String) {
         let output = try makeTemporaryDirectory() + "/stdout"
         defer { try? FileManager.default.removeItem(atPath: (output as NSString).deletingLastPathComponent) }
         _ = FileManager.default.createFile(atPath: output, contents: nil)
@@ -20,7 +21,8 @@ import Testing
         child.standardError = FileHandle.nullDevice
         try child.run()
         let started = ContinuousClock.now + .seconds(30)
-        while child.isRunning, ContinuousClock.now < started, !ready((try? String(contentsOfFile: output, encoding: .utf8)) ?? "") {
+        while child.isRunning, ContinuousClock.now < started,
+              !ready((try? String(contentsOfFile: output, encoding: .utf8)) ?? "", child.processIdentifier) {
             try await Task.sleep(for: .milliseconds(10))
         }
         try await Task.sleep(for: .milliseconds(300))
@@ -30,7 +32,15 @@ import Testing
         while child.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!child.isRunning, "the command stopped after the signal")
         if child.isRunning { kill(child.processIdentifier, SIGKILL) }
-        return child.terminationStatus
+        while child.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        return (child.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+    }
+
+    /// Whether process `pid` has `path` open (Linux's `/proc`).
+    static func holdsOpen(_ pid: Int32, _ path: String) -> Bool {
+        let folder = "/proc/\(pid)/fd"
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return descriptors.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + $0)) == path }
     }
 
     static func withSlowSandbox(_ body: ([String: String]) async throws -> Void) async throws {
@@ -53,10 +63,10 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let from = Date(timeIntervalSince1970: Double(env["FROM"].flatMap(Int64.init) ?? 0))
             let formatter = ISO8601DateFormatter()
-            let status = try await Self.interrupt(
+            let (status, _) = try await Self.interrupt(
                 ["export", "--device", "Lane", "--from", formatter.string(from: from), "--to", formatter.string(from: from + 100),
                  "--output", folder + "/lane.mp4"],
-                environment: env, signal: SIGINT) { _ in
+                environment: env, signal: SIGINT) { _, _ in
                     // The fetched clips' folder appears when the downloads start.
                     ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasSuffix(".parts") }
                 }
@@ -71,7 +81,7 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: archive) }
             var env = env
             env["IVY_ARCHIVE"] = archive
-            let status = try await Self.interrupt(["backup"], environment: env, signal: SIGTERM) { $0.contains("2 new clips") }
+            let (status, _) = try await Self.interrupt(["backup"], environment: env, signal: SIGTERM) { stdout, _ in stdout.contains("2 new clips") }
             #expect(status == 130)
             #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
             #expect(mp4Files(in: archive).isEmpty, "neither clip had finished")
