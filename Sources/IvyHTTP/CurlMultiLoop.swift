@@ -6,9 +6,9 @@ import Synchronization
 /// The one thread that runs libcurl's multi handle. Other threads talk to it only through
 /// `submit`, which queues a command and wakes `curl_multi_poll`.
 ///
-/// `@unchecked Sendable`: `multi`, `transfers` and `idleHandles` are touched only by the loop
-/// thread (and by `deinit`, after it ended); the inbox is behind a `Mutex`, and
-/// `curl_multi_wakeup` is documented as callable from any thread.
+/// `@unchecked Sendable`: `multi`, `active`, `activeByID` and `idle` are touched only by the
+/// loop thread; the inbox is behind a `Mutex`, and `curl_multi_wakeup` is documented as
+/// callable from any thread.
 final class CurlMultiLoop: @unchecked Sendable {
     enum Command: Sendable {
         case start(CurlTransfer)
@@ -22,9 +22,17 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     /// Commands for the loop, and whether it has ended (after which `multi` is freed).
     private let inbox = Mutex<(commands: [Command], closed: Bool)>(([], false))
-    private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    private var transfersByID: [UInt64: UnsafeMutableRawPointer] = [:]
-    private var idleHandles: [UnsafeMutableRawPointer] = []
+    /// Transfers under way with their handles, by the handle's address (what libcurl reports
+    /// back) and by the transfer's id (what cancel and resume name).
+    private var active: [UnsafeMutableRawPointer: Active] = [:]
+    private var activeByID: [UInt64: UnsafeMutableRawPointer] = [:]
+    /// Handles kept for the next transfers.
+    private var idle: [CurlEasyHandle] = []
+
+    private struct Active {
+        var handle: CurlEasyHandle
+        var transfer: CurlTransfer
+    }
     private static let globalInit: Void = { _ = curl_global_init(ivy_curl_global_default()) }()
 
     init(configuration: CurlTransport.Configuration, logger: Logger) {
@@ -32,7 +40,10 @@ final class CurlMultiLoop: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.multi = curl_multi_init()
-        _ = ivy_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
+        let limited = ivy_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
+        if limited != CURLM_OK {
+            logger.warning("libcurl refused the connection limit per host", metadata: ["reason": "\(String(cString: curl_multi_strerror(limited)))"])
+        }
         let thread = Thread { [self] in run() }
         thread.name = "ivy-curl"
         thread.start()
@@ -60,6 +71,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func run() {
         var running: Int32 = 0
         var stopping = false
+        var reportedFailure = false
         while !stopping {
             let commands = inbox.withLock { inbox in
                 defer { inbox.commands.removeAll() }
@@ -74,23 +86,28 @@ final class CurlMultiLoop: @unchecked Sendable {
                 }
             }
             if stopping { break }
-            curl_multi_perform(multi, &running)
+            let performed = curl_multi_perform(multi, &running)
             collectFinished()
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            let polled = curl_multi_poll(multi, nil, 0, 1000, nil)
+            if performed != CURLM_OK || polled != CURLM_OK, !reportedFailure {
+                // Out of memory or a broken wakeup pipe: said once; the transfers fail by their timeouts.
+                reportedFailure = true
+                logger.error("libcurl's multi loop failed", metadata: ["reason": "\(String(cString: curl_multi_strerror(performed != CURLM_OK ? performed : polled)))"])
+            }
         }
         let late = inbox.withLock { inbox in
             inbox.closed = true
             return inbox.commands
         }
         for case .start(let transfer) in late { transfer.complete(with: .failure(HTTPError.shutdown)) }
-        for (easy, transfer) in transfers {
+        for (easy, entry) in active {
             curl_multi_remove_handle(multi, easy)
-            transfer.complete(with: .failure(HTTPError.shutdown))
-            curl_easy_cleanup(easy)
+            entry.transfer.complete(with: .failure(HTTPError.shutdown))
         }
-        transfers.removeAll()
-        idleHandles.forEach { curl_easy_cleanup($0) }
-        idleHandles.removeAll()
+        // The handles go (curl_easy_cleanup) before the multi handle they belonged to.
+        active.removeAll()
+        activeByID.removeAll()
+        idle.removeAll()
         curl_multi_cleanup(multi)
     }
 
@@ -99,31 +116,32 @@ final class CurlMultiLoop: @unchecked Sendable {
             transfer.complete(with: .failure(CancellationError()))
             return
         }
-        guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
-            transfer.complete(with: .failure(HTTPError.other("libcurl could not create a handle")))
-            return
-        }
-        curl_easy_reset(easy)
+        let handle: CurlEasyHandle
         do {
-            try transfer.configure(easy, configuration: configuration)
+            handle = try idle.popLast() ?? CurlEasyHandle()
+            try transfer.configure(handle, configuration: configuration)
         } catch {
             transfer.complete(with: .failure(error))
-            recycle(easy)
             return
         }
-        transfers[easy] = transfer
-        transfersByID[transfer.id] = easy
-        curl_multi_add_handle(multi, easy)
+        let added = curl_multi_add_handle(multi, handle.pointer)
+        guard added == CURLM_OK else {
+            transfer.complete(with: .failure(HTTPError.other("libcurl could not start the transfer: \(String(cString: curl_multi_strerror(added)))")))
+            return
+        }
+        active[handle.pointer] = Active(handle: handle, transfer: transfer)
+        activeByID[transfer.id] = handle.pointer
     }
 
     private func cancel(_ id: UInt64) {
-        guard let easy = transfersByID[id] else { return }
+        guard let easy = activeByID[id] else { return }
         finish(easy, with: .failure(CancellationError()))
     }
 
     private func resume(_ id: UInt64) {
-        guard let easy = transfersByID[id] else { return }
-        curl_easy_pause(easy, ivy_curlpause_cont())
+        guard let easy = activeByID[id] else { return }
+        // Fails only for a handle that is not paused or already done: nothing to resume then.
+        _ = curl_easy_pause(easy, ivy_curlpause_cont())
     }
 
     private func collectFinished() {
@@ -141,20 +159,18 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private func finish(_ easy: UnsafeMutableRawPointer, with result: Result<Void, any Error>) {
         curl_multi_remove_handle(multi, easy)
-        if let transfer = transfers.removeValue(forKey: easy) {
-            transfersByID[transfer.id] = nil
-            transfer.complete(with: result)
-        }
-        recycle(easy)
+        guard let entry = active.removeValue(forKey: easy) else { return }
+        activeByID[entry.transfer.id] = nil
+        entry.transfer.complete(with: result)
+        recycle(entry.handle)
     }
 
     /// Keeping a few handles spares their setup; connections live in the multi handle anyway.
-    private func recycle(_ easy: UnsafeMutableRawPointer) {
-        if idleHandles.count < 32 {
-            idleHandles.append(easy)
-        } else {
-            curl_easy_cleanup(easy)
-        }
+    /// A handle kept is reset now, which frees what the last transfer set on it.
+    private func recycle(_ handle: CurlEasyHandle) {
+        guard idle.count < 32 else { return }
+        handle.reset()
+        idle.append(handle)
     }
 
     private static func error(for code: CURLcode, easy: UnsafeMutableRawPointer) -> HTTPError {

@@ -12,8 +12,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var headContinuation: CheckedContinuation<HTTPStreamingResponse, any Error>?
     private var headDelivered = false
     private var headerLines: [(name: String, value: String)] = []
-    private var easy: UnsafeMutableRawPointer?
-    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The handle driving this transfer, from `configure` until `complete`.
+    private var easy: CurlEasyHandle?
     private let channel: BodyChannel
 
     init(id: UInt64, request: HTTPRequest, loop: CurlMultiLoop) {
@@ -24,10 +24,6 @@ final class CurlTransfer: @unchecked Sendable {
             resume: { [loop] in loop.submit(.resume(id)) },
             abandon: { [loop] in loop.submit(.cancel(id)) }
         )
-    }
-
-    deinit {
-        curl_slist_free_all(headerList)
     }
 
     var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
@@ -41,68 +37,73 @@ final class CurlTransfer: @unchecked Sendable {
         headContinuation = continuation
     }
 
-    func configure(_ easy: UnsafeMutableRawPointer, configuration: CurlTransport.Configuration) throws {
+    /// Sets `easy` up for this request. The handle keeps a pointer to this transfer for its
+    /// callbacks: the loop holds both until `complete`.
+    ///
+    /// - Throws: `HTTPError.invalidURL` for a URL libcurl will not take or a scheme other than
+    ///   http/https; `HTTPError` (not transient) for an option this libcurl refuses.
+    func configure(_ easy: CurlEasyHandle, configuration: CurlTransport.Configuration) throws {
         self.easy = easy
         guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
             throw HTTPError.invalidURL
         }
-        var ok = ivy_curl_easy_setopt_string(easy, CURLOPT_URL, request.url) == CURLE_OK
-        ok = ok && ivy_curl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK
-        ok = ok && ivy_curl_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") == CURLE_OK
-        guard ok else { throw HTTPError.invalidURL }
+        do {
+            try easy.set(CURLOPT_URL, request.url)
+            try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
+            try easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        } catch {
+            throw HTTPError.invalidURL
+        }
 
-        _ = ivy_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        _ = ivy_curl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
-        _ = ivy_curl_easy_setopt_long(easy, CURLOPT_MAXREDIRS, 5)
-        _ = ivy_curl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, ivy_curl_http_version_2tls())
-        _ = ivy_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = ivy_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent)
+        try easy.set(CURLOPT_NOSIGNAL, 1)
+        try easy.set(CURLOPT_FOLLOWLOCATION, 1)
+        try easy.set(CURLOPT_MAXREDIRS, 5)
+        // A libcurl built without HTTP/2 speaks HTTP/1.1, which serves as well.
+        try? easy.set(CURLOPT_HTTP_VERSION, ivy_curl_http_version_2tls())
+        try easy.set(CURLOPT_TCP_KEEPALIVE, 1)
+        try easy.set(CURLOPT_USERAGENT, configuration.userAgent)
         // "" offers every coding libcurl can decode, and decodes the body: CDNs gzip playlists
         // and even segments, sometimes unasked (RFC 9110 §12.5.3 allows it).
         if request.decodesContent {
-            _ = ivy_curl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+            try easy.set(CURLOPT_ACCEPT_ENCODING, "")
         } else {
-            _ = ivy_curl_easy_setopt_long(easy, CURLOPT_HTTP_CONTENT_DECODING, 0)
+            try easy.set(CURLOPT_HTTP_CONTENT_DECODING, 0)
         }
-        _ = ivy_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds)
+        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds)
         if let timeout = request.timeout ?? configuration.requestTimeout {
-            _ = ivy_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout.milliseconds)
+            try easy.set(CURLOPT_TIMEOUT_MS, timeout.milliseconds)
         }
-        _ = ivy_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, configuration.stallSpeed)
-        _ = ivy_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, configuration.stallTime.milliseconds / 1000))
+        try easy.set(CURLOPT_LOW_SPEED_LIMIT, configuration.stallSpeed)
+        try easy.set(CURLOPT_LOW_SPEED_TIME, max(1, configuration.stallTime.milliseconds / 1000))
         if let rate = configuration.maxReceiveBytesPerSecond {
-            _ = ivy_curl_easy_setopt_off(easy, CURLOPT_MAX_RECV_SPEED_LARGE, curl_off_t(rate))
+            try easy.set(CURLOPT_MAX_RECV_SPEED_LARGE, offset: Int64(rate))
         }
 
         switch request.method {
         case .get:
-            _ = ivy_curl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+            try easy.set(CURLOPT_HTTPGET, 1)
         case .head:
-            _ = ivy_curl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+            try easy.set(CURLOPT_NOBODY, 1)
         case .post:
             let body = request.body ?? []
-            _ = ivy_curl_easy_setopt_long(easy, CURLOPT_POST, 1)
-            _ = ivy_curl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-            body.withUnsafeBytes { bytes in
+            try easy.set(CURLOPT_POST, 1)
+            try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(body.count))
+            try body.withUnsafeBytes { bytes in
                 // COPYPOSTFIELDS copies: the request may go away before the transfer ends.
-                _ = ivy_curl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                try easy.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
             }
         }
-        for header in request.headers {
-            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
-        }
         // An empty Expect header stops curl from waiting for "100 Continue" on POSTs.
-        headerList = curl_slist_append(headerList, "Expect:")
-        _ = ivy_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+        try easy.setHeaders(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
 
         let me = Unmanaged.passUnretained(self).toOpaque()
-        _ = ivy_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
-        _ = ivy_curl_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+        try easy.set(CURLOPT_WRITEDATA, pointer: me)
+        try easy.set(CURLOPT_WRITEFUNCTION) { data, size, count, context in
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
             return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
         }
-        _ = ivy_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
-        _ = ivy_curl_easy_setopt_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+        try easy.set(CURLOPT_HEADERDATA, pointer: me)
+        try easy.set(CURLOPT_HEADERFUNCTION) { data, size, count, context in
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
             transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
@@ -134,12 +135,7 @@ final class CurlTransfer: @unchecked Sendable {
     private func deliverHead() {
         guard !headDelivered, let easy else { return }
         headDelivered = true
-        var status = 0
-        _ = ivy_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        var effective: UnsafeMutableRawPointer?
-        _ = ivy_curl_easy_getinfo_pointer(easy, CURLINFO_EFFECTIVE_URL, &effective)
-        let url = effective.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) }
-        let head = HTTPResponseHead(status: status, headers: headerLines, url: url)
+        let head = HTTPResponseHead(status: easy.info(CURLINFO_RESPONSE_CODE) ?? 0, headers: headerLines, url: easy.infoString(CURLINFO_EFFECTIVE_URL))
         headContinuation?.resume(returning: HTTPStreamingResponse(head: head, body: HTTPBody(channel: channel)))
         headContinuation = nil
     }

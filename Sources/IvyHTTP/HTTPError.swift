@@ -11,6 +11,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible, Equatable {
         case shutdown
         case invalidURL
         case badContentEncoding
+        case unsupported
         case other
     }
 
@@ -39,11 +40,15 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible, Equatable {
 
     static func other(_ message: String) -> HTTPError { HTTPError(.other, message) }
 
+    /// This libcurl cannot do what the request needs (an option it refuses): another try
+    /// would fail the same way.
+    static func unsupported(_ message: String) -> HTTPError { HTTPError(.unsupported, message) }
+
     /// Worth another try after a pause: the network or the server may recover.
     public var isTransient: Bool {
         switch code {
         case .couldNotResolve, .couldNotConnect, .timedOut, .partialBody, .other: return true
-        case .bodyTooLarge, .tls, .shutdown, .invalidURL, .badContentEncoding: return false
+        case .bodyTooLarge, .tls, .shutdown, .invalidURL, .badContentEncoding, .unsupported: return false
         }
     }
 

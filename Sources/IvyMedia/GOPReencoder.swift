@@ -7,11 +7,12 @@ import CFFmpeg
 /// The encoder writes Annex B with its parameter sets in-band (no global header); frames are
 /// turned into the track's length-prefixed form. Confined to the join thread.
 final class GOPReencoder {
-    private let decoder: UnsafeMutablePointer<AVCodecContext>
-    private var encoder: UnsafeMutablePointer<AVCodecContext>?
-    private let frame: UnsafeMutablePointer<AVFrame>
+    private let decoder: CodecContext
+    private var encoder: CodecContext?
+    private let frame: Frame
     private let encoded: Packet
-    private let parameters: UnsafeMutablePointer<AVCodecParameters>
+    /// Copied: the demuxer that read them may close before this re-encoder does.
+    private let parameters: CodecParameters
     private let timeBase: AVRational
     private let frameRate: AVRational
     private let lengthSize: Int
@@ -20,44 +21,30 @@ final class GOPReencoder {
 
     /// `keep`: presentation times (in the stream's time base) of the frames to re-encode.
     init(stream: UnsafeMutablePointer<AVStream>, keep: Range<Int64>, lengthSize: Int) throws {
-        parameters = stream.pointee.codecpar
+        parameters = try CodecParameters(copying: stream.pointee.codecpar)
         timeBase = stream.pointee.time_base
         frameRate = stream.pointee.avg_frame_rate
         self.keep = keep
         self.lengthSize = lengthSize
-        guard let codec = avcodec_find_decoder(parameters.pointee.codec_id), let context = avcodec_alloc_context3(codec) else {
-            throw MediaError("find a decoder for \(String(cString: avcodec_get_name(stream.pointee.codecpar.pointee.codec_id)))",
+        guard let codec = avcodec_find_decoder(parameters.pointer.pointee.codec_id) else {
+            throw MediaError("find a decoder for \(String(cString: avcodec_get_name(parameters.pointer.pointee.codec_id)))",
                              code: ivy_averror_invaliddata())
         }
-        decoder = context
-        guard let frame = av_frame_alloc() else {
-            var context: UnsafeMutablePointer<AVCodecContext>? = decoder
-            avcodec_free_context(&context)
-            throw MediaError("allocate a frame", code: ivy_averror(ENOMEM))
-        }
-        self.frame = frame
+        decoder = try CodecContext(codec)
+        frame = try Frame()
         encoded = try Packet()
-        try check(avcodec_parameters_to_context(decoder, parameters), "set up the decoder")
-        decoder.pointee.pkt_timebase = timeBase
-        try check(avcodec_open2(decoder, codec, nil), "open the decoder")
-    }
-
-    deinit {
-        var decoder: UnsafeMutablePointer<AVCodecContext>? = decoder
-        avcodec_free_context(&decoder)
-        var encoder: UnsafeMutablePointer<AVCodecContext>? = encoder
-        avcodec_free_context(&encoder)
-        var frame: UnsafeMutablePointer<AVFrame>? = frame
-        av_frame_free(&frame)
+        try check(avcodec_parameters_to_context(decoder.pointer, parameters.pointer), "set up the decoder")
+        decoder.pointer.pointee.pkt_timebase = timeBase
+        try decoder.open("open the decoder")
     }
 
     /// Decodes `packet` (one of the GOP's, in decode order) and hands on what the encoder makes.
     func push(_ packet: UnsafeMutablePointer<AVPacket>?, emit: (UnsafeMutablePointer<AVPacket>) throws -> Void) throws {
-        try check(avcodec_send_packet(decoder, packet), "decode a frame to re-encode")
+        try check(avcodec_send_packet(decoder.pointer, packet), "decode a frame to re-encode")
         try receiveFrames(emit: emit)
         if packet == nil {
             if let encoder {
-                try check(avcodec_send_frame(encoder, nil), "finish the re-encoded frames")
+                try check(avcodec_send_frame(encoder.pointer, nil), "finish the re-encoded frames")
                 try receivePackets(emit: emit)
             }
         }
@@ -65,16 +52,16 @@ final class GOPReencoder {
 
     private func receiveFrames(emit: (UnsafeMutablePointer<AVPacket>) throws -> Void) throws {
         while true {
-            let received = avcodec_receive_frame(decoder, frame)
+            let received = avcodec_receive_frame(decoder.pointer, frame.pointer)
             if received == ivy_averror(EAGAIN) || received == ivy_averror_eof() { return }
             try check(received, "decode a frame to re-encode")
-            defer { av_frame_unref(frame) }
-            let pts = frame.pointee.best_effort_timestamp
+            defer { av_frame_unref(frame.pointer) }
+            let pts = frame.pointer.pointee.best_effort_timestamp
             guard keep.contains(pts) else { continue }
             let encoder = try self.encoder ?? openEncoder()
-            frame.pointee.pts = pts
-            frame.pointee.pict_type = frames == 0 ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
-            try check(avcodec_send_frame(encoder, frame), "re-encode a frame")
+            frame.pointer.pointee.pts = pts
+            frame.pointer.pointee.pict_type = frames == 0 ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
+            try check(avcodec_send_frame(encoder.pointer, frame.pointer), "re-encode a frame")
             frames += 1
             try receivePackets(emit: emit)
         }
@@ -83,7 +70,7 @@ final class GOPReencoder {
     private func receivePackets(emit: (UnsafeMutablePointer<AVPacket>) throws -> Void) throws {
         guard let encoder else { return }
         while true {
-            let received = avcodec_receive_packet(encoder, encoded.pointer)
+            let received = avcodec_receive_packet(encoder.pointer, encoded.pointer)
             if received == ivy_averror(EAGAIN) || received == ivy_averror_eof() { return }
             try check(received, "re-encode a frame")
             defer { av_packet_unref(encoded.pointer) }
@@ -96,13 +83,15 @@ final class GOPReencoder {
     /// Same codec, size, pixel format and time base as the copied frames; a quality high enough
     /// that the few re-encoded frames do not stand out; no B-frames, so decode order is
     /// presentation order.
-    private func openEncoder() throws -> UnsafeMutablePointer<AVCodecContext> {
+    private func openEncoder() throws -> CodecContext {
+        let parameters = parameters.pointer, frame = frame.pointer
         let id = parameters.pointee.codec_id
         let preferred = id == AV_CODEC_ID_H264 ? "libx264" : id == AV_CODEC_ID_HEVC ? "libx265" : ""
-        guard let codec = avcodec_find_encoder_by_name(preferred) ?? avcodec_find_encoder(id), let context = avcodec_alloc_context3(codec) else {
+        guard let codec = avcodec_find_encoder_by_name(preferred) ?? avcodec_find_encoder(id) else {
             throw MediaError("find an encoder for \(String(cString: avcodec_get_name(id))) (--exact needs one)", code: ivy_averror_invaliddata())
         }
-        encoder = context
+        let owner = try CodecContext(codec)
+        let context = owner.pointer
         context.pointee.width = frame.pointee.width
         context.pointee.height = frame.pointee.height
         context.pointee.pix_fmt = AVPixelFormat(rawValue: frame.pointee.format)
@@ -121,8 +110,9 @@ final class GOPReencoder {
             if preferred == "libx264", let profile = Self.h264Profiles[parameters.pointee.profile] { av_opt_set(options, "profile", profile, 0) }
             if preferred == "libx265" { av_opt_set(options, "x265-params", "log-level=none:bframes=0", 0) }
         }
-        try check(avcodec_open2(context, codec, nil), "open the \(String(cString: codec.pointee.name)) encoder")
-        return context
+        try owner.open("open the \(String(cString: codec.pointee.name)) encoder")
+        encoder = owner
+        return owner
     }
 
     /// The copied track's `avcC` names its profile: re-encoded frames stay inside it.

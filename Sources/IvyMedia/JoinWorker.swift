@@ -27,8 +27,8 @@ struct JoinWorker: Sendable {
 
     /// The output's streams and what the copied frames need to stay decodable.
     private struct Tracks {
-        var video: UnsafeMutablePointer<AVStream>
-        var audio: UnsafeMutablePointer<AVStream>?
+        var video: OutputStream
+        var audio: OutputStream?
         var codec: AVCodecID
         var width: Int32
         var height: Int32
@@ -121,7 +121,8 @@ struct JoinWorker: Sendable {
 
     private func makeTracks(_ output: OutputContext, first input: InputContext, summary: inout JoinSummary) throws -> Tracks {
         let source = try Self.videoStream(input, parts[0].path)
-        let video = try output.addStream()
+        let videoTrack = try output.addStream()
+        let video = videoTrack.pointer
         try check(avcodec_parameters_copy(video.pointee.codecpar, source.pointee.codecpar), "copy the video parameters")
         let codec = source.pointee.codecpar.pointee.codec_id
         video.pointee.codecpar.pointee.codec_tag = codec == AV_CODEC_ID_HEVC ? ivy_mktag(104, 118, 99, 49) : 0
@@ -130,16 +131,17 @@ struct JoinWorker: Sendable {
         let parameters = source.pointee.codecpar.pointee
         let extradata = parameters.extradata.map { Array(UnsafeBufferPointer(start: $0, count: Int(parameters.extradata_size))) } ?? []
         let sets = ParameterSets.parse(extradata, hevc: codec == AV_CODEC_ID_HEVC)
-        var audio: UnsafeMutablePointer<AVStream>?
+        var audio: OutputStream?
         if let sourceAudio = Self.audioStream(input), RemuxTracks.copyableAudio.contains(sourceAudio.pointee.codecpar.pointee.codec_id.rawValue) {
-            let stream = try output.addStream()
+            let track = try output.addStream()
+            let stream = track.pointer
             try check(avcodec_parameters_copy(stream.pointee.codecpar, sourceAudio.pointee.codecpar), "copy the audio parameters")
             stream.pointee.codecpar.pointee.codec_tag = 0
             stream.pointee.time_base = sourceAudio.pointee.time_base
-            audio = stream
+            audio = track
             summary.audio = String(cString: avcodec_get_name(sourceAudio.pointee.codecpar.pointee.codec_id))
         }
-        return Tracks(video: video, audio: audio, codec: codec, width: parameters.width, height: parameters.height,
+        return Tracks(video: videoTrack, audio: audio, codec: codec, width: parameters.width, height: parameters.height,
                       parameterSets: sets.map { ParameterSets.lengthPrefixed($0.units, lengthSize: $0.lengthSize) } ?? [],
                       lengthSize: sets?.lengthSize ?? 4)
     }
@@ -155,7 +157,7 @@ struct JoinWorker: Sendable {
         }
         let audio = tracks.audio == nil ? nil : Self.audioStream(input)
         if let audio, let out = tracks.audio {
-            let a = audio.pointee.codecpar.pointee, b = out.pointee.codecpar.pointee
+            let a = audio.pointee.codecpar.pointee, b = out.pointer.pointee.codecpar.pointee
             guard a.codec_id == b.codec_id, a.sample_rate == b.sample_rate else {
                 throw MediaError("join \(part.path)", message: "its audio differs from the first clip's")
             }
@@ -190,7 +192,7 @@ struct JoinWorker: Sendable {
         /// the copied frames' decode delay, so that decode times run on evenly into the copy.
         func placeReencoded(_ packet: UnsafeMutablePointer<AVPacket>, tracks: inout Tracks) throws {
             packet.pointee.dts = packet.pointee.pts - cut.index.delay
-            try place(packet, from: videoTimeBase, to: tracks.video, tracks: &tracks)
+            try place(packet, from: videoTimeBase, to: tracks.video.pointer, tracks: &tracks)
         }
 
         let packet = try Packet()
@@ -221,14 +223,14 @@ struct JoinWorker: Sendable {
                     restoreParameterSets = false
                     let data = UnsafeBufferPointer(start: packet.pointer.pointee.data, count: Int(packet.pointer.pointee.size))
                     let restored = try Packet(bytes: tracks.parameterSets + Array(data), propertiesOf: packet.pointer)
-                    try place(restored.pointer, from: videoTimeBase, to: tracks.video, tracks: &tracks)
+                    try place(restored.pointer, from: videoTimeBase, to: tracks.video.pointer, tracks: &tracks)
                 } else {
-                    try place(packet.pointer, from: videoTimeBase, to: tracks.video, tracks: &tracks)
+                    try place(packet.pointer, from: videoTimeBase, to: tracks.video.pointer, tracks: &tracks)
                 }
             } else if let audio, let out = tracks.audio, index == audio.pointee.index {
                 let at = av_rescale_q(pts, audio.pointee.time_base, microseconds)
                 guard at >= start, at < end else { continue }
-                try place(packet.pointer, from: audio.pointee.time_base, to: out, tracks: &tracks)
+                try place(packet.pointer, from: audio.pointee.time_base, to: out.pointer, tracks: &tracks)
             }
         }
         if let encoder = reencoder {

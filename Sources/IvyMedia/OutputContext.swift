@@ -28,9 +28,9 @@ final class OutputContext {
         avformat_free_context(pointer)
     }
 
-    func addStream() throws -> UnsafeMutablePointer<AVStream> {
+    func addStream() throws -> OutputStream {
         guard let stream = avformat_new_stream(pointer, nil) else { throw MediaError("add a stream", code: ivy_averror_invaliddata()) }
-        return stream
+        return OutputStream(context: self, index: stream.pointee.index)
     }
 
     func setMetadata(_ key: String, _ value: String) {
@@ -77,20 +77,5 @@ final class OutputContext {
         guard written >= 0 else { throw MediaError("finish the MP4", code: written) }
         avio_closep(&pointer.pointee.pb)
         opened = false
-    }
-}
-
-/// An `AVPacket` owned by Swift.
-final class Packet {
-    let pointer: UnsafeMutablePointer<AVPacket>
-
-    init() throws {
-        guard let packet = av_packet_alloc() else { throw MediaError("allocate a packet", code: ivy_averror_invaliddata()) }
-        pointer = packet
-    }
-
-    deinit {
-        var packet: UnsafeMutablePointer<AVPacket>? = pointer
-        av_packet_free(&packet)
     }
 }

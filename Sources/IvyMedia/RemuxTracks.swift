@@ -10,13 +10,13 @@ final class RemuxTracks {
     static let copyableVideo: Set<UInt32> = [AV_CODEC_ID_H264.rawValue, AV_CODEC_ID_HEVC.rawValue, AV_CODEC_ID_MPEG4.rawValue, AV_CODEC_ID_AV1.rawValue]
 
     enum Route {
-        case copy(output: UnsafeMutablePointer<AVStream>, video: Bool)
+        case copy(output: OutputStream, video: Bool)
         case transcode(AudioTranscoder)
     }
 
     /// By input stream index, for the part being read.
     private(set) var routes: [Int: Route] = [:]
-    private(set) var video: UnsafeMutablePointer<AVStream>?
+    private(set) var video: OutputStream?
     private(set) var audio: Route?
     private(set) var summary = RemuxSummary()
     /// A later part's own H.264/H.265 parameter sets, length-prefixed: they go in-band before
@@ -33,10 +33,10 @@ final class RemuxTracks {
             switch parameters.codec_type {
             case AVMEDIA_TYPE_VIDEO where Self.copyableVideo.contains(codec) && video == nil:
                 let out = try output.addStream()
-                try check(avcodec_parameters_copy(out.pointee.codecpar, stream.pointee.codecpar), "copy the video parameters")
+                try check(avcodec_parameters_copy(out.pointer.pointee.codecpar, stream.pointee.codecpar), "copy the video parameters")
                 // Apple players open H.265 in MP4 only when it is tagged hvc1 (FFmpeg's default is hev1).
-                out.pointee.codecpar.pointee.codec_tag = parameters.codec_id == AV_CODEC_ID_HEVC ? ivy_mktag(104, 118, 99, 49) : 0
-                out.pointee.time_base = stream.pointee.time_base
+                out.pointer.pointee.codecpar.pointee.codec_tag = parameters.codec_id == AV_CODEC_ID_HEVC ? ivy_mktag(104, 118, 99, 49) : 0
+                out.pointer.pointee.time_base = stream.pointee.time_base
                 routes[Int(stream.pointee.index)] = .copy(output: out, video: true)
                 video = out
                 videoParameters = (parameters.codec_id, parameters.width, parameters.height, Self.extradata(parameters))
@@ -45,13 +45,13 @@ final class RemuxTracks {
                 let out = try output.addStream()
                 let route: Route
                 if Self.copyableAudio.contains(codec) {
-                    try check(avcodec_parameters_copy(out.pointee.codecpar, stream.pointee.codecpar), "copy the audio parameters")
-                    out.pointee.codecpar.pointee.codec_tag = 0
-                    out.pointee.time_base = stream.pointee.time_base
+                    try check(avcodec_parameters_copy(out.pointer.pointee.codecpar, stream.pointee.codecpar), "copy the audio parameters")
+                    out.pointer.pointee.codecpar.pointee.codec_tag = 0
+                    out.pointer.pointee.time_base = stream.pointee.time_base
                     route = .copy(output: out, video: false)
                     summary.audio = String(cString: avcodec_get_name(parameters.codec_id))
                 } else {
-                    route = .transcode(try AudioTranscoder(input: stream, output: out, muxer: output.pointer))
+                    route = .transcode(try AudioTranscoder(input: stream, output: out))
                     summary.audio = "aac"
                     summary.transcodedFrom = String(cString: avcodec_get_name(parameters.codec_id))
                 }

@@ -164,7 +164,8 @@ private struct PacketLoop {
         packet.pointee.pts = av_rescale_q(adjusted.pts, Self.microseconds, timeBase)
         packets += 1
         switch route {
-        case .copy(let out, let isVideo):
+        case .copy(let track, let isVideo):
+            let out = track.pointer
             packet.pointee.stream_index = out.pointee.index
             av_packet_rescale_ts(packet, timeBase, out.pointee.time_base)
             let placed = outputTimes.place(stream: out.pointee.index, dts: packet.pointee.dts, pts: packet.pointee.pts)
