@@ -16,7 +16,7 @@ import Testing
         let child = Process()
         child.executableURL = URL(fileURLWithPath: CLIProcess.executable)
         child.arguments = arguments
-        child.environment = environment.merging(["PATH": "/usr/bin:/bin", "IVY_LOG_LEVEL": "error"]) { $1 }
+        child.environment = CLIProcess.cleanEnvironment(environment)
         child.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         child.standardError = FileHandle.nullDevice
         try child.run()

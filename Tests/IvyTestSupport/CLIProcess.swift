@@ -20,9 +20,14 @@ public enum CLIProcess {
     }
 
     public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        // A clean environment: nothing of the developer's own configuration leaks in.
-        let base = ["PATH": "/usr/bin:/bin", "IVY_LOG_LEVEL": "error"]
-        return try await Subprocess.run(executable, arguments, environment: base.merging(environment) { $1 })
+        try await Subprocess.run(executable, arguments, environment: cleanEnvironment(environment))
+    }
+
+    /// A clean environment: nothing of the developer's own configuration leaks in; only the
+    /// sanitizers' settings pass (`scripts/sanitize.sh` runs the children under ASan too).
+    public static func cleanEnvironment(_ environment: [String: String]) -> [String: String] {
+        let sanitizers = ProcessInfo.processInfo.environment.filter { ["ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"].contains($0.key) }
+        return sanitizers.merging(["PATH": "/usr/bin:/bin", "IVY_LOG_LEVEL": "error"]) { $1 }.merging(environment) { $1 }
     }
 }
 
