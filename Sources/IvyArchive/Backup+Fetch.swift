@@ -100,7 +100,7 @@ extension Backup {
             let digest = try await FileDigest.sha256(path: destination)
             let codecs = [result.video, result.audio].compactMap { $0 }.joined(separator: "+")
             try context.catalog.markArchived(device: mac, start: start, file: path, size: Int64(result.bytes), sha256: digest,
-                                             duration: result.remux.duration, codecs: codecs, sourceURL: source, holes: result.holes)
+                                             duration: result.duration, codecs: codecs, sourceURL: source, holes: result.holes)
         } catch {
             // A file the catalog does not know would never be verified: take it back out.
             try? FileManager.default.removeItem(atPath: destination)

@@ -29,6 +29,9 @@ public struct ClipFetcher: Sendable {
         public var holes: [ClipHole]
         /// What the remux measured of the file.
         public var remux: RemuxSummary
+        /// Seconds, as the written MP4 says (its container's duration, what `verify` and a
+        /// catalog rebuild read back); the remux's own measure when the container says none.
+        public var duration: Double
 
         /// Some of the recording could not be had: the file holds the rest.
         public var isPartial: Bool { holes.contains { $0.isUnavailable } }
@@ -109,7 +112,7 @@ public struct ClipFetcher: Sendable {
                         try await feed.append(initSection)
                         lastInit = initSection
                     }
-                    try await feed.append(payload.bytes)
+                    for chunk in payload.bytes.chunks { try await feed.append(chunk) }
                     bytes += payload.bytes.count
                 }
                 if bytes == 0 {
@@ -131,11 +134,13 @@ public struct ClipFetcher: Sendable {
             try await FileSync.sync(path: temporary)
             try await FileSync.rename(temporary, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+            // Cannot fail for the file just written; if it did, the remux's measure stands.
+            let written = try? await MediaInfo.probe(path: output)
             if holes.contains(where: \.isUnavailable) {
                 logger.notice("clip kept with holes", metadata: ["output": "\(output)", "holes": "\(holes.filter(\.isUnavailable).map(\.description))"])
             }
             return Result(path: output, bytes: size, segments: total, mediaSeconds: totalSeconds, video: summary.video, audio: summary.audio,
-                          holes: holes, remux: summary)
+                          holes: holes, remux: summary, duration: written?.duration ?? summary.duration)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error

@@ -34,14 +34,15 @@ extension HLSDownloader {
             do {
                 fetched = try await fetchWithRetries(location, range: nil, resource: "it") { body in
                     // An answer that is no playlist (a markup page, nothing) is a failed try.
-                    Self.looksLikePlaylist(body) ? .accept(body) : .retry("the answer is not a playlist (it starts with \(MediaSignature.describe(body)))")
+                    let text = body.joined()
+                    return Self.looksLikePlaylist(text) ? .accept(body) : .retry("the answer is not a playlist (it starts with \(MediaSignature.describe(text)))")
                 }
             } catch let expired as SegmentExpired {
                 throw HLSError.playlistFailed("HTTP \(expired.status) (the URL expired or its signature is wrong)")
             } catch let error as HLSError {
                 throw HLSError.playlistFailed(error.detail, transient: error.isTransient)
             }
-            let bytes = fetched.bytes
+            let bytes = fetched.body.joined()
             guard bytes.count <= Self.maxPlaylistSize else { throw PlaylistError.tooLarge(0, "a playlist of \(bytes.count) bytes") }
             // Relative URIs resolve against where the playlist was read from, after redirects.
             switch try parser.parse(String(decoding: bytes, as: UTF8.self), url: fetched.url) {

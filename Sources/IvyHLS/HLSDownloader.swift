@@ -45,8 +45,8 @@ public struct HLSDownloader: Sendable {
         public var segment: Segment
         /// The fMP4 initialization section, given with the first segment and whenever it changes.
         public var initSection: [UInt8]?
-        /// The media; empty for a hole.
-        public var bytes: [UInt8]
+        /// The media, in the chunks it arrived in (joined only for AES); empty for a hole.
+        public var bytes: ChunkedBytes
         /// Set when the segment holds no media: the recording has a hole of `segment.duration` s.
         public var hole: Hole?
     }
@@ -87,7 +87,7 @@ public struct HLSDownloader: Sendable {
         try await BoundedConcurrency.forEach(Array(playlist.segments.indices), limit: policy.reorderWindow, order: .elements) { index in
             try await arrival(of: index, from: signed, keys: keys)
         } handle: { index, arrival in
-            var payload = Payload(index: index, segment: arrival.segment, initSection: nil, bytes: [])
+            var payload = Payload(index: index, segment: arrival.segment, initSection: nil, bytes: ChunkedBytes())
             switch arrival.content {
             case .media(let bytes):
                 payload.bytes = bytes
@@ -105,7 +105,7 @@ public struct HLSDownloader: Sendable {
     /// A segment as fetched, waiting for the ones before it to be delivered.
     struct Arrival: Sendable {
         enum Content: Sendable {
-            case media([UInt8])
+            case media(ChunkedBytes)
             case hole(Hole)
         }
 
@@ -145,11 +145,11 @@ public struct HLSDownloader: Sendable {
         var status: Int
     }
 
-    private func fetch(_ segment: Segment, keys: KeyCache) async throws -> [UInt8] {
+    private func fetch(_ segment: Segment, keys: KeyCache) async throws -> ChunkedBytes {
         var keyBytes: [UInt8]?
         if let key = segment.key {
             let bytes = try await keys.key(for: key.url) {
-                try await fetchWithRetries(key.url, range: nil, resource: "the AES key of segment \(segment.sequence)").bytes
+                try await fetchWithRetries(key.url, range: nil, resource: "the AES key of segment \(segment.sequence)").body.joined()
             }
             guard bytes.count == 16 else { throw HLSError.keyInvalid("it has \(bytes.count) bytes, not 16") }
             keyBytes = bytes
@@ -158,7 +158,8 @@ public struct HLSDownloader: Sendable {
         return try await fetchWithRetries(segment.url, range: segment.byteRange, resource: "segment \(sequence)") { body in
             var media = body
             if let keyBytes, let key = segment.key {
-                switch SegmentDecryption.decrypt(body, key: keyBytes, iv: key.iv(forSequence: sequence)) {
+                // AES-CBC wants the segment in one piece: the one segment kind joined.
+                switch SegmentDecryption.decrypt(body.joined(), key: keyBytes, iv: key.iv(forSequence: sequence)) {
                 case .failure(let reason):
                     return .retry("it does not decrypt: \(reason)")
                 case .success(let decrypted):
@@ -170,24 +171,25 @@ public struct HLSDownloader: Sendable {
                         logger.notice("a segment's AES padding does not check out; its bytes are kept whole",
                                       metadata: ["sequence": "\(sequence)", "padding": "\(padding)"])
                     }
-                    media = decrypted.bytes
+                    media = ChunkedBytes(decrypted.bytes)
                 }
             }
-            if let problem = MediaSignature.problem(in: media) { return .retry(problem) }
+            if let problem = MediaSignature.problem(in: media.prefix(MediaSignature.bytesJudged)) { return .retry(problem) }
             return .accept(media)
-        }.bytes
+        }.body
     }
 
     private func fetchInitSection(_ map: InitSection) async throws -> [UInt8] {
         try await fetchWithRetries(map.url, range: map.byteRange, resource: "the initialization section") { body in
-            MediaSignature.initSectionProblem(in: body).map { .retry($0) } ?? .accept(body)
-        }.bytes
+            let bytes = body.joined()
+            return MediaSignature.initSectionProblem(in: bytes).map { .retry($0) } ?? .accept(ChunkedBytes(bytes))
+        }.body.joined()
     }
 
     /// What a body check says of an answer `200`.
     enum Acceptance {
         /// The body to hand on (decrypted, for instance).
-        case accept([UInt8])
+        case accept(ChunkedBytes)
         /// Not what was asked for (a markup page, nothing, undecryptable bytes): a failed try,
         /// retried like a `503`.
         case retry(String)
@@ -195,7 +197,7 @@ public struct HLSDownloader: Sendable {
 
     /// A body as accepted, and the URL that answered it (after redirects).
     struct Fetched {
-        var bytes: [UInt8]
+        var body: ChunkedBytes
         var url: String
     }
 
@@ -203,7 +205,7 @@ public struct HLSDownloader: Sendable {
     /// signature expired, which only a new playlist cures. `check` judges each body; a body it
     /// refuses counts as a failed try. `resource` names what is fetched in errors ("segment 7").
     func fetchWithRetries(
-        _ url: String, range: ByteRange?, resource: String, check: ([UInt8]) -> Acceptance = { .accept($0) }
+        _ url: String, range: ByteRange?, resource: String, check: (ChunkedBytes) -> Acceptance = { .accept($0) }
     ) async throws -> Fetched {
         var failures = 0
         var notFound = 0
@@ -215,30 +217,34 @@ public struct HLSDownloader: Sendable {
             let reason: String
             var retryAfter: Duration?
             do {
-                let response = try await limiter.withPermit { try await transport.execute(request, maxBodySize: policy.maxSegmentSize) }
-                switch response.status {
+                // The body stays in the chunks it came in: a segment is never joined into one array.
+                let response = try await limiter.withPermit {
+                    let streamed = try await transport.stream(request)
+                    return (head: streamed.head, body: try await streamed.collectChunks(upTo: policy.maxSegmentSize))
+                }
+                switch response.head.status {
                 case 200, 206:
                     if let range, response.body.count != range.length {
                         reason = "byte range answered with \(response.body.count) bytes, not \(range.length)"
                     } else {
                         switch check(response.body) {
-                        case .accept(let bytes): return Fetched(bytes: bytes, url: response.url ?? url)
+                        case .accept(let body): return Fetched(body: body, url: response.head.url ?? url)
                         case .retry(let refusal):
                             reason = refusal
                             lastRefusal = refusal
                         }
                     }
                 case 401, 403:
-                    throw SegmentExpired(status: response.status)
+                    throw SegmentExpired(status: response.head.status)
                 case 404, 410:
                     notFound += 1
                     guard notFound <= policy.notFoundRetries else { throw HLSError.segmentMissing(resource) }
-                    reason = "HTTP \(response.status)"
-                case _ where response.isRetryableStatus:
-                    reason = "HTTP \(response.status)"
-                    retryAfter = response.retryAfter
+                    reason = "HTTP \(response.head.status)"
+                case _ where response.head.isRetryableStatus:
+                    reason = "HTTP \(response.head.status)"
+                    retryAfter = response.head.retryAfter
                 default:
-                    throw HLSError.segmentFailed(resource, "HTTP \(response.status)")
+                    throw HLSError.segmentFailed(resource, "HTTP \(response.head.status)")
                 }
             } catch let error as HTTPError where error == .badContentEncoding && request.decodesContent {
                 // Labelled compressed, but not: take the bytes as sent, and let `check` judge them.

@@ -7,6 +7,9 @@
 /// each possibly behind an ID3 tag) and WebVTT.
 public enum MediaSignature {
     /// `nil` when `bytes` start like media, else why not (for the retry log and the error).
+    /// Bytes from the start of a body that `problem(in:)` looks at: give it a prefix this long.
+    public static let bytesJudged = 1024
+
     public static func problem(in bytes: [UInt8]) -> String? {
         guard !bytes.isEmpty else { return "the body is empty" }
         if isTransportStream(bytes) || isISOBMFF(bytes) || isPackedAudio(bytes) || startsWithText(bytes, "WEBVTT") { return nil }

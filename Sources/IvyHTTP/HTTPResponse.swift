@@ -37,6 +37,13 @@ public struct HTTPResponse: Sendable {
     public var url: String? { head.url }
     public func header(_ name: String) -> String? { head.header(name) }
 
+    /// See `HTTPResponseHead.isRetryableStatus`.
+    public var isRetryableStatus: Bool { head.isRetryableStatus }
+    /// See `HTTPResponseHead.retryAfter`.
+    public var retryAfter: Duration? { head.retryAfter }
+}
+
+extension HTTPResponseHead {
     /// 408, 429 and 5xx: the server may well answer the same request next time.
     public var isRetryableStatus: Bool { status == 408 || status == 429 || (500...599).contains(status) }
 

@@ -10,12 +10,21 @@ public struct HTTPStreamingResponse: Sendable {
         self.body = body
     }
 
-    /// Reads the rest of the body, failing past `limit` bytes.
+    /// Reads the rest of the body into one array, failing past `limit` bytes.
+    ///
+    /// - Throws: `HTTPError.bodyTooLarge` past `limit`; what the transfer failed with.
     public func collect(upTo limit: Int) async throws -> [UInt8] {
-        var bytes: [UInt8] = []
+        try await collectChunks(upTo: limit).joined()
+    }
+
+    /// Reads the rest of the body as it arrived, chunk by chunk, failing past `limit` bytes.
+    ///
+    /// - Throws: `HTTPError.bodyTooLarge` past `limit`; what the transfer failed with.
+    public func collectChunks(upTo limit: Int) async throws -> ChunkedBytes {
+        var bytes = ChunkedBytes()
         for try await chunk in body {
             guard bytes.count + chunk.count <= limit else { throw HTTPError.bodyTooLarge }
-            bytes += chunk
+            bytes.append(chunk)
         }
         return bytes
     }

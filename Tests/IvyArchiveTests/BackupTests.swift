@@ -52,6 +52,11 @@ import Testing
             #expect(abs(report.duration - 40) < 4)
             #expect(try await FFprobe.decodeErrors(archive + "/" + clip).isEmpty)
             #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
+            // The catalog's length of each clip is the written file's, as ffprobe reads it.
+            for entry in try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").archived() {
+                let measured = try await FFprobe.probe(archive + "/" + (entry.file ?? "")).duration
+                #expect(abs((entry.duration ?? 0) - measured) < 0.001, "\(entry.file ?? ""): catalog \(entry.duration ?? 0) s, file \(measured) s")
+            }
 
             // Empty days are skipped: six-hour windows over 30 days would be 120 queries a device.
             let queries = endpoint.cloud.stats.calls["record.query", default: 0]

@@ -42,7 +42,7 @@ struct FetchCommand: AsyncParsableCommand {
         })
         display.clear()
         let elapsed = ContinuousClock.now - started
-        print("\(result.path): \(String(format: "%.1f", result.remux.duration)) s of \([result.video, result.audio].compactMap { $0 }.joined(separator: " + ")), "
+        print("\(result.path): \(String(format: "%.1f", result.duration)) s of \([result.video, result.audio].compactMap { $0 }.joined(separator: " + ")), "
             + "\(ProgressLine.bytes(result.bytes)), \(result.segments) segments in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
         for gap in result.holes where !gap.isUnavailable { print("  \(gap)") }
         let missing = result.holes.filter(\.isUnavailable)
