@@ -49,6 +49,8 @@ let package = Package(
         ),
 
         // The pipeline, lowest first. A module imports only modules above it in this list.
+        // The archive's vocabulary (cameras, clips, states), shared by the archive and the CLI.
+        .target(name: "IvyDomain", swiftSettings: strict),
         .target(
             name: "IvyHTTP",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
@@ -82,7 +84,7 @@ let package = Package(
         .target(
             name: "IvyArchive",
             dependencies: [
-                "IvyCloud", "IvyHLS", "IvyHTTP", "IvyMedia",
+                "IvyCloud", "IvyDomain", "IvyHLS", "IvyHTTP", "IvyMedia",
                 .product(name: "IvyConcurrency", package: "IvyConcurrency"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -111,6 +113,7 @@ let package = Package(
             dependencies: [
                 "IvyArchive",
                 "IvyCloud",
+                "IvyDomain",
                 "IvyHLS",
                 "IvyHTTP",
                 "IvySandbox",
@@ -133,7 +136,11 @@ let package = Package(
         .testTarget(name: "IvyCloudTests", dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyHLSTests", dependencies: ["IvyHLS", "IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyMediaTests", dependencies: ["IvyMedia", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
-        .testTarget(name: "IvyArchiveTests", dependencies: ["IvyArchive", "IvyHLS", "IvyCloud", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "IvyArchiveTests",
+            dependencies: ["IvyArchive", "IvyDomain", "IvyHLS", "IvyCloud", "IvySandbox", "IvyTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvyTestSupport"], swiftSettings: strict),
     ]

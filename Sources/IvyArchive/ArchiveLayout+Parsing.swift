@@ -1,13 +1,14 @@
 import Foundation
 import IvyCloud
+import IvyDomain
 
 extension ArchiveLayout {
     /// The recording a path of this layout names, read back through the template: needs
     /// `{mac}`, the date (`{date}`, or `{year}` `{month}` `{day}`) and `{start}`; `{end}` and
     /// `{type}` when the template has them (else the clip is taken to end where it starts,
-    /// and its type is unknown). Times are read in `timeZone(mac)`, a repeated hour by its
+    /// and its type is unknown). Times are read in `timeZone(camera)`, a repeated hour by its
     /// `UTC±hhmm` suffix. `nil` when the path does not fit.
-    func identity(of relativePath: String, timeZone: (String) -> TimeZone) -> ClipIdentity? {
+    func identity(of relativePath: String, timeZone: (CameraID) -> TimeZone) -> ClipIdentity? {
         var pattern = "^"
         var order: [String] = []
         var rest = Substring(template)
@@ -37,10 +38,10 @@ extension ArchiveLayout {
             if let earlier = values[name], earlier != value { return nil }
             values[name] = value
         }
-        guard let mac = values["mac"], let startText = values["start"] else { return nil }
+        guard let camera = values["mac"].flatMap(CameraID.init), let startText = values["start"] else { return nil }
         let date = values["date"]?.split(separator: "-").map(String.init) ?? [values["year"], values["month"], values["day"]].compactMap { $0 }
         guard date.count == 3, let year = Int(date[0]), let month = Int(date[1]), let day = Int(date[2]) else { return nil }
-        let zone = timeZone(mac)
+        let zone = timeZone(camera)
         guard let start = Self.instant(year: year, month: month, day: day, time: startText, zone: zone) else { return nil }
         var end = start
         if let endText = values["end"], var instant = Self.instant(year: year, month: month, day: day, time: endText, zone: zone) {
@@ -48,7 +49,7 @@ extension ArchiveLayout {
             end = instant
         }
         let type = values["type"].flatMap(RecordType.init(name:)) ?? RecordType(rawValue: -1)
-        return ClipIdentity(device: mac, deviceName: values["device"] ?? "", recording: Recording(start: start, end: end, type: type))
+        return ClipIdentity(camera: camera, deviceName: values["device"] ?? "", recording: Recording(start: start, end: end, type: type))
     }
 
     /// `HHMMSS` or `HHMMSSUTC±hhmm` on a day, in `zone` unless the offset says otherwise.

@@ -1,5 +1,6 @@
 public import Foundation
 public import IvyCloud
+public import IvyDomain
 
 /// Where a clip lives in the archive: by default
 /// `<name>_<MAC>/<YYYY-MM-DD>/<HHMMSS>-<HHMMSS>_<type>.mp4`, day and times in the device's time
@@ -37,7 +38,7 @@ public struct ArchiveLayout: Sendable {
     }
 
     /// The clip's path relative to the archive root.
-    public func relativePath(deviceName: String, mac: String, recording: Recording, timeZone: TimeZone) -> String {
+    public func relativePath(deviceName: String, camera: CameraID, recording: Recording, timeZone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let start = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(recording.start)))
@@ -48,7 +49,7 @@ public struct ArchiveLayout: Sendable {
         }
         let values: [String: String] = [
             "device": Self.safeName(deviceName),
-            "mac": Self.safeMAC(mac),
+            "mac": camera.mac,
             "date": "\(pad(start.year, 4))-\(pad(start.month))-\(pad(start.day))",
             "year": pad(start.year, 4), "month": pad(start.month), "day": pad(start.day),
             "start": pad(start.hour) + pad(start.minute) + pad(start.second) + Self.offsetIfRepeated(recording.start, in: timeZone),
@@ -122,12 +123,6 @@ public struct ArchiveLayout: Sendable {
         while result.hasSuffix("-") { result.removeLast() }
         if result.count > 64 { result = String(result.prefix(64)) }
         return result.isEmpty ? "camera" : result
-    }
-
-    /// A MAC as twelve upper-case hexadecimal digits (anything else is dropped).
-    public static func safeMAC(_ mac: String) -> String {
-        let digits = mac.uppercased().filter { $0.isHexDigit && $0.isASCII }
-        return digits.isEmpty ? "unknown" : String(digits.prefix(32))
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import IvyCloud
 import IvyConcurrency
+import IvyDomain
 
 extension Backup {
     /// How one clip went.
@@ -22,7 +23,7 @@ extension Backup {
     func fetch(_ plan: Plan, context: Context, into summary: inout Summary) async -> String? {
         let items = plan.items
         let deadline = context.options.deadline
-        var remaining = Dictionary(items.map { ($0.device.macAddr, 1) }, uniquingKeysWith: +)
+        var remaining = Dictionary(items.map { ($0.camera, 1) }, uniquingKeysWith: +)
         var handled = 0
         do {
             try await BoundedConcurrency.forEach(items, limit: context.options.jobs) { item in
@@ -30,7 +31,7 @@ extension Backup {
             } handle: { index, outcome in
                 handled += 1
                 let item = items[index]
-                let mac = item.device.macAddr
+                let mac = item.camera
                 switch outcome {
                 case .archived(let archived):
                     summary.archived += 1
@@ -46,7 +47,7 @@ extension Backup {
                 case .failed(let error):
                     if let problem = StorageFailure.problem(error) { throw StorageStop(problem: problem) }
                     let reason = error is CancellationError ? "cancelled" : "\(error)"
-                    try? context.catalog.markFailed(device: mac, start: item.recording.start, error: reason)
+                    try? await context.catalog.markFailed(item.key, error: reason)
                     summary.failures.append(.init(device: mac, start: item.recording.start, reason: reason))
                     context.events(.failed(device: mac, start: item.recording.start, reason: reason))
                 }
@@ -89,18 +90,16 @@ extension Backup {
         let path = item.path
         let destination = context.root + "/" + path
         try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let mac = item.device.macAddr
         let start = item.recording.start
         let (result, source) = try await fetcher.fetch(
-            recordingOf: mac, start: start, from: client, to: destination, title: "\(item.device.deviceName) \(item.recording.type.name)",
+            recordingOf: item.device.macAddr, start: start, from: client, to: destination, title: "\(item.device.deviceName) \(item.recording.type.name)",
             creationTime: Date(timeIntervalSince1970: Double(start)),
-            comment: ClipIdentity(device: mac, deviceName: item.device.deviceName, recording: item.recording).comment,
+            comment: ClipIdentity(camera: item.camera, deviceName: item.device.deviceName, recording: item.recording).comment,
             recordedSeconds: Double(item.recording.duration), temporaryDirectory: context.temporary, keepsPartial: true)
         do {
             let digest = try await FileDigest.sha256(path: destination)
-            let codecs = [result.video, result.audio].compactMap { $0 }.joined(separator: "+")
-            try context.catalog.markArchived(device: mac, start: start, file: path, size: Int64(result.bytes), sha256: digest,
-                                             duration: result.duration, codecs: codecs, sourceURL: source, holes: result.holes)
+            try await context.catalog.markArchived(item.key, file: path, size: Int64(result.bytes), sha256: digest, duration: result.duration,
+                                                   codecs: CodecPair(video: result.video, audio: result.audio), sourceURL: source, holes: result.holes)
         } catch {
             // A file the catalog does not know would never be verified: take it back out.
             try? FileManager.default.removeItem(atPath: destination)

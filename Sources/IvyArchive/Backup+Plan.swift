@@ -1,22 +1,33 @@
 import Foundation
 import IvyCloud
+import IvyDomain
 
 extension Backup {
     /// What one run will fetch, oldest first, and what it already knows it cannot.
     struct Plan: Sendable {
         struct Item: Sendable {
+            var camera: CameraID
+            /// For the cloud's calls, which take the MAC as the cloud spells it.
             var device: Device
             var recording: Recording
             var path: String
+
+            var key: ClipKey { ClipKey(camera: camera, start: recording.start) }
+        }
+
+        /// A camera the cloud listed, under its one spelling.
+        struct Camera: Sendable {
+            var id: CameraID
+            var device: Device
         }
 
         var items: [Item] = []
         var skipped = 0
         var failures: [Summary.Failure] = []
-        /// The devices walked, in the cloud's order.
-        var devices: [Device] = []
-        /// Every clip the cloud listed in this run, by device: what it still holds.
-        var listed: [String: Set<Int64>] = [:]
+        /// The cameras walked, in the cloud's order.
+        var cameras: [Camera] = []
+        /// Every clip the cloud listed in this run, by camera: what it still holds.
+        var listed: [CameraID: Set<Int64>] = [:]
         var from: Int64
         var to: Int64
 
@@ -32,40 +43,43 @@ extension Backup {
         let horizon = now - options.horizon
         let to = min(options.to ?? now, now)
         let listing = try await client.deviceListing()
-        var devices = Self.distinct(listing.elements)
-        var plan = Plan(devices: [], from: to, to: to)
-        func listingFailed(_ device: String, _ reason: String) {
-            plan.failures.append(.init(device: device, start: nil, reason: reason))
-            context.events(.failed(device: device, start: nil, reason: reason))
+        var plan = Plan(from: to, to: to)
+        func listingFailed(_ camera: CameraID?, _ reason: String) {
+            plan.failures.append(.init(device: camera, start: nil, reason: reason))
+            context.events(.failed(device: camera, start: nil, reason: reason))
         }
-        if !listing.unreadable.isEmpty {
-            listingFailed("account", "the cloud's device list had \(listing.unreadable.count) entr\(listing.unreadable.count == 1 ? "y" : "ies") "
-                + "that could not be read (\(listing.unreadable[0])): their cameras were not archived")
+        let (listed, unreadableMACs) = Self.distinct(listing.elements)
+        var cameras = listed
+        let unreadable = listing.unreadable + unreadableMACs
+        if !unreadable.isEmpty {
+            listingFailed(nil, "the cloud's device list had \(unreadable.count) entr\(unreadable.count == 1 ? "y" : "ies") "
+                + "that could not be read (\(unreadable[0])): their cameras were not archived")
         }
         if !options.devices.isEmpty {
             // By MAC (any notation) or by name; a camera asked for that is not there is a mistake.
             let chosen = try options.devices.map { wanted in
-                switch CameraLookup.find(wanted, in: devices, mac: \.macAddr, name: \.deviceName, place: "on the account") {
-                case .success(let device): return device.macAddr
+                switch CameraLookup.find(wanted, in: cameras, camera: \.id, name: \.device.deviceName, place: "on the account") {
+                case .success(let camera): return camera.id
                 case .failure(let failure): throw BackupError.unknownDevice(failure.message)
                 }
             }
-            devices = devices.filter { chosen.contains($0.macAddr) }
+            cameras = cameras.filter { chosen.contains($0.id) }
         }
-        plan.devices = devices
-        let lastWalk = options.from == nil ? try context.catalog.lastCompleteWalk() : nil
+        plan.cameras = cameras
+        let lastWalk = options.from == nil ? try await context.catalog.lastCompleteWalk() : nil
         /// Archive-relative paths taken, so that a template that cannot tell two clips apart
         /// fails those clips instead of overwriting one with the other.
-        var taken: [String: (device: String, start: Int64)] = [:]
+        var taken: [String: ClipKey] = [:]
         var unavailableCameras = 0
         var lastUnavailable: CloudClientError?
-        for device in devices {
-            let mac = device.macAddr
-            let from = try options.from ?? walkStart(device: mac, lastWalk: lastWalk, horizon: horizon, context: context)
+        for camera in cameras {
+            let device = camera.device, mac = camera.id
+            var from = options.from ?? 0
+            if options.from == nil { from = try await walkStart(camera: mac, lastWalk: lastWalk, horizon: horizon, context: context) }
             plan.from = min(plan.from, from)
             let recordings: [Recording]
             do {
-                let listing = try await list(device: mac, from: from, to: to, now: now, window: options.queryWindow)
+                let listing = try await list(device: device.macAddr, from: from, to: to, now: now, window: options.queryWindow)
                 recordings = listing.elements
                 if !listing.unreadable.isEmpty {
                     listingFailed(mac, "\(listing.unreadable.count) of its listed clips could not be read (\(listing.unreadable[0])); "
@@ -81,35 +95,40 @@ extension Backup {
                 continue
             }
             plan.listed[mac, default: []].formUnion(recordings.map(\.start))
-            try context.catalog.noteDevice(mac: mac, name: device.deviceName)
-            try context.catalog.noteSeen(device: mac, recordings: recordings)
+            try await context.catalog.noteCamera(mac, name: device.deviceName)
+            try await context.catalog.noteSeen(mac, recordings: recordings)
             let zone = options.timeZone(of: mac)
+            // What the catalog knows of the listed clips, in one query.
+            let starts = recordings.map(\.start)
+            var catalogued: [Int64: Catalog.Clip] = [:]
+            if let first = starts.min(), let last = starts.max() { catalogued = try await context.catalog.clips(of: mac, startingIn: first...last) }
             var planned = 0
             for recording in recordings {
-                let path = options.layout.relativePath(deviceName: device.deviceName, mac: mac, recording: recording, timeZone: zone)
-                let known = try context.catalog.clip(device: mac, start: recording.start)
+                let key = ClipKey(camera: mac, start: recording.start)
+                let path = options.layout.relativePath(deviceName: device.deviceName, camera: mac, recording: recording, timeZone: zone)
+                let known = catalogued[recording.start]
                 if known?.state == .pruned { continue }
                 if known?.state == .archived, let file = known?.file, FileManager.default.fileExists(atPath: context.root + "/" + file) {
                     plan.skipped += 1
-                    taken[file] = (mac, recording.start)
+                    taken[file] = key
                     continue
                 }
-                if let owner = taken[path], owner != (mac, recording.start) {
-                    let reason = "its file \(path) is already clip \(owner.start) of \(owner.device): the path template must tell them apart"
-                    try? context.catalog.markFailed(device: mac, start: recording.start, error: reason)
+                if let owner = taken[path], owner != key {
+                    let reason = "its file \(path) is already clip \(owner.start) of \(owner.camera): the path template must tell them apart"
+                    try? await context.catalog.markFailed(key, error: reason)
                     plan.failures.append(.init(device: mac, start: recording.start, reason: reason))
                     context.events(.failed(device: mac, start: recording.start, reason: reason))
                     continue
                 }
-                taken[path] = (mac, recording.start)
-                plan.items.append(.init(device: device, recording: recording, path: path))
+                taken[path] = key
+                plan.items.append(.init(camera: mac, device: device, recording: recording, path: path))
                 planned += 1
             }
             context.events(.planned(device: mac, clips: planned))
             if planned == 0 { context.events(.deviceFinished(device: mac)) }
         }
         // Every camera failed for want of the cloud: the cloud is down, not the cameras (exit 3).
-        if let lastUnavailable, unavailableCameras == devices.count { throw lastUnavailable }
+        if let lastUnavailable, unavailableCameras == cameras.count { throw lastUnavailable }
         plan.items.sort { $0.recording.start < $1.recording.start }
         return plan
     }
@@ -117,11 +136,11 @@ extension Backup {
     /// Where a default run starts for one device: where the last complete run stopped, less the
     /// overlap, or earlier for a clip the archive still misses (failed, or deleted by hand);
     /// everything the cloud may hold for a device never seen before.
-    private func walkStart(device: String, lastWalk: Int64?, horizon: Int64, context: Context) throws -> Int64 {
-        guard let lastWalk, try context.catalog.knows(device: device) else { return horizon }
+    private func walkStart(camera: CameraID, lastWalk: Int64?, horizon: Int64, context: Context) async throws -> Int64 {
+        guard let lastWalk, try await context.catalog.knows(camera) else { return horizon }
         var start = lastWalk - context.options.overlap
-        let pending = try context.catalog.pending(device: device).map(\.start)
-        let vanished = try context.catalog.archived(device: device)
+        let pending = try await context.catalog.pending(camera).map(\.start)
+        let vanished = try await context.catalog.archived(camera)
             .filter { clip in clip.file.map { !FileManager.default.fileExists(atPath: context.root + "/" + $0) } ?? true }
             .map(\.start)
         if let oldest = (pending + vanished).filter({ $0 >= horizon }).min() { start = min(start, oldest) }
@@ -140,11 +159,20 @@ extension Backup {
         }
     }
 
-    /// One device per MAC (in any notation), the first the cloud listed: a device listed
-    /// twice must not have its clips fetched twice.
-    static func distinct(_ devices: [Device]) -> [Device] {
-        var seen: Set<String> = []
-        return devices.filter { seen.insert(ArchiveLayout.safeMAC($0.macAddr)).inserted }
+    /// One camera per MAC (in any notation), the first the cloud listed: a device listed
+    /// twice must not have its clips fetched twice. A MAC that is no MAC is an unreadable entry.
+    static func distinct(_ devices: [Device]) -> (cameras: [Plan.Camera], unreadable: [String]) {
+        var seen: Set<CameraID> = []
+        var cameras: [Plan.Camera] = []
+        var unreadable: [String] = []
+        for device in devices {
+            guard let id = CameraID(device.macAddr) else {
+                unreadable.append("\(device.deviceName)'s MAC address \(device.macAddr) is not one")
+                continue
+            }
+            if seen.insert(id).inserted { cameras.append(Plan.Camera(id: id, device: device)) }
+        }
+        return (cameras, unreadable)
     }
 
     /// `record.query` over `[from, to]` in bounded windows, skipping windows the date list says

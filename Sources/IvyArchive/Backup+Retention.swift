@@ -1,5 +1,6 @@
 import Foundation
 import IvyCloud
+import IvyDomain
 
 extension Backup {
     /// Clips still missing after the run that the cloud deletes within `expiryWarning`, or has
@@ -7,12 +8,12 @@ extension Backup {
     /// `Options.retention` or each camera's plan; a camera whose plan does not say gets no
     /// warning rather than a guessed one.
     /// A clip the cloud `listed` in this run is never taken for deleted, whatever the plan says.
-    func expiring(_ context: Context, devices: [Device], listed: [String: Set<Int64>], now: Int64) async throws -> [Summary.Warning] {
+    func expiring(_ context: Context, cameras: [Plan.Camera], listed: [CameraID: Set<Int64>], now: Int64) async throws -> [Summary.Warning] {
         var warnings: [Summary.Warning] = []
-        for device in devices {
-            let mac = device.macAddr
-            let missing = try context.catalog.pending(device: mac)
-            guard !missing.isEmpty, let retention = await retention(of: mac, options: context.options) else { continue }
+        for camera in cameras {
+            let mac = camera.id
+            let missing = try await context.catalog.pending(mac)
+            guard !missing.isEmpty, let retention = await retention(of: camera.device.macAddr, options: context.options) else { continue }
             for clip in missing {
                 let left = clip.start + retention - now
                 let message: String
@@ -24,7 +25,7 @@ extension Backup {
                 } else if left <= 0, listed[mac]?.contains(clip.start) == true {
                     message = "is past its plan's retention, still missing, and the cloud may delete it any moment"
                 } else if left <= 0 {
-                    try context.catalog.mark(.lost, device: mac, start: clip.start)
+                    try await context.catalog.mark(.lost, clip.key)
                     message = "was deleted by the cloud before it could be archived"
                 } else if left <= context.options.expiryWarning {
                     message = "is still missing and the cloud deletes it in about \(max(1, left / 3600)) h"
@@ -51,20 +52,20 @@ extension Backup {
     /// Deletes archived clips from days older than `keepDays` (each camera's own days), keeps
     /// them in the catalog as `pruned` so that no later run fetches them again, and removes the
     /// folders this leaves empty.
-    func prune(_ context: Context, keepDays: Int, now: Int64) throws -> Int {
+    func prune(_ context: Context, keepDays: Int, now: Int64) async throws -> Int {
         var pruned = 0
-        var cutoffs: [String: Int64] = [:]
-        for clip in try context.catalog.archived() {
-            let cutoff = try cutoffs[clip.device] ?? {
+        var cutoffs: [CameraID: Int64] = [:]
+        for clip in try await context.catalog.archived() {
+            let cutoff = try cutoffs[clip.camera] ?? {
                 var calendar = Calendar(identifier: .gregorian)
-                calendar.timeZone = context.options.timeZone(of: clip.device)
+                calendar.timeZone = context.options.timeZone(of: clip.camera)
                 let today = calendar.startOfDay(for: Date(timeIntervalSince1970: Double(now)))
                 guard let first = calendar.date(byAdding: .day, value: -keepDays, to: today) else {
                     throw BackupError.archive("cannot count \(keepDays) days back")
                 }
                 return Int64(first.timeIntervalSince1970)
             }()
-            cutoffs[clip.device] = cutoff
+            cutoffs[clip.camera] = cutoff
             guard clip.start < cutoff else { continue }
             if let file = clip.file {
                 let path = context.root + "/" + file
@@ -72,7 +73,7 @@ extension Backup {
                 removeEmptyFolders(from: (path as NSString).deletingLastPathComponent, root: context.root)
                 context.events(.pruned(path: file))
             }
-            try context.catalog.mark(.pruned, device: clip.device, start: clip.start)
+            try await context.catalog.mark(.pruned, clip.key)
             pruned += 1
         }
         return pruned

@@ -1,5 +1,6 @@
 public import Foundation
 public import IvyCloud
+public import IvyDomain
 public import IvyHLS
 public import IvyHTTP
 public import Logging
@@ -23,8 +24,8 @@ public struct Backup: Sendable {
         public var jobs = 2
         public var dryRun = false
         public var timeZone = TimeZone.current
-        /// Per-device time zones, by MAC.
-        public var deviceTimeZones: [String: TimeZone] = [:]
+        /// Per-camera time zones.
+        public var deviceTimeZones: [CameraID: TimeZone] = [:]
         public var layout: ArchiveLayout
         /// `record.query` is asked in windows of this many seconds.
         public var queryWindow: Int64 = 6 * 3600
@@ -43,8 +44,8 @@ public struct Backup: Sendable {
         }
 
         /// The zone a camera's days and times are in.
-        public func timeZone(of mac: String) -> TimeZone {
-            deviceTimeZones[ArchiveLayout.safeMAC(mac)] ?? timeZone
+        public func timeZone(of camera: CameraID) -> TimeZone {
+            deviceTimeZones[camera] ?? timeZone
         }
     }
 
@@ -70,20 +71,21 @@ public struct Backup: Sendable {
         public var to: Int64 = 0
 
         public struct Failure: Sendable, Codable {
-            public var device: String
+            /// `nil` for the account's device list itself (an entry that could not be read).
+            public var device: CameraID?
             /// `nil` when the whole device failed (its listing could not be had).
             public var start: Int64?
             public var reason: String
         }
 
         public struct Warning: Sendable, Codable {
-            public var device: String
+            public var device: CameraID
             public var start: Int64
             public var message: String
         }
 
         public struct Partial: Sendable, Codable {
-            public var device: String
+            public var device: CameraID
             public var start: Int64
             /// Relative to the archive root.
             public var path: String
@@ -93,14 +95,15 @@ public struct Backup: Sendable {
 
     /// Reported as the run goes, for a progress display or log lines.
     public enum Event: Sendable {
-        case planned(device: String, clips: Int)
+        case planned(device: CameraID, clips: Int)
         case archived(path: String, bytes: Int64)
-        case failed(device: String, start: Int64?, reason: String)
+        /// `device` nil: the account's device list.
+        case failed(device: CameraID?, start: Int64?, reason: String)
         /// Archived with holes (`Summary.Partial`).
         case partial(path: String, holes: [ClipHole])
         /// Every planned clip of the device is done (archived or failed).
-        case deviceFinished(device: String)
-        case warning(device: String, start: Int64, message: String)
+        case deviceFinished(device: CameraID)
+        case warning(device: CameraID, start: Int64, message: String)
         case pruned(path: String)
     }
 
@@ -140,10 +143,10 @@ public struct Backup: Sendable {
             logger.notice("catalog rebuilt", metadata: ["clips": "\(report.clips)", "unknown files": "\(report.unknown.count)"])
         }
         let catalog: Catalog
-        let run: Int64
+        var run: Catalog.Run
         do {
             catalog = try Catalog(path: catalogPath)
-            run = try catalog.beginRun(at: Date())
+            run = try await catalog.beginRun(at: Date())
         } catch let error as CatalogError {
             throw error
         } catch let error where StorageFailure.problem(error) != nil {
@@ -161,40 +164,40 @@ public struct Backup: Sendable {
         summary.to = plan.to
         summary.skipped = plan.skipped
         summary.failures = plan.failures
-        var record = Catalog.RunRecord(result: "dry-run")
+        run.result = .dryRun
         if options.dryRun {
             summary.planned = plan.items.map(\.path)
         } else if let stopped = await fetch(plan, context: context, into: &summary) {
-            record.result = "stopped: \(stopped)"
-            try? finish(run, record, summary, catalog: catalog)
+            run.result = .stopped(stopped)
+            try? await finish(run, summary, catalog: catalog)
             throw BackupError.storage("\(stopped), after \(summary.archived) clip\(summary.archived == 1 ? "" : "s") archived; "
                 + "nothing half-written is left in the archive")
         } else {
-            summary.warnings = try await expiring(context, devices: plan.devices, listed: plan.listed, now: now)
+            summary.warnings = try await expiring(context, cameras: plan.cameras, listed: plan.listed, now: now)
             if summary.failures.isEmpty, summary.unfinished == 0, let keepDays = options.keepDays {
-                summary.pruned = try prune(context, keepDays: keepDays, now: now)
+                summary.pruned = try await prune(context, keepDays: keepDays, now: now)
             }
-            record.result = summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? "ok" : "partial"
+            run.result = summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? .ok : .partial
             // Complete: every camera listed in full, so the next run may start where this one stopped.
-            record.complete = options.devices.isEmpty && options.from == nil && options.to == nil && plan.listedInFull
+            run.complete = options.devices.isEmpty && options.from == nil && options.to == nil && plan.listedInFull
         }
         do {
-            try finish(run, record, summary, catalog: catalog)
+            try await finish(run, summary, catalog: catalog)
         } catch {
             throw BackupError.storage("cannot record the run in the catalog: \(StorageFailure.reason(error))")
         }
         return summary
     }
 
-    private func finish(_ run: Int64, _ record: Catalog.RunRecord, _ summary: Summary, catalog: Catalog) throws {
-        var record = record
-        record.archived = summary.archived
-        record.skipped = summary.skipped
-        record.failed = summary.failures.count
-        record.bytes = summary.bytes
-        record.windowFrom = summary.from
-        record.windowTo = summary.to
-        try catalog.finishRun(run, at: Date(), record)
+    private func finish(_ run: Catalog.Run, _ summary: Summary, catalog: Catalog) async throws {
+        var run = run
+        run.archived = summary.archived
+        run.skipped = summary.skipped
+        run.failed = summary.failures.count
+        run.bytes = summary.bytes
+        run.windowFrom = summary.from
+        run.windowTo = summary.to
+        try await catalog.finishRun(run, at: Date())
     }
 
     /// What every stage of one run shares.

@@ -1,73 +1,15 @@
 public import Foundation
 import GRDB
 public import IvyCloud
+public import IvyDomain
 
 /// What the archive holds and what each run did: SQLite at
 /// `ARCHIVE/.ivy-archiver/catalog.sqlite`, through GRDB, with migrations from the start.
 /// A clip is recorded as archived only after its file is in place.
 public final class Catalog: Sendable {
-    public enum ClipState: String, Sendable {
-        /// Listed by the cloud, not archived yet.
-        case seen
-        case archived
-        /// The last attempt failed; later runs try again while the cloud holds the clip.
-        case failed
-        /// Archived, then deleted by `--keep-days`: never fetched again.
-        case pruned
-        /// Never archived, and past the cloud's retention: gone for good.
-        case lost
-        /// Archived with holes: segments stayed unavailable (`Clip.holes`). Later runs try again
-        /// while the cloud lists the clip, and a complete file replaces this one atomically.
-        case partial
-
-        /// States whose file is in the archive.
-        static let withFile: [ClipState] = [.archived, .partial]
-        /// States a run fetches again.
-        static let wanted: [ClipState] = [.seen, .failed, .partial]
-    }
-
-    /// What a finished run did, and which stretch of cloud time it walked.
-    public struct RunRecord: Sendable {
-        public var archived = 0
-        public var skipped = 0
-        public var failed = 0
-        public var bytes: Int64 = 0
-        /// `ok`, `partial`, `dry-run`, or why the run stopped.
-        public var result: String
-        /// The walked window, server Unix seconds.
-        public var windowFrom: Int64?
-        public var windowTo: Int64?
-        /// Every device over the default window: what the next default run may start from.
-        public var complete = false
-
-        public init(result: String) {
-            self.result = result
-        }
-    }
-
-    /// One clip of one device, as the catalog knows it.
-    public struct Clip: Sendable, Equatable {
-        public var device: String
-        public var start: Int64
-        public var end: Int64
-        public var type: Int
-        public var state: ClipState
-        /// Relative to the archive root.
-        public var file: String?
-        public var size: Int64?
-        public var sha256: String?
-        public var duration: Double?
-        public var codecs: String?
-        public var attempts: Int
-        public var lastError: String?
-        /// Where it was fetched from, without the URL's signature.
-        public var sourceURL: String?
-        /// Stretches without media: `EXT-X-GAP`s of the recording, and for a `partial` clip the
-        /// segments that could not be had.
-        public var holes: [ClipHole] = []
-    }
-
     let database: DatabaseQueue
+    /// Where the catalog is, for errors that name it.
+    let path: String
     /// A recovered copy's folder, for a catalog read where it cannot be written: removed with
     /// the catalog.
     private let scratch: String?
@@ -76,8 +18,10 @@ public final class Catalog: Sendable {
     /// (`PRAGMA quick_check`) and brings its schema up to date. `readOnly` opens an existing one
     /// for readers (verify, export): they never change it, yet recover what a crash left
     /// (a hot journal, a WAL), in place when the archive is writable, else in a copy.
-    /// Throws `CatalogError` when the catalog is damaged or missing.
+    ///
+    /// - Throws: `CatalogError` when the catalog is damaged or missing.
     public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
         (database, scratch) = try Self.open(path: path, forWriting: !readOnly)
     }
 
@@ -137,159 +81,179 @@ public final class Catalog: Sendable {
                 table.add(column: "holes", .text)  // JSON: [{start, duration, sequence, unavailableReason}]
             }
         }
+        migrator.registerMigration("v6: one spelling of each camera") { db in
+            // MACs were kept as the cloud spelled them; a CameraID has one spelling. A clip kept
+            // under two spellings keeps the row already in the new one.
+            for table in [(name: "clip", column: "device"), (name: "device", column: "mac")] {
+                let spellings = try String.fetchAll(db, sql: "SELECT DISTINCT \(table.column) FROM \(table.name)")
+                for spelling in spellings {
+                    guard let camera = CameraID(spelling), camera.mac != spelling else { continue }
+                    try db.execute(sql: "UPDATE OR IGNORE \(table.name) SET \(table.column) = ? WHERE \(table.column) = ?",
+                                   arguments: [camera.mac, spelling])
+                    try db.execute(sql: "DELETE FROM \(table.name) WHERE \(table.column) = ?", arguments: [spelling])
+                }
+            }
+        }
         return migrator
     }
 
     /// Starts a run's row; `finishRun` completes it. A row never finished is a run that died.
-    public func beginRun(at time: Date) throws -> Int64 {
-        try database.write { db in
-            try db.execute(sql: "INSERT INTO run (startedAt) VALUES (?)", arguments: [time.timeIntervalSince1970])
-            return db.lastInsertedRowID
+    public func beginRun(at time: Date) async throws -> Catalog.Run {
+        try await write { db in
+            var run = Run(startedAt: time)
+            try run.insert(db)
+            return run
         }
     }
 
-    public func finishRun(_ id: Int64, at time: Date, _ record: RunRecord) throws {
-        try database.write { db in
-            try db.execute(sql: """
-                UPDATE run SET endedAt = ?, archived = ?, skipped = ?, failed = ?, bytes = ?, result = ?,
-                    windowFrom = ?, windowTo = ?, complete = ? WHERE id = ?
-                """, arguments: [time.timeIntervalSince1970, record.archived, record.skipped, record.failed, record.bytes, record.result,
-                                 record.windowFrom, record.windowTo, record.complete, id])
-        }
+    /// Records how `run` ended.
+    public func finishRun(_ run: Run, at time: Date) async throws {
+        var run = run
+        run.endedAt = time.timeIntervalSince1970
+        try await write { [run] db in try run.update(db) }
     }
 
     /// Where the last complete, successful run stopped walking (server Unix seconds): the next
     /// default run starts there, less an overlap.
-    public func lastCompleteWalk() throws -> Int64? {
-        try database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT windowTo FROM run WHERE complete AND result = 'ok' ORDER BY id DESC LIMIT 1")
+    public func lastCompleteWalk() async throws -> Int64? {
+        try await read { db in
+            try Run.filter(Run.Columns.complete == true && Run.Columns.result == RunOutcome.ok)
+                .order(Run.Columns.id.desc).fetchOne(db)?.windowTo
         }
     }
 
     /// The camera's name as the cloud last gave it, so that the archive alone can answer
     /// "which camera is 'Front Door'" when the cloud cannot be reached.
-    public func noteDevice(mac: String, name: String) throws {
-        try database.write { db in
-            try db.execute(sql: "INSERT INTO device (mac, name) VALUES (?, ?) ON CONFLICT(mac) DO UPDATE SET name = excluded.name",
-                           arguments: [mac, name])
+    public func noteCamera(_ camera: CameraID, name: String) async throws {
+        try await write { db in try Camera(id: camera, name: name).upsert(db) }
+    }
+
+    /// Cameras by name, as backups last saw them (none in a catalog before v4).
+    public func cameras() async throws -> [Camera] {
+        try await read { db in
+            guard try db.tableExists(Camera.databaseTableName) else { return [] }
+            return try Camera.order(Camera.Columns.id).fetchAll(db)
         }
     }
 
-    /// Cameras by MAC and name, as backups last saw them (none in a catalog before v4).
-    public func devices() throws -> [(mac: String, name: String)] {
-        try database.read { db in
-            guard try db.tableExists("device") else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT mac, name FROM device ORDER BY mac").map { ($0["mac"], $0["name"]) }
-        }
+    /// Whether any clip of `camera` was ever listed.
+    public func knows(_ camera: CameraID) async throws -> Bool {
+        try await read { db in try Clip.filter(Clip.Columns.camera == camera).isEmpty(db) == false }
     }
 
-    /// Whether any clip of `device` was ever listed.
-    public func knows(device: String) throws -> Bool {
-        try database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM clip WHERE device = ?)", arguments: [device]) ?? false
-        }
-    }
-
-    /// The results of the last runs, newest first (`nil` for a run that never finished).
-    public func recentRuns(limit: Int = 10) throws -> [String?] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT result FROM run ORDER BY id DESC LIMIT ?", arguments: [limit]).map { $0["result"] }
-        }
+    /// How the last runs ended, newest first (`nil` for a run that never finished).
+    public func recentRuns(limit: Int = 10) async throws -> [RunOutcome?] {
+        try await read { db in try Run.order(Run.Columns.id.desc).limit(limit).fetchAll(db).map(\.result) }
     }
 
     /// Records clips the cloud lists; clips already known keep their state (and the longest end).
-    public func noteSeen(device: String, recordings: [Recording]) throws {
-        try database.write { db in
+    public func noteSeen(_ camera: CameraID, recordings: [Recording]) async throws {
+        try await write { db in
             for recording in recordings {
-                try db.execute(sql: """
-                    INSERT INTO clip (device, start, "end", type, state, attempts) VALUES (?, ?, ?, ?, 'seen', 0)
-                    ON CONFLICT(device, start) DO UPDATE SET "end" = max("end", excluded."end")
-                    """, arguments: [device, recording.start, recording.end, recording.type.rawValue])
+                if var known = try Clip.fetchOne(db, key: Self.key(camera, recording.start)) {
+                    guard recording.end > known.end else { continue }
+                    known.end = recording.end
+                    try known.update(db)
+                } else {
+                    try Clip(camera: camera, start: recording.start, end: recording.end, type: recording.type.rawValue, state: .seen).insert(db)
+                }
             }
         }
     }
 
     /// The file is in place: the clip is archived, or `partial` when `holes` has segments that
     /// could not be had.
-    public func markArchived(device: String, start: Int64, file: String, size: Int64, sha256: String, duration: Double, codecs: String,
-                             sourceURL: String? = nil, holes: [ClipHole] = []) throws {
-        let state: ClipState = holes.contains(where: \.isUnavailable) ? .partial : .archived
-        let holesJSON = holes.isEmpty ? nil : String(decoding: try JSONEncoder().encode(holes), as: UTF8.self)
-        try database.write { db in
-            try db.execute(sql: """
-                UPDATE clip SET state = ?, file = ?, size = ?, sha256 = ?, duration = ?, codecs = ?, sourceURL = ?, holes = ?,
-                    attempts = attempts + 1, lastError = NULL WHERE device = ? AND start = ?
-                """, arguments: [state.rawValue, file, size, sha256, duration, codecs, sourceURL, holesJSON, device, start])
+    public func markArchived(_ key: ClipKey, file: String, size: Int64, sha256: String, duration: Double, codecs: CodecPair,
+                             sourceURL: String? = nil, holes: [ClipHole] = []) async throws {
+        try await update(key) { clip in
+            clip.state = holes.contains(where: \.isUnavailable) ? .partial : .archived
+            clip.file = file
+            clip.size = size
+            clip.sha256 = sha256
+            clip.duration = duration
+            clip.codecs = codecs
+            clip.sourceURL = sourceURL
+            clip.holes = holes
+            clip.attempts += 1
+            clip.lastError = nil
         }
     }
 
     /// The last attempt failed. A `partial` clip stays partial: its file is still the best copy.
-    public func markFailed(device: String, start: Int64, error: String) throws {
-        try database.write { db in
-            try db.execute(sql: """
-                UPDATE clip SET state = CASE WHEN state = 'partial' THEN 'partial' ELSE 'failed' END, attempts = attempts + 1, lastError = ?
-                WHERE device = ? AND start = ?
-                """, arguments: [error, device, start])
+    public func markFailed(_ key: ClipKey, error: String) async throws {
+        try await update(key) { clip in
+            if clip.state != .partial { clip.state = .failed }
+            clip.attempts += 1
+            clip.lastError = error
         }
     }
 
     /// `pruned` or `lost`: the clip is not wanted, or not to be had, any more.
-    public func mark(_ state: ClipState, device: String, start: Int64) throws {
-        try database.write { db in
-            try db.execute(sql: "UPDATE clip SET state = ? WHERE device = ? AND start = ?", arguments: [state.rawValue, device, start])
+    public func mark(_ state: ClipState, _ key: ClipKey) async throws {
+        try await update(key) { $0.state = state }
+    }
+
+    public func clip(_ key: ClipKey) async throws -> Clip? {
+        try await read { db in try Clip.fetchOne(db, key: Self.key(key.camera, key.start)) }
+    }
+
+    /// Every clip of `camera` starting in `starts`, by start: what planning needs of a listing,
+    /// in one query.
+    public func clips(of camera: CameraID, startingIn starts: ClosedRange<Int64>) async throws -> [Int64: Clip] {
+        try await read { db in
+            let clips = try Clip.filter(Clip.Columns.camera == camera && starts.contains(Clip.Columns.start)).fetchAll(db)
+            return Dictionary(clips.map { ($0.start, $0) }, uniquingKeysWith: { first, _ in first })
         }
     }
 
-    public func clip(device: String, start: Int64) throws -> Clip? {
-        try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM clip WHERE device = ? AND start = ?", arguments: [device, start]).map(Clip.init(row:))
+    /// Clips of `camera` not archived whole yet (`seen`, `failed`, `partial`), oldest first.
+    public func pending(_ camera: CameraID) async throws -> [Clip] {
+        try await clips(in: ClipState.wanted, camera: camera)
+    }
+
+    /// Clips whose file is in the archive (`archived`, `partial`), of one camera or of all, by
+    /// camera then start.
+    public func archived(_ camera: CameraID? = nil) async throws -> [Clip] {
+        try await clips(in: ClipState.withFile, camera: camera)
+    }
+
+    private func clips(in states: [ClipState], camera: CameraID?) async throws -> [Clip] {
+        try await read { db in
+            var request = Clip.filter(states.contains(Clip.Columns.state))
+            if let camera { request = request.filter(Clip.Columns.camera == camera) }
+            return try request.order(Clip.Columns.camera, Clip.Columns.start).fetchAll(db)
         }
     }
 
-    /// Clips of `device` not archived whole yet (`seen`, `failed`, `partial`), oldest first.
-    public func pending(device: String) throws -> [Clip] {
-        try clips(in: ClipState.wanted, device: device)
-    }
-
-    /// Clips whose file is in the archive (`archived`, `partial`), of one device or of all, by
-    /// device then start.
-    public func archived(device: String? = nil) throws -> [Clip] {
-        try clips(in: ClipState.withFile, device: device)
-    }
-
-    private func clips(in states: [ClipState], device: String?) throws -> [Clip] {
-        try database.read { db in
-            let names = states.map(\.rawValue)
-            let rows = if let device {
-                try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE state IN (\(databaseQuestionMarks(count: names.count))) AND device = ? ORDER BY start",
-                                 arguments: StatementArguments(names + [device]))
-            } else {
-                try Row.fetchAll(db, sql: "SELECT * FROM clip WHERE state IN (\(databaseQuestionMarks(count: names.count))) ORDER BY device, start",
-                                 arguments: StatementArguments(names))
-            }
-            return rows.map(Clip.init(row:))
+    /// Reads and writes one clip's row in one transaction; a clip the catalog does not know is
+    /// left alone (it was never listed).
+    private func update(_ key: ClipKey, _ change: @escaping @Sendable (inout Clip) -> Void) async throws {
+        try await write { db in
+            guard var clip = try Clip.fetchOne(db, key: Self.key(key.camera, key.start)) else { return }
+            change(&clip)
+            try clip.update(db)
         }
     }
-}
 
-extension Catalog.Clip {
-    init(row: Row) {
-        device = row["device"]
-        start = row["start"]
-        end = row["end"]
-        type = row["type"]
-        state = Catalog.ClipState(rawValue: row["state"]) ?? .seen
-        file = row["file"]
-        size = row["size"]
-        sha256 = row["sha256"]
-        duration = row["duration"]
-        codecs = row["codecs"]
-        attempts = row["attempts"]
-        lastError = row["lastError"]
-        sourceURL = row["sourceURL"]
-        // `holes` exists from v5 on; a catalog opened read-only may be older.
-        if row.hasColumn("holes"), let json: String = row["holes"] {
-            holes = (try? JSONDecoder().decode([ClipHole].self, from: Data(json.utf8))) ?? []
+    private static func key(_ camera: CameraID, _ start: Int64) -> [String: any DatabaseValueConvertible] {
+        ["device": camera.mac, "start": start]
+    }
+
+    /// GRDB's asynchronous access (off the Swift pool, on its own queue); a row no version
+    /// wrote is damage, named with the cure.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.read(body)
+        } catch let error as UnreadableRow {
+            throw CatalogError.damaged(path, error.detail)
+        }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.write(body)
+        } catch let error as UnreadableRow {
+            throw CatalogError.damaged(path, error.detail)
         }
     }
 }

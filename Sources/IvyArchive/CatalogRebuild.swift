@@ -1,6 +1,7 @@
 public import Foundation
 import IvyCloud
 import IvyMedia
+public import IvyDomain
 
 /// Makes the catalog anew from the archive's files, so that no clip is fetched again after
 /// the catalog was lost or damaged: each MP4's identity from its `comment`
@@ -19,7 +20,7 @@ public enum CatalogRebuild {
     }
 
     /// Takes the archive's lock, then rebuilds. Throws `BackupError.locked` while a run is on.
-    public static func run(archive: String, layout: ArchiveLayout, timeZone: @escaping @Sendable (String) -> TimeZone,
+    public static func run(archive: String, layout: ArchiveLayout, timeZone: @escaping @Sendable (CameraID) -> TimeZone,
                            progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
         let root = (archive as NSString).standardizingPath
         let state = root + "/.ivy-archiver"
@@ -53,7 +54,7 @@ public enum CatalogRebuild {
     }
 
     /// The work, with the lock held by the caller.
-    static func rebuild(root: String, layout: ArchiveLayout, timeZone: (String) -> TimeZone,
+    static func rebuild(root: String, layout: ArchiveLayout, timeZone: (CameraID) -> TimeZone,
                         progress: (Int, Int) -> Void) async throws -> Report {
         let path = root + "/.ivy-archiver/catalog.sqlite"
         var report = Report()
@@ -104,11 +105,11 @@ public enum CatalogRebuild {
                                   unavailableReason: "shorter than its recording when the catalog was rebuilt")]
                 report.partial += 1
             }
-            let codecs = info.streams.filter { $0.kind == .video || $0.kind == .audio }.map(\.codec).joined(separator: "+")
-            try catalog.noteSeen(device: identity.device, recordings: [identity.recording])
-            if !identity.deviceName.isEmpty { try catalog.noteDevice(mac: identity.device, name: identity.deviceName) }
-            try catalog.markArchived(device: identity.device, start: identity.recording.start, file: file, size: size,
-                                     sha256: try await FileDigest.sha256(path: full), duration: duration, codecs: codecs, holes: holes)
+            let codecs = CodecPair(video: info.streams.first { $0.kind == .video }?.codec, audio: info.streams.first { $0.kind == .audio }?.codec)
+            try await catalog.noteSeen(identity.camera, recordings: [identity.recording])
+            if !identity.deviceName.isEmpty { try await catalog.noteCamera(identity.camera, name: identity.deviceName) }
+            try await catalog.markArchived(ClipKey(camera: identity.camera, start: identity.recording.start), file: file, size: size,
+                                           sha256: try await FileDigest.sha256(path: full), duration: duration, codecs: codecs, holes: holes)
             report.clips += 1
         }
         return report

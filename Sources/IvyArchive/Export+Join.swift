@@ -1,5 +1,6 @@
 import Foundation
 import IvyCloud
+import IvyDomain
 import IvyMedia
 
 extension Export {
@@ -37,7 +38,7 @@ extension Export {
             let start = Double(piece.source.start)
             clips.append(ExportRecord.Clip(
                 start: instant(start), end: instant(Double(piece.source.end)), type: piece.source.type.name,
-                source: file.archiveFile == nil ? "cloud" : "archive", url: file.url, sha256: file.sha256, file: file.archiveFile,
+                source: file.archiveFile == nil ? .cloud : .archive, url: file.url, sha256: file.sha256, file: file.archiveFile,
                 used: .init(from: instant(start + joined.from), to: instant(start + joined.to)),
                 outputStart: joined.outputStart, outputEnd: joined.outputEnd, reencodedFrames: joined.reencodedFrames,
                 holes: file.holes.isEmpty ? nil : file.holes.map {
@@ -55,10 +56,10 @@ extension Export {
         let size = (try FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int64) ?? 0
         let record = ExportRecord(
             createdAt: Self.instant(Date().timeIntervalSince1970, zone: TimeZone(identifier: "UTC")!).time,
-            device: .init(mac: ArchiveLayout.safeMAC(device.mac), name: device.name, timeZone: zone.identifier),
+            device: .init(mac: device.id, name: device.name, timeZone: zone.identifier),
             requested: .init(from: instant(Double(requested.from)), to: instant(Double(requested.to))),
             actual: .init(from: clips[0].used.from, to: clips[clips.count - 1].used.to),
-            mode: request.exact ? "exact" : "copy", clips: clips,
+            mode: request.exact ? .exact : .copy, clips: clips,
             gaps: plan.gaps.map { .init(from: instant(Double($0.from)), to: instant(Double($0.to))) },
             output: .init(file: (output as NSString).lastPathComponent, size: size, sha256: try await FileDigest.sha256(path: temporary),
                           duration: summary.duration, video: summary.video, audio: summary.audio),

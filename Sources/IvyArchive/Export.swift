@@ -1,5 +1,6 @@
 public import Foundation
 public import IvyCloud
+public import IvyDomain
 public import IvyHLS
 public import IvyHTTP
 import IvyMedia
@@ -29,7 +30,7 @@ public struct Export: Sendable {
         public var layout = try! ArchiveLayout()
         public var timeZone = TimeZone.current
         /// Per-device time zones, by MAC.
-        public var deviceTimeZones: [String: TimeZone] = [:]
+        public var deviceTimeZones: [CameraID: TimeZone] = [:]
         /// Clips fetched from the cloud at once.
         public var jobs = 2
 
@@ -84,13 +85,13 @@ public struct Export: Sendable {
                        longest: request.maxWindow)
         var offline: String?
         let device = try await resolve(request.device, archive: request.archive, offline: &offline)
-        let zone = request.deviceTimeZones[ArchiveLayout.safeMAC(device.mac)] ?? request.timeZone
+        let zone = request.deviceTimeZones[device.id] ?? request.timeZone
         let window = try ExportPlan.Window(from: request.from.resolve(in: zone), to: request.to.resolve(in: zone))
         try Self.check(window, longest: request.maxWindow)
         if request.save, offline == nil, let archive = request.archive { try await save(window, device: device, request: request, archive: archive) }
 
         var unreadable: [String] = []
-        let sources = try await sources(device: device.mac, window: window, archive: request.archive, offline: &offline, unreadable: &unreadable)
+        let sources = try await sources(device: device, window: window, archive: request.archive, offline: &offline, unreadable: &unreadable)
         let plan = ExportPlan(sources: sources, window: window)
         guard !plan.pieces.isEmpty else {
             let clock = Self.clock(zone)
@@ -114,6 +115,8 @@ public struct Export: Sendable {
 
     /// A camera by what an export needs of it; from the cloud, or from the catalog when offline.
     struct Camera: Sendable {
+        var id: CameraID
+        /// As the cloud spells it, for its calls.
         var mac: String
         var name: String
     }
@@ -125,15 +128,17 @@ public struct Export: Sendable {
         var cameras: [Camera]
         do {
             // The cameras that could be read: one unreadable entry must not stop an incident export.
-            cameras = try await client.deviceListing().elements.map { Camera(mac: $0.macAddr, name: $0.deviceName) }
+            cameras = try await client.deviceListing().elements.compactMap { device in
+                CameraID(device.macAddr).map { Camera(id: $0, mac: device.macAddr, name: device.deviceName) }
+            }
         } catch let error as CloudClientError where error.isUnavailable {
             guard let archive, FileManager.default.fileExists(atPath: Self.catalogPath(archive)) else { throw error }
-            cameras = try Catalog(path: Self.catalogPath(archive), readOnly: true).devices().map { Camera(mac: $0.mac, name: $0.name) }
+            cameras = try await Catalog(path: Self.catalogPath(archive), readOnly: true).cameras().map { Camera(id: $0.id, mac: $0.id.mac, name: $0.name) }
             guard !cameras.isEmpty else { throw error }
             logger.warning("the cloud could not be reached; exporting from the archive alone: \(error)")
             offline = "\(error)"
         }
-        switch CameraLookup.find(wanted, in: cameras, mac: \.mac, name: \.name, place: offline == nil ? "on the account" : "in the archive") {
+        switch CameraLookup.find(wanted, in: cameras, camera: \.id, name: \.name, place: offline == nil ? "on the account" : "in the archive") {
         case .success(let camera): return camera
         case .failure(let failure): throw ExportError.refused(failure.message)
         }
@@ -155,14 +160,14 @@ public struct Export: Sendable {
 
     /// Clips overlapping the window: the cloud's listing and the archive's catalog together
     /// (the archive may hold clips the cloud has deleted).
-    private func sources(device: String, window: ExportPlan.Window, archive: String?, offline: inout String?,
+    private func sources(device: Camera, window: ExportPlan.Window, archive: String?, offline: inout String?,
                          unreadable: inout [String]) async throws -> [ExportPlan.Source] {
         var byStart: [Int64: ExportPlan.Source] = [:]
         var lists: [[Recording]] = []
         if offline == nil {
             do {
                 for query in RecordingSet.windows(from: window.from - ExportPlan.longestClip, to: window.to, size: 6 * 3600) {
-                    let listing = try await client.recordingListing(device: device, from: query.lowerBound, to: query.upperBound)
+                    let listing = try await client.recordingListing(device: device.mac, from: query.lowerBound, to: query.upperBound)
                     lists.append(listing.elements)
                     unreadable += listing.unreadable
                 }
@@ -176,7 +181,7 @@ public struct Export: Sendable {
             byStart[recording.start] = ExportPlan.Source(start: recording.start, end: recording.end, type: recording.type)
         }
         if let archive, FileManager.default.fileExists(atPath: Self.catalogPath(archive)) {
-            for clip in try Catalog(path: Self.catalogPath(archive), readOnly: true).archived(device: device) where clip.end > window.from && clip.start < window.to {
+            for clip in try await Catalog(path: Self.catalogPath(archive), readOnly: true).archived(device.id) where clip.end > window.from && clip.start < window.to {
                 var source = byStart[clip.start] ?? ExportPlan.Source(start: clip.start, end: clip.end, type: RecordType(rawValue: clip.type), listed: false)
                 source.archived = clip
                 source.end = max(source.end, clip.end)

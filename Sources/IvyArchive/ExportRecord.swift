@@ -1,4 +1,5 @@
 public import Foundation
+public import IvyDomain
 
 /// The sidecar `FILE.mp4.json`: what an exported file holds and where it came from, so that
 /// whoever receives it can check it (`export --check`) and see where time jumps.
@@ -6,7 +7,7 @@ public struct ExportRecord: Sendable, Codable, Equatable {
     public static let formatName = "ivy-archiver-export/1"
 
     public struct Device: Sendable, Codable, Equatable {
-        public var mac: String
+        public var mac: CameraID
         public var name: String
         public var timeZone: String
     }
@@ -26,8 +27,7 @@ public struct ExportRecord: Sendable, Codable, Equatable {
         public var start: Instant
         public var end: Instant
         public var type: String
-        /// `archive` or `cloud`.
-        public var source: String
+        public var source: ClipSource
         /// The cloud's playlist URL without its signature, when known.
         public var url: String?
         /// SHA-256 of the clip file the export read (the archived file, or the clip as fetched).
@@ -69,8 +69,7 @@ public struct ExportRecord: Sendable, Codable, Equatable {
     /// From the first frame to the end of the last: wider than requested with keyframe cuts,
     /// narrower where the camera recorded nothing at the window's edges.
     public var actual: Window
-    /// `copy` (cut on keyframes) or `exact`.
-    public var mode: String
+    public var mode: ExportMode
     public var clips: [Clip]
     /// Stretches inside the window with no recording, cut out of the file.
     public var gaps: [Window]

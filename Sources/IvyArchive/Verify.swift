@@ -35,7 +35,7 @@ public enum Verify {
         let root = (archive as NSString).standardizingPath
         let path = root + "/.ivy-archiver/catalog.sqlite"
         guard FileManager.default.fileExists(atPath: root) else { throw BackupError.archive("the archive \(root) does not exist") }
-        let clips = try Catalog(path: path, readOnly: true).archived()
+        let clips = try await Catalog(path: path, readOnly: true).archived()
         var report = Report()
         for (index, clip) in clips.enumerated() {
             try Task.checkCancellation()

@@ -3,6 +3,7 @@ import IvyArchive
 import IvyCloud
 import IvyHLS
 import TOMLKit
+import IvyDomain
 
 /// Configuration after merging flags, environment and the config file.
 struct Settings {
@@ -21,7 +22,7 @@ struct Settings {
     var archive: String?
     var pathTemplate: String?
     /// By MAC (as `ArchiveLayout.safeMAC` writes it), from the config's `[device_timezones]` table.
-    var deviceTimeZones: [String: TimeZone] = [:]
+    var deviceTimeZones: [CameraID: TimeZone] = [:]
     /// `backup` deletes archived days older than this after a run with no failure.
     var keepDays: Int?
     /// How long the cloud keeps footage; when set, it stands for every camera's plan.
@@ -92,9 +93,10 @@ struct Settings {
         settings.archive = pick(nil, "IVY_ARCHIVE", file.archive)
         settings.pathTemplate = file.path_template
         for (mac, zone) in file.device_timezones ?? [:] {
+            guard let camera = CameraID(mac) else { throw UserError("'\(mac)' in [device_timezones] in the config is not a MAC address") }
             guard let timeZone = TimeZone(identifier: zone) else { throw UserError("unknown time zone '\(zone)' for device \(mac) in the config") }
             // `00:62:6e:...` and `00626E...` are one camera: one entry each.
-            guard settings.deviceTimeZones.updateValue(timeZone, forKey: ArchiveLayout.safeMAC(mac)) == nil else {
+            guard settings.deviceTimeZones.updateValue(timeZone, forKey: camera) == nil else {
                 throw UserError("device \(mac) has two entries in [device_timezones] in the config")
             }
         }

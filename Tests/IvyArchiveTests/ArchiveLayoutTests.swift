@@ -1,6 +1,7 @@
 import Foundation
 import IvyArchive
 import IvyCloud
+import IvyDomain
 import Testing
 
 @Suite struct ArchiveLayoutTests {
@@ -10,18 +11,18 @@ import Testing
     @Test func theDefaultLayoutNamesDeviceDayTimesAndType() {
         // 2026-11-25 13:03:00 UTC is 14:03 in Berlin (UTC+1 in winter).
         let clip = Recording(start: 1_795_611_780, end: 1_795_611_820, type: .motion)
-        #expect(layout.relativePath(deviceName: "Front Door", mac: "00:62:6e:8a:1b:01", recording: clip, timeZone: berlin)
+        #expect(layout.relativePath(deviceName: "Front Door", camera: CameraID("00:62:6e:8a:1b:01")!, recording: clip, timeZone: berlin)
             == "Front-Door_00626E8A1B01/2026-11-25/140300-140340_motion.mp4")
     }
 
     @Test func daysFollowTheDevicesTimeZoneAcrossDST() {
         // 2026-03-29 00:59:30 UTC: 01:59:30 in Berlin, just before clocks jump to 03:00.
         let clip = Recording(start: 1_774_745_970, end: 1_774_746_030, type: .continuous)
-        #expect(layout.relativePath(deviceName: "Cam", mac: "AA", recording: clip, timeZone: berlin)
+        #expect(layout.relativePath(deviceName: "Cam", camera: CameraID("AA")!, recording: clip, timeZone: berlin)
             == "Cam_AA/2026-03-29/015930-030030_continuous.mp4")
         // The same instant is still the 28th in New York.
         let newYork = TimeZone(identifier: "America/New_York")!
-        #expect(layout.relativePath(deviceName: "Cam", mac: "AA", recording: clip, timeZone: newYork).hasPrefix("Cam_AA/2026-03-28/205930-"))
+        #expect(layout.relativePath(deviceName: "Cam", camera: CameraID("AA")!, recording: clip, timeZone: newYork).hasPrefix("Cam_AA/2026-03-28/205930-"))
     }
 
     /// Names in scripts of multi-byte letters: every file and folder name fits `NAME_MAX` (255
@@ -33,7 +34,7 @@ import Testing
     func longNamesAreCutByBytesAndKeepTheirMAC(_ name: String) throws {
         let clip = Recording(start: 1_795_611_780, end: 1_795_611_820, type: .motion)
         for template in [ArchiveLayout.defaultTemplate, "{device}/{device}-{mac}/{date}/{device}_{start}-{end}_{type}.mp4"] {
-            let path = try ArchiveLayout(template: template).relativePath(deviceName: name, mac: "00626E8A1B01", recording: clip, timeZone: berlin)
+            let path = try ArchiveLayout(template: template).relativePath(deviceName: name, camera: CameraID("00626E8A1B01")!, recording: clip, timeZone: berlin)
             for component in path.split(separator: "/") {
                 #expect(component.utf8.count <= 255, "\(component.utf8.count) bytes: \(component)")
                 #expect(String(component).unicodeScalars.first.map { $0.properties.generalCategory != .nonspacingMark } ?? false)
@@ -50,8 +51,10 @@ import Testing
 
     @Test func namesFromTheCloudStayInsideTheArchive() {
         let clip = Recording(start: 0, end: 20, type: RecordType(rawValue: 42))
-        let path = layout.relativePath(deviceName: "../../etc", mac: "../x", recording: clip, timeZone: TimeZone(identifier: "UTC")!)
-        #expect(path == "etc_unknown/1970-01-01/000000-000020_type42.mp4")
+        let path = layout.relativePath(deviceName: "../../etc", camera: CameraID("00626E8A1B01")!, recording: clip, timeZone: TimeZone(identifier: "UTC")!)
+        #expect(path == "etc_00626E8A1B01/1970-01-01/000000-000020_type42.mp4")
+        // A MAC is a CameraID: what is no MAC never reaches a path.
+        #expect(CameraID("../x") == nil)
         for hostile in ["..", ".", "/", "a/../../b", "\u{0}\n", "  ", ".hidden"] {
             let name = ArchiveLayout.safeName(hostile)
             #expect(!name.contains("/") && !name.hasPrefix(".") && !name.isEmpty && name != "..")
@@ -68,7 +71,7 @@ import Testing
     @Test func aTemplateMayRearrangeThePath() throws {
         let custom = try ArchiveLayout(template: "{year}/{month}/{mac}/{day}_{start}_{type}.mp4")
         let clip = Recording(start: 1_795_611_780, end: 1_795_611_820, type: .human)
-        #expect(custom.relativePath(deviceName: "x", mac: "00626E8A1B01", recording: clip, timeZone: TimeZone(identifier: "UTC")!)
+        #expect(custom.relativePath(deviceName: "x", camera: CameraID("00626E8A1B01")!, recording: clip, timeZone: TimeZone(identifier: "UTC")!)
             == "2026/11/00626E8A1B01/25_130300_human.mp4")
     }
 }

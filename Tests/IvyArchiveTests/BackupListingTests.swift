@@ -1,6 +1,7 @@
 import Foundation
 import IvyArchive
 import IvyCloud
+import IvyDomain
 import IvySandbox
 import IvyTestSupport
 import Testing
@@ -39,7 +40,7 @@ import Testing
             endpoint.cloud.setAnswerFaults([Self.spoilFirstEntry(of: Self.back)])
             for night in 1...2 {
                 let summary = try await Self.run(client, archive)
-                let gap = summary.failures.first { $0.device == Self.back && $0.start == nil }
+                let gap = summary.failures.first { $0.device?.mac == Self.back && $0.start == nil }
                 #expect(gap?.reason.contains("could not be read") == true, "night \(night): \(summary.failures)")
                 #expect(Self.archived(archive, Self.back).count < expected, "night \(night)")
             }
@@ -77,7 +78,7 @@ import Testing
             let summary = try await Self.run(client, archive)
             #expect(Self.archived(archive, Self.front).count == endpoint.cloud.recordings(mac: Self.front).count)
             #expect(Self.archived(archive, Self.back).isEmpty)
-            #expect(summary.failures.map(\.device) == [Self.back], "\(summary.failures)")
+            #expect(summary.failures.map(\.device?.mac) == [Self.back], "\(summary.failures)")
             endpoint.cloud.setAnswerFaults([])
             let next = try await Self.run(client, archive)
             #expect(next.failures.isEmpty, "\(next.failures)")

@@ -2,6 +2,7 @@ import Foundation
 import IvyArchive
 import IvyCloud
 import IvyHLS
+import IvyDomain
 import IvySandbox
 import IvyTestSupport
 import Testing
@@ -103,7 +104,7 @@ import Testing
             }
             if knob == .gap {
                 let catalog = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
-                let clip = try #require(try catalog.clip(device: Self.mac, start: Self.start))
+                let clip = try #require(try await catalog.clip(ClipKey(camera: CameraID(Self.mac)!, start: Self.start)))
                 #expect(clip.state == .archived)
                 #expect(clip.holes.map(\.start) == [8] && clip.holes.allSatisfy { !$0.isUnavailable }, "the gap is recorded as a gap")
 
@@ -134,7 +135,7 @@ import Testing
             #expect(summary.archived == Self.clips.count)
             #expect(summary.partial.count == Self.clips.count)
             #expect(summary.partial.first?.holes.map(\.start) == [12], "segment 3 is 12-16 s")
-            let clip = try #require(try Catalog(path: catalogPath).clip(device: Self.mac, start: Self.start))
+            let clip = try #require(try await Catalog(path: catalogPath).clip(ClipKey(camera: CameraID(Self.mac)!, start: Self.start)))
             #expect(clip.state == .partial)
             #expect(clip.holes.count == 1 && clip.holes[0].isUnavailable)
             let path = archive + "/" + (clip.file ?? "")
@@ -156,7 +157,7 @@ import Testing
             let summary = try await Self.run(client, archive: archive)
             #expect(summary.failures.isEmpty && summary.partial.isEmpty)
             #expect(summary.archived == Self.clips.count)
-            let clip = try #require(try Catalog(path: catalogPath).clip(device: Self.mac, start: Self.start))
+            let clip = try #require(try await Catalog(path: catalogPath).clip(ClipKey(camera: CameraID(Self.mac)!, start: Self.start)))
             #expect(clip.state == .archived && clip.holes.isEmpty)
             #expect(try await FFprobe.videoFrames(archive + "/" + (clip.file ?? "")).count >= 40 * 15 - 1)
             #expect(mp4Files(in: archive).count == Self.clips.count, "replaced, not added")

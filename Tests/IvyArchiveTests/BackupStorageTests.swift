@@ -1,5 +1,6 @@
 import Foundation
 import IvyArchive
+import IvyDomain
 import IvySandbox
 import IvyTestSupport
 import Testing
@@ -21,8 +22,8 @@ import Testing
                 let report = try await Verify.run(archive: archive)
                 #expect(report.problems.isEmpty, "\(report.problems)")
                 #expect(report.checked == files.count)
-                let runs = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").recentRuns()
-                #expect(runs.first??.hasPrefix("stopped: the archive's disk is full") == true, "\(runs)")
+                let runs = try await Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").recentRuns()
+                #expect(runs.first??.description.hasPrefix("stopped: the archive's disk is full") == true, "\(runs)")
             }
         }
     }

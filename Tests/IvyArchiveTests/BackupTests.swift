@@ -2,6 +2,7 @@ import Foundation
 import IvyArchive
 import IvyCloud
 import IvyHLS
+import IvyDomain
 import IvySandbox
 import IvyTestSupport
 import Testing
@@ -53,7 +54,7 @@ import Testing
             #expect(try await FFprobe.decodeErrors(archive + "/" + clip).isEmpty)
             #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
             // The catalog's length of each clip is the written file's, as ffprobe reads it.
-            for entry in try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").archived() {
+            for entry in try await Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").archived() {
                 let measured = try await FFprobe.probe(archive + "/" + (entry.file ?? "")).duration
                 #expect(abs((entry.duration ?? 0) - measured) < 0.001, "\(entry.file ?? ""): catalog \(entry.duration ?? 0) s, file \(measured) s")
             }
@@ -75,7 +76,7 @@ import Testing
             #expect(third.archived == 1)
             #expect(endpoint.cloud.stats.segmentRequestsByClip.count == 1)
             #expect(FileManager.default.fileExists(atPath: archive + "/" + clip))
-            #expect(try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").recentRuns() == ["ok", "ok", "ok"])
+            #expect(try await Catalog(path: archive + "/.ivy-archiver/catalog.sqlite").recentRuns() == [.ok, .ok, .ok])
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import IvyArchive
 import IvyCloud
+import IvyDomain
 import IvySandbox
 import IvyTestSupport
 import Testing
@@ -31,7 +32,7 @@ import Testing
             let archive = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             var options = try BackupTests.options(archive)  // the machine's zone: UTC
-            options.deviceTimeZones = ["00626E00DD01": TimeZone(identifier: "America/New_York")!]
+            options.deviceTimeZones = [CameraID("00626E00DD01")!: TimeZone(identifier: "America/New_York")!]
             options.from = Self.seconds("2026-10-30T00:00:00Z")
             options.to = Self.seconds("2026-11-04T00:00:00Z")
             let summary = try await BackupTests.backup(client).run(options)

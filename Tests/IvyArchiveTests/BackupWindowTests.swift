@@ -1,6 +1,7 @@
 import Foundation
 import IvyArchive
 import IvyCloud
+import IvyDomain
 import IvySandbox
 import IvyTestSupport
 import Testing
@@ -62,8 +63,8 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: archive) }
             try FileManager.default.createDirectory(atPath: archive + "/.ivy-archiver", withIntermediateDirectories: true)
             let before = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
-            try before.noteSeen(device: Self.mac, recordings: [Recording(start: gone, end: gone + 8, type: .continuous)])
-            try before.markFailed(device: Self.mac, start: gone, error: "HTTP 404")
+            try await before.noteSeen(CameraID(Self.mac)!, recordings: [Recording(start: gone, end: gone + 8, type: .continuous)])
+            try await before.markFailed(ClipKey(camera: CameraID(Self.mac)!, start: gone), error: "HTTP 404")
             let summary = try await BackupTests.backup(client).run(try BackupTests.options(archive))
             #expect(summary.archived == 1)
             #expect(summary.failures.compactMap(\.start).sorted() == [due, soon, later].sorted())
@@ -74,9 +75,10 @@ import Testing
             // Listed in this very run: the cloud still has it, whatever the plan says.
             #expect(warnings[due]?.contains("may delete it any moment") == true, "\(warnings)")
             let catalog = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
-            #expect(try catalog.clip(device: Self.mac, start: gone)?.state == .lost)
-            #expect(try catalog.clip(device: Self.mac, start: due)?.state == .failed)
-            #expect(try catalog.pending(device: Self.mac).map(\.start) == [due, soon, later], "lost clips are not pending any more")
+            let camera = CameraID(Self.mac)!
+            #expect(try await catalog.clip(ClipKey(camera: camera, start: gone))?.state == .lost)
+            #expect(try await catalog.clip(ClipKey(camera: camera, start: due))?.state == .failed)
+            #expect(try await catalog.pending(camera).map(\.start) == [due, soon, later], "lost clips are not pending any more")
         }
     }
 

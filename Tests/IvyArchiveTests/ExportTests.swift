@@ -3,6 +3,7 @@ import IvyArchive
 import IvyCloud
 import IvyHLS
 import IvyHTTP
+import IvyDomain
 import IvySandbox
 import IvyTestSupport
 import Testing
@@ -57,8 +58,8 @@ import Testing
             // Keyframes at 8 s and 32 s: the file holds the window and at most one GOP more.
             try await Self.judge(output, expected: 20, tolerance: 4, chapters: 1)
             #expect(record.actual.from.unix <= Double(Self.base + 10) && record.actual.to.unix >= Double(Self.base + 30))
-            #expect(record.clips.count == 1 && record.gaps.isEmpty && record.mode == "copy")
-            #expect(record.clips[0].source == "cloud" && record.clips[0].url?.contains("sign=") == false)
+            #expect(record.clips.count == 1 && record.gaps.isEmpty && record.mode == .copy)
+            #expect(record.clips[0].source == .cloud && record.clips[0].url?.contains("sign=") == false)
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["inside.mp4", "inside.mp4.json"])
         }
     }
@@ -114,10 +115,10 @@ import Testing
             request.archive = archive
             let record = try await Self.export(client).run(request)
             #expect(endpoint.cloud.stats.segmentRequests == 0 && endpoint.cloud.stats.playlistRequests == 0)
-            #expect(record.clips.allSatisfy { $0.source == "archive" && $0.file != nil })
+            #expect(record.clips.allSatisfy { $0.source == .archive && $0.file != nil })
             let catalog = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
             for clip in record.clips {
-                let known = try #require(try catalog.clip(device: Self.mac, start: Int64(clip.start.unix)))
+                let known = try #require(try await catalog.clip(ClipKey(camera: CameraID(Self.mac)!, start: Int64(clip.start.unix))))
                 #expect(clip.sha256 == known.sha256)
                 #expect(clip.sha256 == (try await sha256sum(archive + "/" + (clip.file ?? ""))))
                 #expect(clip.url != nil && clip.url?.contains("sign=") == false)
@@ -132,7 +133,7 @@ import Testing
             endpoint.cloud.resetStats()
             request.force = true
             let again = try await Self.export(client).run(request)
-            #expect(again.clips.map(\.source) == ["archive", "cloud", "archive", "archive"])
+            #expect(again.clips.map(\.source) == [.archive, .cloud, .archive, .archive])
             #expect(Set(endpoint.cloud.stats.segmentRequestsByClip.keys) == ["\(Self.mac)/\(Self.base + 60)"])
         }
     }
@@ -152,7 +153,7 @@ import Testing
                                                   retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), maxDelay: .milliseconds(10))),
                 transport: sharedTransport, logger: quietLogger)
             let record = try await Self.export(unreachable).run(request)
-            #expect(record.clips.allSatisfy { $0.source == "archive" } && record.clips.count == 4)
+            #expect(record.clips.allSatisfy { $0.source == .archive } && record.clips.count == 4)
             #expect(record.notes?.first?.contains("the cloud could not be reached") == true)
             try await Self.judge(folder + "/offline.mp4", expected: 110, tolerance: 4, chapters: 4)
 
@@ -172,8 +173,8 @@ import Testing
             request.archive = folder + "/archive"
             request.save = true
             let record = try await Self.export(client).run(request)
-            #expect(record.clips.map(\.source) == ["archive", "archive"])
-            let archived = try Catalog(path: folder + "/archive/.ivy-archiver/catalog.sqlite").archived(device: Self.mac)
+            #expect(record.clips.map(\.source) == [.archive, .archive])
+            let archived = try await Catalog(path: folder + "/archive/.ivy-archiver/catalog.sqlite").archived(CameraID(Self.mac)!)
             #expect(archived.map { $0.start - Self.base } == [0, 60])
             #expect(try await Verify.run(archive: folder + "/archive").problems.isEmpty)
         }

@@ -98,10 +98,15 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             #expect(FileManager.default.fileExists(atPath: archive + "/clips/00626E00CC02/2026/11/25/080300_motion.mp4"), "\(result.stdout)")
 
-            try "[device_timezones]\n\"X\" = \"Mars/Olympus\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+            try "[device_timezones]\n\"00626E00CC02\" = \"Mars/Olympus\"\n".write(toFile: config, atomically: true, encoding: .utf8)
             let bad = try await CLIProcess.run(["backup", "--config", config], environment: ["IVY_API_URL": endpoint.baseURL])
             #expect(bad.status == 2)
             #expect(bad.stderr.contains("Mars/Olympus"))
+
+            try "[device_timezones]\n\"Front Door\" = \"UTC\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+            let notAMAC = try await CLIProcess.run(["backup", "--config", config], environment: ["IVY_API_URL": endpoint.baseURL])
+            #expect(notAMAC.status == 2)
+            #expect(notAMAC.stderr.contains("'Front Door' in [device_timezones] in the config is not a MAC address"), "\(notAMAC.stderr)")
 
             try "[device_timezones]\n\"00626E00CC02\" = \"UTC\"\n\"00:62:6e:00:cc:02\" = \"Europe/Berlin\"\n"
                 .write(toFile: config, atomically: true, encoding: .utf8)

@@ -1,6 +1,7 @@
 import Foundation
 import IvyArchive
 import Synchronization
+import IvyDomain
 
 /// What a backup shows as it goes: one plain line per clip (what cron mails and logs keep) and,
 /// on a terminal, a live line with devices, clips, bytes, rate and ETA.
@@ -16,10 +17,10 @@ final class BackupProgress: Sendable {
     private let display: ProgressLine
     private let tally = Mutex(Tally())
     private let started = ContinuousClock.now
-    private let time: @Sendable (_ mac: String, _ start: Int64) -> String
+    private let time: @Sendable (_ camera: CameraID, _ start: Int64) -> String
 
     /// `live`: draw the progress line (a terminal); `time` writes a clip's start for a person.
-    init(live: Bool, time: @escaping @Sendable (_ mac: String, _ start: Int64) -> String) {
+    init(live: Bool, time: @escaping @Sendable (_ camera: CameraID, _ start: Int64) -> String) {
         display = ProgressLine(enabled: live)
         self.time = time
     }
@@ -41,13 +42,13 @@ final class BackupProgress: Sendable {
                 tally.done += 1
                 tally.bytes += bytes
                 line = "archived \(path) (\(ProgressLine.bytes(Int(bytes))))"
-            case .failed(let device, let start?, let reason):
+            case .failed(let device?, let start?, let reason):
                 tally.done += 1
                 line = "FAILED \(device) clip \(time(device, start)): \(reason)"
-            case .failed(let device, nil, let reason):
+            case .failed(let device, _, let reason):
                 tally.devices += 1
                 tally.devicesDone += 1
-                line = "FAILED \(device): \(reason)"
+                line = "FAILED \(device.map(\.description) ?? "the account's device list"): \(reason)"
             case .deviceFinished:
                 tally.devicesDone += 1
             case .warning(let device, let start, let message):

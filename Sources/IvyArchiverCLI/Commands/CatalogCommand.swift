@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IvyArchive
+import IvyDomain
 
 /// `catalog rebuild`: the archive's catalog made anew from its files.
 struct CatalogCommand: AsyncParsableCommand {
@@ -31,7 +32,7 @@ struct CatalogCommand: AsyncParsableCommand {
             let layout = try ArchiveLayout(template: settings.pathTemplate ?? ArchiveLayout.defaultTemplate)
             let zones = settings.deviceTimeZones, fallback = settings.timeZone
             let display = ProgressLine(enabled: !settings.json && isatty(STDERR_FILENO) == 1)
-            let report = try await CatalogRebuild.run(archive: folder, layout: layout, timeZone: { zones[ArchiveLayout.safeMAC($0)] ?? fallback }) { done, total in
+            let report = try await CatalogRebuild.run(archive: folder, layout: layout, timeZone: { zones[$0] ?? fallback }) { done, total in
                 display.show("read \(done)/\(total)")
             }
             display.clear()

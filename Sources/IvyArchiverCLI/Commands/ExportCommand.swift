@@ -69,10 +69,10 @@ struct ExportCommand: AsyncParsableCommand {
         }
         display.clear()
         if json { return try Output.json(record) }
-        let fromArchive = record.clips.count { $0.source == "archive" }
+        let fromArchive = record.clips.count { $0.source == .archive }
         print("exported \(record.output.file): \(Self.duration(record.output.duration)) from \(record.clips.count) clip\(record.clips.count == 1 ? "" : "s") "
             + "(\(fromArchive) from the archive, \(record.clips.count - fromArchive) from the cloud), \(record.gaps.count) gap\(record.gaps.count == 1 ? "" : "s") cut out")
-        print("actual window \(record.actual.from.time) to \(record.actual.to.time) (\(record.mode))")
+        print("actual window \(record.actual.from.time) to \(record.actual.to.time) (\(record.mode.rawValue))")
         print("record: \(ExportRecord.sidecarPath(for: output)) (SHA-256 \(record.output.sha256))")
         record.notes?.forEach { print("NOTE \($0)") }
     }
