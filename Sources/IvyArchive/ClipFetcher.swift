@@ -3,6 +3,7 @@ public import IvyHLS
 public import IvyHTTP
 public import IvyMedia
 public import Logging
+import IvyDomain
 
 /// One HLS recording into one MP4: playlist, segments fetched concurrently, remuxed as they
 /// arrive, written under a temporary name, synced, and renamed into place only when complete.
@@ -75,11 +76,7 @@ public struct ClipFetcher: Sendable {
         let directory = temporaryDirectory ?? (output as NSString).deletingLastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).partial"
         var metadata = RemuxMetadata(title: title, comment: comment)
-        if let creationTime {
-            let formatter = ISO8601DateFormatter()
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            metadata.creationTime = formatter.string(from: creationTime)
-        }
+        if let creationTime { metadata.creationTime = RecordingTime(unix: creationTime.timeIntervalSince1970).iso8601() }
         var refresh: (@Sendable () async throws -> MediaPlaylist)?
         if let refreshURL {
             let downloader = downloader

@@ -28,7 +28,7 @@ extension Export {
         let temporary = work + "/export.mp4"
         let summary = try await Joiner.join(parts, to: temporary, metadata: RemuxMetadata(
             title: "\(device.name) \(clock(requested.from)) to \(clock(requested.to))",
-            creationTime: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(plan.pieces[0].from)))),
+            creationTime: RecordingTime(plan.pieces[0].from).iso8601()),
             exact: request.exact)
 
         func instant(_ unix: Double) -> ExportRecord.Instant { Self.instant(unix, zone: zone) }
@@ -80,9 +80,6 @@ extension Export {
     }
 
     static func instant(_ unix: Double, zone: TimeZone) -> ExportRecord.Instant {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return ExportRecord.Instant(time: formatter.string(from: Date(timeIntervalSince1970: unix)), unix: (unix * 1000).rounded() / 1000)
+        ExportRecord.Instant(time: RecordingTime(unix: unix).iso8601(in: zone, milliseconds: true), unix: (unix * 1000).rounded() / 1000)
     }
 }

@@ -208,5 +208,5 @@ public struct Export: Sendable {
     }
 
     /// Wall-clock times in the camera's zone, for messages and chapter names.
-    static func clock(_ zone: TimeZone) -> WallClock { WallClock(zone: zone) }
+    static func clock(_ zone: TimeZone) -> @Sendable (Int64) -> String { { RecordingTime($0).wallClock(in: zone) } }
 }

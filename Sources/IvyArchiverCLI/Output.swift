@@ -1,5 +1,6 @@
 import Foundation
 import IvyArchive
+import IvyDomain
 
 /// What the CLI prints: aligned tables for people, JSON for programs.
 enum Output {
@@ -66,12 +67,10 @@ struct CalendarDays {
     }
 
     func format(_ seconds: Int64) -> String {
-        WallClock(zone: timeZone)(seconds)
+        RecordingTime(seconds).wallClock(in: timeZone)
     }
 
     func iso8601(_ seconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = timeZone
-        return formatter.string(from: Date(timeIntervalSince1970: Double(seconds)))
+        RecordingTime(seconds).iso8601(in: timeZone)
     }
 }

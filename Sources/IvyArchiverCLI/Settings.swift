@@ -21,7 +21,7 @@ struct Settings {
     var json = false
     var archive: String?
     var pathTemplate: String?
-    /// By MAC (as `ArchiveLayout.safeMAC` writes it), from the config's `[device_timezones]` table.
+    /// By camera, from the config's `[device_timezones]` table (any MAC notation).
     var deviceTimeZones: [CameraID: TimeZone] = [:]
     /// `backup` deletes archived days older than this after a run with no failure.
     var keepDays: Int?

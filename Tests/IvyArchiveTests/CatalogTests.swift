@@ -135,6 +135,15 @@ import Testing
         #expect(CameraID(text) == nil)
     }
 
+    @Test func aRecordingTimeIsWrittenOneWayPerUse() {
+        let time = RecordingTime(1_764_079_380)  // 2025-11-25 14:03:00 UTC
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        #expect(time.iso8601() == "2025-11-25T14:03:00Z")
+        #expect(time.iso8601(in: berlin) == "2025-11-25T15:03:00+01:00")
+        #expect(RecordingTime(unix: 1_764_079_380.04).iso8601(in: berlin, milliseconds: true) == "2025-11-25T15:03:00.040+01:00")
+        #expect(time.wallClock(in: berlin) == "2025-11-25 15:03:00")
+    }
+
     @Test func runOutcomesAndCodecsReadBackWhatTheyWrite() {
         for outcome in [RunOutcome.ok, .partial, .dryRun, .stopped("no space left on device")] {
             #expect(RunOutcome(outcome.description) == outcome)

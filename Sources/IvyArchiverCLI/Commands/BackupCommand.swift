@@ -3,6 +3,7 @@ import Foundation
 import IvyArchive
 import IvyHLS
 import Synchronization
+import IvyDomain
 
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,7 +64,7 @@ struct BackupCommand: AsyncParsableCommand {
         let json = session.settings.json
         let timeZones = options
         let progress = BackupProgress(live: !json && isatty(STDERR_FILENO) == 1) { mac, start in
-            WallClock(zone: timeZones.timeZone(of: mac))(start)
+            RecordingTime(start).wallClock(in: timeZones.timeZone(of: mac))
         }
         let summary = try await backup.run(options) { event in
             if !json { progress.handle(event) }
