@@ -44,7 +44,10 @@ struct IvyArchiver: AsyncParsableCommand {
         let code = exitCode(for: error)
         if code == .success { exit(withError: error) }
         if code == .validationFailure {
-            FileHandle.standardError.write(Data("ivy-archiver: \(fullMessage(for: error))\n".utf8))
+            // The reason, on one line; `--help` has the usage.
+            let reason = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let line = reason.hasPrefix("Error: ") ? String(reason.dropFirst(7)) : reason
+            FileHandle.standardError.write(Data("ivy-archiver: \(line) (see --help)\n".utf8))
             Foundation.exit(ExitStatus.Code.usage.rawValue)
         }
         // Anything else (a download, a remux, a file that could not be written) failed the work.

@@ -49,19 +49,14 @@ struct CalendarDays {
         return calendar
     }
 
-    /// `YYYY-MM-DD` to the unix second its day starts at.
-    func startOfDay(_ text: String) throws -> Int64 {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, text.count == 10,
-            let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-            calendar.component(.day, from: date) == parts[2]
-        else { throw UserError("'\(text)' is not a date; use YYYY-MM-DD") }
-        return Int64(date.timeIntervalSince1970)
+    /// The Unix second `day` starts at in this zone.
+    func startOfDay(_ day: CalendarDay) -> Int64 {
+        Int64(calendar.startOfDay(for: calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!).timeIntervalSince1970)
     }
 
-    /// The last second of the day `text`, found as the next day's start minus one (DST-safe).
-    func endOfDay(_ text: String) throws -> Int64 {
-        let start = Date(timeIntervalSince1970: Double(try startOfDay(text)))
+    /// The last second of `day`, found as the next day's start minus one (DST-safe).
+    func endOfDay(_ day: CalendarDay) -> Int64 {
+        let start = Date(timeIntervalSince1970: Double(startOfDay(day)))
         let next = calendar.date(byAdding: .day, value: 1, to: start)!
         return Int64(next.timeIntervalSince1970) - 1
     }

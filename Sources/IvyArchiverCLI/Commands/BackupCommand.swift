@@ -19,19 +19,24 @@ struct BackupCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE, or archive in the config).") var archive: String?
     @Option(name: .customLong("device"), help: "Only this camera (MAC or name); repeatable. Default: every camera.") var devices: [String] = []
-    @Option(name: .long, help: "First day (YYYY-MM-DD). Default: from where the last complete run stopped (all the cloud holds on a first run).") var from: String?
-    @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
+    @Option(name: .long, help: "First day (YYYY-MM-DD). Default: from where the last complete run stopped (all the cloud holds on a first run).", transform: CalendarDay.parse) var from: CalendarDay?
+    @Option(name: .long, help: "Last day (YYYY-MM-DD).", transform: CalendarDay.parse) var to: CalendarDay?
     @Option(name: .long, help: "Clips downloaded at once.") var jobs = 2
     @Option(name: .customLong("segment-jobs"), help: "Segment downloads at once, for all clips together.") var segmentJobs = 8
     @Flag(name: .customLong("dry-run"), help: "Print the plan, download nothing.") var dryRun = false
     @Option(name: .customLong("keep-days"), help: "After a run with no failure, delete archived days older than this (keep_days in the config).")
     var keepDays: Int?
-    @Option(name: .long, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (45s, 90m, 2h); max_run_minutes in the config.")
-    var deadline: String?
+    @Option(name: .long, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (45s, 90m, 2h); max_run_minutes in the config.", transform: Deadline.parse)
+    var deadline: Deadline?
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics here (node_exporter textfile collector).") var metricsFile: String?
 
+    func validate() throws {
+        guard (1...16).contains(jobs), (1...64).contains(segmentJobs) else { throw ValidationError("--jobs must be 1-16 and --segment-jobs 1-64") }
+        if let from, let to, to < from { throw ValidationError("--to is before --from") }
+        if let keepDays, keepDays < 1 { throw ValidationError("--keep-days must be 1 or more") }
+    }
+
     func run() async throws {
-        guard (1...16).contains(jobs), (1...64).contains(segmentJobs) else { throw UserError("--jobs must be 1-16 and --segment-jobs 1-64") }
         let session = try global.makeSession()
         guard let folder = archive ?? session.settings.archive, !folder.isEmpty else {
             throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
@@ -40,18 +45,17 @@ struct BackupCommand: AsyncParsableCommand {
         var options = Backup.Options(archive: folder, layout: try ArchiveLayout(template: session.settings.pathTemplate ?? ArchiveLayout.defaultTemplate))
         options.deviceTimeZones = session.settings.deviceTimeZones
         options.devices = devices
-        options.from = try from.map(days.startOfDay)
-        options.to = try to.map(days.endOfDay)
-        if let first = options.from, let last = options.to, last < first { throw UserError("--to is before --from") }
+        options.from = from.map(days.startOfDay)
+        options.to = to.map(days.endOfDay)
         options.jobs = jobs
         options.dryRun = dryRun
         options.timeZone = session.settings.timeZone
 
         if let keepDays = keepDays ?? session.settings.keepDays {
-            guard keepDays >= 1 else { throw UserError("--keep-days must be 1 or more") }
+            guard keepDays >= 1 else { throw UserError("keep_days in the config must be 1 or more") }
             options.keepDays = keepDays
         }
-        if let limit = try RunLimit.parse(deadline, maxRunMinutes: session.settings.maxRunMinutes, timeZone: session.settings.timeZone) {
+        if let limit = try RunLimit.resolve(deadline, maxRunMinutes: session.settings.maxRunMinutes, timeZone: session.settings.timeZone) {
             options.deadline = RunDeadline(at: ContinuousClock.now + limit)
         }
         if let retentionDays = session.settings.retentionDays {

@@ -19,8 +19,8 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The camera: its MAC or its name.") var device: String?
-    @Option(name: .long, help: "Start of the window.") var from: String?
-    @Option(name: .long, help: "End of the window.") var to: String?
+    @Option(name: .long, help: "Start of the window.", transform: ExportTime.parse) var from: ExportTime?
+    @Option(name: .long, help: "End of the window.", transform: ExportTime.parse) var to: ExportTime?
     @Option(name: [.short, .long], help: "The MP4 to write.") var output: String?
     @Flag(name: .long, help: "Start and end on the requested instants (re-encodes only the partial GOP at the start).") var exact = false
     @Flag(name: .long, help: "Also archive the window's clips (needs the archive).") var save = false
@@ -30,16 +30,27 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("jobs"), help: "Clips fetched from the cloud at once.") var jobs = 2
     @Option(name: .customLong("check"), help: "Verify FILE.mp4 against its sidecar FILE.mp4.json instead.") var check: String?
 
+    func validate() throws {
+        if check != nil {
+            guard device == nil, from == nil, to == nil, output == nil, !exact, !save, !force else {
+                throw ValidationError("--check takes only the exported file")
+            }
+            return
+        }
+        guard device != nil, from != nil, to != nil, output != nil else {
+            throw ValidationError("export needs --device, --from, --to and --output (or --check FILE.mp4)")
+        }
+        guard (1...16).contains(jobs) else { throw ValidationError("--jobs must be 1-16") }
+        if let maxHours { guard maxHours > 0, maxHours.isFinite else { throw ValidationError("--max-hours must be a number of hours above 0") } }
+    }
+
     func run() async throws {
         if let check { return try await verify(check) }
-        guard let device, let from, let to, let output else {
-            throw UserError("export needs --device, --from, --to and --output (or --check FILE.mp4)")
-        }
-        guard (1...16).contains(jobs) else { throw UserError("--jobs must be 1-16") }
+        guard let device, let from, let to, let output else { return }
         let session = try global.makeSession()
         let hours = maxHours ?? session.settings.exportMaxHours ?? 24
         guard hours > 0 else { throw UserError("--max-hours must be more than 0") }
-        var request = Export.Request(device: device, from: try ExportTime.parse(from), to: try ExportTime.parse(to), output: output)
+        var request = Export.Request(device: device, from: from, to: to, output: output)
         request.exact = exact
         request.force = force
         request.save = save
@@ -78,9 +89,6 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     private func verify(_ file: String) async throws {
-        guard device == nil, from == nil, to == nil, output == nil, !exact, !save, !force else {
-            throw UserError("--check takes only the exported file")
-        }
         let problems = try await ExportRecord.check(file)
         guard problems.isEmpty else {
             problems.forEach { print("\(file): \($0)") }

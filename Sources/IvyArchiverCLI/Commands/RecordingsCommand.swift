@@ -13,11 +13,15 @@ struct RecordingsCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The camera's MAC address.")
     var device: String
 
-    @Option(name: .long, help: "First day (YYYY-MM-DD).")
-    var from: String?
+    @Option(name: .long, help: "First day (YYYY-MM-DD).", transform: CalendarDay.parse)
+    var from: CalendarDay?
 
-    @Option(name: .long, help: "Last day (YYYY-MM-DD).")
-    var to: String?
+    @Option(name: .long, help: "Last day (YYYY-MM-DD).", transform: CalendarDay.parse)
+    var to: CalendarDay?
+
+    func validate() throws {
+        if let from, let to, to < from { throw ValidationError("--to is before --from") }
+    }
 
     struct Row: Encodable {
         var start: Int64
@@ -33,9 +37,8 @@ struct RecordingsCommand: AsyncParsableCommand {
         let (client, settings) = try global.makeClient()
         let days = CalendarDays(timeZone: settings.timeZone)
         // Input is checked before the first network call, so that a typo never waits on the cloud.
-        let firstDay = try from.map(days.startOfDay)
-        let lastDay = try to.map(days.endOfDay)
-        if let firstDay, let lastDay, lastDay < firstDay { throw UserError("--to is before --from") }
+        let firstDay = from.map(days.startOfDay)
+        let lastDay = to.map(days.endOfDay)
         let now = try await client.serverNowSeconds()
         let start = firstDay ?? now - 30 * 86_400
         let end = lastDay ?? now

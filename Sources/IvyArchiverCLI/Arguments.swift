@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import IvyArchive
+
+// Option values typed where they are read (each option's `transform:`): a malformed one is a
+// usage error (exit 2) naming the option and what it takes, before any work or cloud call.
+// What needs the configured time zone is resolved later.
+
+/// Why an option's value was refused, as ArgumentParser shows it after the value.
+struct ArgumentRefusal: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// `YYYY-MM-DD`: a day of the calendar, in no zone yet.
+struct CalendarDay: Comparable, Sendable, CustomStringConvertible {
+    let year: Int, month: Int, day: Int
+
+    /// - Throws: `ArgumentRefusal` for anything but a day that exists.
+    static func parse(_ text: String) throws -> CalendarDay {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        guard text.count == 10, parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2],
+              let date = utc.date(from: DateComponents(year: year, month: month, day: day)),
+              utc.dateComponents([.year, .month, .day], from: date) == DateComponents(year: year, month: month, day: day)
+        else { throw ArgumentRefusal(description: "'\(text)' is not a date; use YYYY-MM-DD") }
+        return CalendarDay(year: year, month: month, day: day)
+    }
+
+    var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    static func < (lhs: Self, rhs: Self) -> Bool { (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day) }
+}
+
+/// `--deadline`: a wall-clock time (`06:30`, the next one to come) or a length (`45s`, `90m`,
+/// `2h`).
+enum Deadline: Sendable, Equatable {
+    case at(hour: Int, minute: Int)
+    case after(Duration)
+
+    /// - Throws: `ArgumentRefusal` for anything else.
+    static func parse(_ text: String) throws -> Deadline {
+        let value = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if let unit = value.last, let count = Int(value.dropLast()), count >= 1, let seconds = ["s": 1, "m": 60, "h": 3600][String(unit)] {
+            return .after(.seconds(count * seconds))
+        }
+        let parts = value.split(separator: ":")
+        if parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute) {
+            return .at(hour: hour, minute: minute)
+        }
+        throw ArgumentRefusal(description: "--deadline takes a time (06:30) or a length (90m, 2h, 45s)")
+    }
+}
