@@ -152,7 +152,7 @@ if !(Context.environment["IVY_FUZZ"] ?? "").isEmpty {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzCloudAnswers", ["IvyCloud", "IvyHTTP", .product(name: "Logging", package: "swift-log")]),
         ("FuzzPlaylist", ["IvyHLS"]),
-        ("FuzzDates", ["IvyArchive", "IvyCloud"]),
+        ("FuzzDates", ["IvyArchive", "IvyCloud", "IvyDomain"]),
     ]
     package.products += fuzzTargets.map { Product.executable(name: $0.name, targets: [$0.name]) }
     package.targets += [

@@ -2,6 +2,7 @@ import Foundation
 import FuzzSupport
 import IvyArchive
 import IvyCloud
+import IvyDomain
 
 /// Whatever text a user or the cloud gives as a time, and whatever a configuration gives as
 /// archive paths, nothing traps. The input, as text, is each of these at once:
@@ -37,14 +38,15 @@ public func fuzzDates(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let layout = try? ArchiveLayout(template: text) {
         // UTC, Berlin and New York: the zones the sample clips change clocks in.
         for clip in sampleClips + [picked] {
-            for zone in zones.prefix(3) { _ = layout.relativePath(deviceName: "Garage", mac: "00:62:6e:8a:1b:02", recording: clip, timeZone: zone) }
+            for zone in zones.prefix(3) { _ = layout.relativePath(deviceName: "Garage", camera: CameraID("00:62:6e:8a:1b:02")!, recording: clip, timeZone: zone) }
         }
     }
     for zone in zones {
-        _ = defaultLayout.relativePath(deviceName: text, mac: text, recording: picked, timeZone: zone)
-        _ = WallClock(zone: zone)(picked.start)
+        if let camera = CameraID(text) { _ = defaultLayout.relativePath(deviceName: text, camera: camera, recording: picked, timeZone: zone) }
+        _ = defaultLayout.relativePath(deviceName: text, camera: CameraID("00626E8A1B02")!, recording: picked, timeZone: zone)
+        _ = RecordingTime(picked.start).wallClock(in: zone)
     }
-    _ = (ArchiveLayout.safeName(text), ArchiveLayout.safeMAC(text))
+    _ = (ArchiveLayout.safeName(text), CameraID(text))
     return 0
 }
 

@@ -10,7 +10,7 @@ public import Logging
 public struct Backup: Sendable {
     public struct Options: Sendable {
         public var archive: String
-        /// MACs; empty means every device on the account.
+        /// Cameras by MAC (any notation) or name; empty means every camera on the account.
         public var devices: [String] = []
         /// Unix seconds. `nil`: from where the last complete run stopped, less `overlap` (and
         /// from the oldest clip the archive misses); on a first run, everything the cloud holds.

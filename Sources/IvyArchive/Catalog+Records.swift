@@ -13,7 +13,7 @@ extension Catalog {
         /// The recording's start and end, server Unix seconds.
         public var start: Int64
         public var end: Int64
-        /// The cloud's recording type (`RecordingType.rawValue`).
+        /// The cloud's recording type (`RecordType.rawValue`).
         public var type: Int
         public var state: ClipState
         /// Relative to the archive root.

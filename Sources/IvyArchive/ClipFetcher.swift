@@ -1,7 +1,7 @@
 public import Foundation
 public import IvyHLS
 public import IvyHTTP
-public import IvyMedia
+import IvyMedia
 public import Logging
 import IvyDomain
 
@@ -21,15 +21,11 @@ public struct ClipFetcher: Sendable {
         public var path: String
         public var bytes: Int
         public var segments: Int
-        /// The playlist's `EXTINF` sum, gaps included (seconds).
-        public var mediaSeconds: Double
         public var video: String?
         public var audio: String?
         /// Stretches with no media: `EXT-X-GAP` segments, and (with `keepsPartial`) segments
         /// that stayed unavailable. Empty for a whole clip.
         public var holes: [ClipHole]
-        /// What the remux measured of the file.
-        public var remux: RemuxSummary
         /// Seconds, as the written MP4 says (its container's duration, what `verify` and a
         /// catalog rebuild read back); the remux's own measure when the container says none.
         public var duration: Double
@@ -136,8 +132,8 @@ public struct ClipFetcher: Sendable {
             if holes.contains(where: \.isUnavailable) {
                 logger.notice("clip kept with holes", metadata: ["output": "\(output)", "holes": "\(holes.filter(\.isUnavailable).map(\.description))"])
             }
-            return Result(path: output, bytes: size, segments: total, mediaSeconds: totalSeconds, video: summary.video, audio: summary.audio,
-                          holes: holes, remux: summary, duration: written?.duration ?? summary.duration)
+            return Result(path: output, bytes: size, segments: total, video: summary.video, audio: summary.audio,
+                          holes: holes, duration: written?.duration ?? summary.duration)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error

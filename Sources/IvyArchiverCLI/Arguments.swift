@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IvyArchive
+import Logging
 
 // Option values typed where they are read (each option's `transform:`): a malformed one is a
 // usage error (exit 2) naming the option and what it takes, before any work or cloud call.
@@ -49,5 +50,16 @@ enum Deadline: Sendable, Equatable {
             return .at(hour: hour, minute: minute)
         }
         throw ArgumentRefusal(description: "--deadline takes a time (06:30) or a length (90m, 2h, 45s)")
+    }
+}
+
+/// `--log-level`: swift-log's level names; a typo is refused, never taken for the default.
+enum LogLevel {
+    /// - Throws: `ArgumentRefusal` for anything but a level's name.
+    static func parse(_ text: String) throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw ArgumentRefusal(description: "log levels are " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return level
     }
 }

@@ -31,8 +31,8 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of tables.")
     var json = false
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).")
-    var logLevel: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).", transform: LogLevel.parse)
+    var logLevel: Logger.Level?
 
     /// Resolved settings; throws `UserError` for anything missing or malformed.
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
@@ -44,11 +44,16 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Logs go to stderr; the level comes from the flag, else `IVY_LOG_LEVEL`, else `warning`.
-    static func makeLogger(level: String?) throws -> Logger {
+    static func makeLogger(level: Logger.Level?) throws -> Logger {
         var logger = Logger(label: "ivy-archiver") { StreamLogHandler.standardError(label: $0) }
-        let name = level ?? ProcessInfo.processInfo.environment["IVY_LOG_LEVEL"] ?? "warning"
-        guard let level = Logger.Level(rawValue: name) else { throw UserError("unknown log level '\(name)'") }
-        logger.logLevel = level
+        if let level {
+            logger.logLevel = level
+        } else if let name = ProcessInfo.processInfo.environment["IVY_LOG_LEVEL"] {
+            guard let level = Logger.Level(rawValue: name.lowercased()) else { throw UserError("unknown log level '\(name)' in IVY_LOG_LEVEL") }
+            logger.logLevel = level
+        } else {
+            logger.logLevel = .warning
+        }
         return logger
     }
 

@@ -45,7 +45,7 @@ extension CloudClient {
     /// `record.query`: the clips between two instants (unix seconds), sorted by start, and
     /// why any entry could not be read (a time outside 2000-2100, an end before its start, a
     /// field that is no number). The list itself missing throws `malformedAnswer`, after
-    /// retries. At most `maximumEntries` entries are taken: a window holds minutes-long clips,
+    /// retries. At most `maximumRecordingEntries` entries are taken: a window holds minutes-long clips,
     /// and a list past that is a broken server, not footage (more throws).
     public func recordingListing(device mac: String, from start: Int64, to end: Int64) async throws -> Listing<Recording> {
         let service = "record.query"

@@ -152,7 +152,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             if code == CURLE_OK {
                 finish(easy, with: .success(()))
             } else {
-                finish(easy, with: .failure(Self.error(for: code, easy: easy)))
+                finish(easy, with: .failure(Self.error(for: code)))
             }
         }
     }
@@ -173,7 +173,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         idle.append(handle)
     }
 
-    private static func error(for code: CURLcode, easy: UnsafeMutableRawPointer) -> HTTPError {
+    private static func error(for code: CURLcode) -> HTTPError {
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .couldNotResolve
         case CURLE_COULDNT_CONNECT: return .couldNotConnect

@@ -1,5 +1,6 @@
-/// What the rest of the tool needs from HTTP. Small on purpose, so that tests can put a fake
-/// in front of the cloud client and the pipeline can be driven without a network.
+/// What the rest of the tool needs from HTTP. Small on purpose, so that a fake can stand in
+/// front of the cloud client (the fuzzer `FuzzCloudAnswers` drives it with one); the tests
+/// talk to the sandbox cloud over real HTTP on loopback instead.
 public protocol HTTPTransport: Sendable {
     /// Sends the request and reads the whole body, failing past `maxBodySize` bytes.
     func execute(_ request: HTTPRequest, maxBodySize: Int) async throws -> HTTPResponse

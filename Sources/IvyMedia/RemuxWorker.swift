@@ -67,7 +67,6 @@ private struct PacketLoop {
     var awaitingKeyframe: Bool
     var firstHeldTime: Int64?
     var droppedLeadingFrames = 0
-    var packets = 0
     var videoFrames = 0
     var coverage = MediaCoverage()
     var droppedLeadingMicroseconds: Int64 = 0
@@ -162,7 +161,6 @@ private struct PacketLoop {
         end = max(end ?? adjusted.pts, adjusted.pts + max(0, av_rescale_q(p.duration, timeBase, Self.microseconds)))
         packet.pointee.dts = av_rescale_q(adjusted.dts, Self.microseconds, timeBase)
         packet.pointee.pts = av_rescale_q(adjusted.pts, Self.microseconds, timeBase)
-        packets += 1
         switch route {
         case .copy(let track, let isVideo):
             let out = track.pointer
@@ -205,7 +203,6 @@ private struct PacketLoop {
 
     func summary(parts: Int) -> RemuxSummary {
         var summary = tracks.summary
-        summary.packets = packets
         summary.discontinuities = normalizer.discontinuities
         summary.timestampCorrections = outputTimes.corrections + normalizer.localCorrections
         summary.droppedLeadingFrames = droppedLeadingFrames

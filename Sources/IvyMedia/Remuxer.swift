@@ -36,7 +36,6 @@ public struct RemuxSummary: Sendable {
     public var audio: String?
     /// The source audio codec, when it had to be transcoded to AAC.
     public var transcodedFrom: String?
-    public var packets = 0
     /// Timestamp jumps closed (HLS discontinuities, encoder restarts, wraps).
     public var discontinuities = 0
     /// Packets moved one tick after their predecessor: repeated or backward timestamps.

@@ -91,6 +91,7 @@ public final class SandboxCloud: Sendable {
         let faults = configuration.faults
         guard faults.failureRate > 0, faults.failureScope == scope || faults.failureScope == .all else { return nil }
         let fail = state.withLock { $0.random.chance(faults.failureRate) }
+        if fail { logger.debug("injecting a 503", metadata: ["scope": "\(scope)"]) }
         return fail ? SandboxResponse(status: 503, headers: [("Retry-After", "0")], body: Array("service unavailable".utf8)) : nil
     }
 

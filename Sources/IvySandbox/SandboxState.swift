@@ -28,7 +28,6 @@ struct SandboxState: Sendable {
     let openId: String
     let subtoken: String
     var random: SplitMix64
-    var issued = 0
     var addressChanged = false
     var upgradeAnswersLeft: Int
     var systemErrorAnswersLeft: Int
@@ -79,7 +78,6 @@ struct SandboxState: Sendable {
     }
 
     mutating func issueToken(lifetime: Int64, calls: Int?, now: Int64) -> (access: String, refresh: String) {
-        issued += 1
         let access = String(format: "%016llx%016llx", random.next(), random.next())
         let refresh = String(format: "%016llx%016llx", random.next(), random.next())
         tokens[access] = Token(openId: openId, expiresAt: now + lifetime, callsLeft: calls)

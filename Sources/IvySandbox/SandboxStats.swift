@@ -1,7 +1,6 @@
 /// What the sandbox served, for tests and benchmarks to assert on (e.g. "a second backup made
 /// no segment request").
 public struct SandboxStats: Sendable {
-    public var requests = 0
     /// Gateway, oauth and store calls by service name.
     public var calls: [String: Int] = [:]
     /// Gateway calls that came through the `/moved` address of `000077`.
@@ -14,8 +13,6 @@ public struct SandboxStats: Sendable {
     public var gapSegmentRequests = 0
     /// Segments answered `200` with an HTML page (`MediaFaults.htmlOnceRate`).
     public var htmlAnswers = 0
-    /// Media body bytes handed to the network (truncated bodies count what was sent).
-    public var mediaBytesServed = 0
     public var statuses: [Int: Int] = [:]
     /// Segment requests per clip, keyed `MAC/start`.
     public var segmentRequestsByClip: [String: Int] = [:]
@@ -32,7 +29,6 @@ public struct SandboxStats: Sendable {
     static let logLimit = 10_000
 
     mutating func record(_ entry: Entry) {
-        requests += 1
         statuses[entry.status, default: 0] += 1
         if let service = entry.service { calls[service, default: 0] += 1 }
         log.append(entry)

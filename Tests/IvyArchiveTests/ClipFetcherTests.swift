@@ -73,6 +73,8 @@ import Testing
         try await Self.fetchClip({ $0.account = Self.account(testCase.profile) }) { output, endpoint in
             try await MP4Judge.check(output, video: testCase.video, tag: testCase.tag, audio: testCase.audio, duration: 40)
             #expect(endpoint.cloud.stats.segmentRequests == 10)
+            // One initialization section for the whole clip (fMP4), none for MPEG-TS.
+            #expect(endpoint.cloud.stats.initRequests == (testCase.profile == .fragmentedMP4 ? 1 : 0))
             let title = try await FFprobe.run("ffprobe", ["-v", "error", "-show_entries", "format_tags=title,creation_time", "-of", "csv=p=0", output])
             #expect(title.contains("Test 2023-11-14 22:13:20"))
             #expect(title.contains("2023-11-14T22:13:20"))

@@ -158,6 +158,24 @@ import Testing
         #expect(result.stdout.contains("Front Door"))
     }
 
+    /// Values are read into their types before any work: a malformed one, or options that do not
+    /// go together, is one line naming the option and what it takes, exit 2, no cloud call.
+    @Test(arguments: [
+        (["devices", "--log-level", "loud"], "log levels are trace"),
+        (["backup", "--from", "2026-02-30"], "'2026-02-30' is not a date"),
+        (["backup", "--from", "2026-11-02", "--to", "2026-11-01"], "--to is before --from"),
+        (["firmware", "--device", "00626E00AA01", "--sys-version", "one", "--app-version", "2.x.2.70"], "'one' is not a version"),
+        (["sandbox", "--chunk-seconds", "5"], "--chunk-seconds must be a positive multiple of 4"),
+        (["device", "update", "--mac", "00626E00AA01"], "nothing to change"),
+        (["fetch", "ftp://example.com/x.m3u8", "--output", "/tmp/never.mp4"], "must start with http:// or https://"),
+    ])
+    func aMalformedOptionIsOneLineAndExitsTwo(arguments: [String], message: String) async throws {
+        let result = try await CLIProcess.run(arguments, environment: ["IVY_API_URL": "http://127.0.0.1:9"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
     @Test(arguments: ["tomorrow", "25:00", "0m", "5x"])
     func aDeadlineThatIsNoTimeIsRefused(_ value: String) async throws {
         try await withSandbox { endpoint, _ in

@@ -41,10 +41,13 @@ struct DeviceCommand: AsyncParsableCommand {
         @Option(name: .customLong("device-username")) var deviceUsername: String?
         @Option(name: .customLong("device-password")) var devicePassword: String?
 
-        func run() async throws {
+        func validate() throws {
             guard name != nil || product != nil || deviceUsername != nil || devicePassword != nil else {
-                throw UserError("nothing to change: give --name, --product, --device-username or --device-password")
+                throw ValidationError("nothing to change: give --name, --product, --device-username or --device-password")
             }
+        }
+
+        func run() async throws {
             let (client, settings) = try global.makeClient()
             try await client.updateDevice(DeviceUpdate(macAddr: mac, deviceName: name, username: deviceUsername, password: devicePassword, productName: product))
             try DeviceCommand.done(settings, "Updated \(mac).", mac)

@@ -3,6 +3,7 @@ import Foundation
 import IvyArchive
 import IvyHLS
 import IvyHTTP
+import Logging
 
 struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,12 +20,16 @@ struct FetchCommand: AsyncParsableCommand {
     var keepPartial = false
     @Option(name: .customLong("allow-media-host"), help: "A host segments, keys and init sections may come from besides the playlist's own (repeatable).")
     var allowMediaHost: [String] = []
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).") var logLevel: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).", transform: LogLevel.parse)
+    var logLevel: Logger.Level?
+
+    func validate() throws {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("the URL must start with http:// or https://") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1-64") }
+        if let maxRate, maxRate < 1024 { throw ValidationError("--max-rate must be at least 1024 bytes per second") }
+    }
 
     func run() async throws {
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw UserError("the URL must start with http:// or https://") }
-        guard (1...64).contains(jobs) else { throw UserError("--jobs must be 1-64") }
-        if let maxRate, maxRate < 1024 { throw UserError("--max-rate must be at least 1024 bytes per second") }
         try OutputFile.check(output, force: force)
         let logger = try GlobalOptions.makeLogger(level: logLevel)
         var transportConfiguration = CurlTransport.Configuration()

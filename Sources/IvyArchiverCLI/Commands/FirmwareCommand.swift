@@ -9,8 +9,8 @@ struct FirmwareCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The camera's MAC address.") var device: String
     @Option(name: .long, help: "Model name (default: the device's product name on the account).") var model: String?
-    @Option(name: .customLong("sys-version"), help: "System firmware version, e.g. 1.x.4.12.") var sysVersion: String
-    @Option(name: .customLong("app-version"), help: "Application firmware version, e.g. 2.x.2.70.") var appVersion: String
+    @Option(name: .customLong("sys-version"), help: "System firmware version, e.g. 1.x.4.12.", transform: Version.parse) var sysVersion: Version
+    @Option(name: .customLong("app-version"), help: "Application firmware version, e.g. 2.x.2.70.", transform: Version.parse) var appVersion: Version
     @Option(name: .long, help: "Patch version.") var patch: Int?
 
     struct Row: Encodable {
@@ -23,23 +23,26 @@ struct FirmwareCommand: AsyncParsableCommand {
     }
 
     /// `a.x.b.c` (or `a.b.c`) to the three numbers the cloud wants.
-    static func parts(_ text: String, _ flag: String) throws -> (Int, Int, Int) {
-        let fields = text.split(separator: ".").map(String.init)
-        let numbers = (fields.count == 4 ? [fields[0], fields[2], fields[3]] : fields).compactMap { Int($0) }
-        guard numbers.count == 3, fields.count == 3 || fields.count == 4 else {
-            throw UserError("\(flag) '\(text)' is not a version like 2.x.1.5")
+    struct Version {
+        let numbers: (Int, Int, Int)
+
+        static func parse(_ text: String) throws -> Version {
+            let fields = text.split(separator: ".").map(String.init)
+            let numbers = (fields.count == 4 ? [fields[0], fields[2], fields[3]] : fields).compactMap { Int($0) }
+            guard numbers.count == 3, fields.count == 3 || fields.count == 4 else {
+                throw ArgumentRefusal(description: "'\(text)' is not a version like 2.x.1.5")
+            }
+            return Version(numbers: (numbers[0], numbers[1], numbers[2]))
         }
-        return (numbers[0], numbers[1], numbers[2])
     }
 
     func run() async throws {
         let (client, settings) = try global.makeClient()
-        let sys = try Self.parts(sysVersion, "--sys-version"), app = try Self.parts(appVersion, "--app-version")
         var modelName = model
         if modelName == nil { modelName = try await client.device(mac: device).productName }
         guard let modelName, !modelName.isEmpty else { throw UserError("the device has no product name; pass --model") }
         let update = try await client.latestFirmware(
-            FirmwareQuery(macAddr: device, machineTypeName: modelName, sysVersion: sys, appVersion: app, patchVersion: patch))
+            FirmwareQuery(macAddr: device, machineTypeName: modelName, sysVersion: sysVersion.numbers, appVersion: appVersion.numbers, patchVersion: patch))
         let rows = update.firmware.map { Row(id: $0.id, name: $0.name, version: $0.version, md5: $0.md5, downloadUri: $0.downloadUri, newest: $0.newest) }
         if settings.json { return try Output.json(rows) }
         guard !rows.isEmpty else { return print("No newer firmware for \(modelName).") }

@@ -36,7 +36,6 @@ struct RecordingsCommand: AsyncParsableCommand {
     func run() async throws {
         let (client, settings) = try global.makeClient()
         let days = CalendarDays(timeZone: settings.timeZone)
-        // Input is checked before the first network call, so that a typo never waits on the cloud.
         let firstDay = from.map(days.startOfDay)
         let lastDay = to.map(days.endOfDay)
         let now = try await client.serverNowSeconds()

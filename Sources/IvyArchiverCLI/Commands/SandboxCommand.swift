@@ -21,7 +21,9 @@ struct SandboxCommand: HandlesItsOwnSignals {
                 + "mid-gop-start change MPEG-TS cameras only; restart-at-discontinuity only cameras whose clips have a discontinuity "
                 + "(none in the demo account).", valueName: MediaFault.allValueStrings.joined(separator: "|")))
     var mediaFaults: [MediaFault] = []
-    @Option(name: .customLong("log-level"), help: "Log level of the server.") var logLevel = "warning"
+    @Option(name: .customLong("log-level"), help: "Log level of the server: trace, debug, info, notice, warning, error, critical.",
+            transform: LogLevel.parse)
+    var logLevel: Logger.Level = .warning
 
     /// `MediaFaults` by name: what a user can turn on to see how the tool copes.
     enum MediaFault: String, CaseIterable, ExpressibleByArgument {
@@ -48,22 +50,25 @@ struct SandboxCommand: HandlesItsOwnSignals {
         }
     }
 
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+        guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1") }
+        guard chunkSeconds >= 4, chunkSeconds % 4 == 0 else { throw ValidationError("--chunk-seconds must be a positive multiple of 4") }
+        guard chunksPerDay >= 0, Int64(chunksPerDay) * chunkSeconds <= 4 * 3600 else {
+            throw ValidationError("--chunks-per-day x --chunk-seconds must stay within 4 hours a day")
+        }
+    }
+
     func run() async throws {
-        guard (0...65535).contains(port) else { throw UserError("--port must be 0-65535") }
-        guard (0...1).contains(failureRate) else { throw UserError("--failure-rate must be between 0 and 1") }
         var configuration = SandboxConfiguration()
         configuration.seed = seed
-        guard chunkSeconds >= 4, chunkSeconds % 4 == 0 else { throw UserError("--chunk-seconds must be a positive multiple of 4") }
-        guard chunksPerDay >= 0, Int64(chunksPerDay) * chunkSeconds <= 4 * 3600 else {
-            throw UserError("--chunks-per-day x --chunk-seconds must stay within 4 hours a day")
-        }
         configuration.account = .demo(days: days, continuousChunksPerDay: chunksPerDay, chunkSeconds: chunkSeconds)
         configuration.faults.latency = .milliseconds(latencyMilliseconds)
         configuration.faults.bandwidthPerConnection = bandwidth
         configuration.faults.failureRate = failureRate
         for fault in mediaFaults { fault.apply(to: &configuration.faults.media) }
         var logger = Logger(label: "ivy.sandbox") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        logger.logLevel = logLevel
         let cloud = try SandboxCloud(configuration: configuration, logger: logger)
         let account = configuration.account
         let host = host

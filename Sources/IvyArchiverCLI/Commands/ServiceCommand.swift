@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import IvyCloud
+import IvyDomain
 
 struct ServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "service", abstract: "Show a camera's cloud plan and its grants.")
@@ -28,7 +29,9 @@ struct ServiceCommand: AsyncParsableCommand {
         let service = try await client.currentService(mac: device)
         let valid = try await client.validGrants().grants
         let inactive = try await client.inactiveGrants()
-        let grants = (valid + inactive).filter { $0.ipcMac.caseInsensitiveCompare(device) == .orderedSame }.map { GrantsCommand.Row($0, days) }
+        // The grant's MAC and the one asked for, in any notation, are one camera.
+        let camera = CameraID(device)
+        let grants = (valid + inactive).filter { camera != nil && CameraID($0.ipcMac) == camera }.map { GrantsCommand.Row($0, days) }
         let report = Report(
             mac: service.macAddr, name: service.name, description: service.description, status: service.status, flag: service.flag,
             startTime: service.startTime.map(days.iso8601), endTime: service.endTime.map(days.iso8601), validity: service.validity, grants: grants)

@@ -34,14 +34,11 @@ public enum BlockingThread {
 
     /// Work under way on its thread.
     public final class Running<Value: Sendable>: Sendable {
-        /// Set when a task waiting for `value` is cancelled, or by `cancel()`.
+        /// Set when a task waiting for `value` is cancelled.
         public let flag = CancellationFlag()
         private let state = Mutex<(result: Result<Value, any Error>?, waiters: [CheckedContinuation<Value, any Error>])>((nil, []))
 
         init() {}
-
-        /// Asks the work to stop.
-        public func cancel() { flag.cancel() }
 
         /// The work's result, once it ends. Cancelling the waiting task sets `flag` and still
         /// waits for the work to end (it owns what it was writing, and cleans it up).
