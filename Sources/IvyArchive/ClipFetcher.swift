@@ -26,8 +26,9 @@ public struct ClipFetcher: Sendable {
         /// Stretches with no media: `EXT-X-GAP` segments, and (with `keepsPartial`) segments
         /// that stayed unavailable. Empty for a whole clip.
         public var holes: [ClipHole]
-        /// Seconds, as the written MP4 says (its container's duration, what `verify` and a
-        /// catalog rebuild read back); the remux's own measure when the container says none.
+        /// Seconds, from the first packet written to the end of the last: what the muxer writes
+        /// as the MP4's duration, and what `verify`, a catalog rebuild and ffprobe read back (a
+        /// test holds them equal). Probing the file again would cost its whole sample index.
         public var duration: Double
 
         /// Some of the recording could not be had: the file holds the rest.
@@ -127,13 +128,11 @@ public struct ClipFetcher: Sendable {
             try await FileSync.sync(path: temporary)
             try await FileSync.rename(temporary, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-            // Cannot fail for the file just written; if it did, the remux's measure stands.
-            let written = try? await MediaInfo.probe(path: output)
             if holes.contains(where: \.isUnavailable) {
                 logger.notice("clip kept with holes", metadata: ["output": "\(output)", "holes": "\(holes.filter(\.isUnavailable).map(\.description))"])
             }
             return Result(path: output, bytes: size, segments: total, video: summary.video, audio: summary.audio,
-                          holes: holes, duration: written?.duration ?? summary.duration)
+                          holes: holes, duration: summary.duration)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error

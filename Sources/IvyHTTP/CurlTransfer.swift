@@ -15,6 +15,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// The handle driving this transfer, from `configure` until `complete`.
     private var easy: CurlEasyHandle?
     private let channel: BodyChannel
+    /// Body bytes gathered into one block before they are handed over: libcurl delivers at most
+    /// 16 KiB a call, and a few large blocks cost the allocator far less than many small ones.
+    private var block: [UInt8] = []
+    static let blockSize = 256 << 10
 
     init(id: UInt64, request: HTTPRequest, loop: CurlMultiLoop) {
         self.id = id
@@ -129,7 +133,14 @@ final class CurlTransfer: @unchecked Sendable {
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard !bytes.isEmpty else { return 0 }
         deliverHead()
-        return channel.offer(Array(bytes)) ? bytes.count : ivy_curl_writefunc_pause()
+        if !block.isEmpty, block.count + bytes.count > Self.blockSize {
+            // Refused (the reader is behind): the block stays, and libcurl offers these bytes again.
+            guard channel.offer(block) else { return ivy_curl_writefunc_pause() }
+            block = []
+        }
+        if block.isEmpty { block.reserveCapacity(max(Self.blockSize, bytes.count)) }
+        block.append(contentsOf: bytes)
+        return bytes.count
     }
 
     private func deliverHead() {
@@ -144,7 +155,8 @@ final class CurlTransfer: @unchecked Sendable {
         switch result {
         case .success:
             deliverHead()
-            channel.finish(.success(()))
+            channel.finish(.success(()), last: block)
+            block = []
         case .failure(let error):
             if let continuation = headContinuation {
                 headDelivered = true
@@ -153,6 +165,7 @@ final class CurlTransfer: @unchecked Sendable {
             }
             channel.finish(.failure(error))
         }
+        block = []
         easy = nil
     }
 }

@@ -118,17 +118,31 @@ final class BodyChannel: Sendable {
         }
     }
 
-    func finish(_ result: Result<Void, any Error>) {
-        let waiter: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { state in
-            guard state.end == nil else { return nil }
+    /// Ends the body. `last`, the producer's final bytes, is queued whatever is buffered: a
+    /// finished transfer cannot be paused.
+    func finish(_ result: Result<Void, any Error>, last: [UInt8] = []) {
+        enum Outcome { case none, end(CheckedContinuation<[UInt8]?, any Error>), give(CheckedContinuation<[UInt8]?, any Error>, [UInt8]) }
+        let outcome: Outcome = state.withLock { state in
+            guard state.end == nil else { return .none }
             state.end = result
-            defer { state.waiter = nil }
-            return state.waiter
+            let waiter = state.waiter
+            state.waiter = nil
+            if case .success = result, !last.isEmpty {
+                if let waiter { return .give(waiter, last) }
+                state.chunks.append(last)
+                state.buffered += last.count
+                return .none
+            }
+            return waiter.map { .end($0) } ?? .none
         }
-        guard let waiter else { return }
-        switch result {
-        case .success: waiter.resume(returning: nil)
-        case .failure(let error): waiter.resume(throwing: error)
+        switch outcome {
+        case .none: return
+        case .give(let waiter, let chunk): waiter.resume(returning: chunk)
+        case .end(let waiter):
+            switch result {
+            case .success: waiter.resume(returning: nil)
+            case .failure(let error): waiter.resume(throwing: error)
+            }
         }
     }
 
