@@ -2,6 +2,7 @@ public import Foundation
 import IvyCloud
 import IvyMedia
 public import IvyDomain
+import IvyConcurrency
 
 /// Makes the catalog anew from the archive's files, so that no clip is fetched again after
 /// the catalog was lost or damaged: each MP4's identity from its `comment`
@@ -82,15 +83,7 @@ public enum CatalogRebuild {
             try Task.checkCancellation()
             progress(index + 1, files.count)
             let full = root + "/" + file
-            let info: MediaInfo?
-            do {
-                info = try await MediaInfo.probe(path: full)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                info = nil
-            }
-            guard let info,
+            guard let info = try await valueUnlessCancelled({ try await MediaInfo.probe(path: full) }),
                   let identity = info.tags["comment"].flatMap(ClipIdentity.init(comment:)) ?? layout.identity(of: file, timeZone: timeZone)
             else {
                 report.unknown.append(file)

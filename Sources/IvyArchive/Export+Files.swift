@@ -25,9 +25,8 @@ extension Export {
         for source in pieces.map(\.source) {
             if let clip = source.archived, let root, let file = clip.file {
                 let path = root + "/" + file
-                let digest = FileManager.default.fileExists(atPath: path) ? try? await FileDigest.sha256(path: path) : nil
                 // A digest cut short by cancellation is no reason to fetch the clip again.
-                try Task.checkCancellation()
+                let digest = FileManager.default.fileExists(atPath: path) ? try await valueUnlessCancelled({ try await FileDigest.sha256(path: path) }) : nil
                 if let digest, digest == clip.sha256 {
                     files[source.start] = SourceFile(path: path, sha256: digest, url: clip.sourceURL, archiveFile: file, holes: clip.holes)
                     continue

@@ -1,5 +1,6 @@
 import Foundation
 import IvyMedia
+import IvyConcurrency
 
 /// Checks every archived clip against the catalog: the file is there, with its size and
 /// SHA-256, and opens as media of the expected length.
@@ -54,15 +55,7 @@ public enum Verify {
                 continue
             }
             if let expected = clip.sha256 {
-                let digest: String?
-                do {
-                    digest = try await FileDigest.sha256(path: full)
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    digest = nil
-                }
-                if digest != expected {
+                if try await valueUnlessCancelled({ try await FileDigest.sha256(path: full) }) != expected {
                     problem("SHA-256 does not match the catalog")
                     continue
                 }

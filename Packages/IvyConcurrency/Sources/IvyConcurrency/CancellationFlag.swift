@@ -16,3 +16,17 @@ public final class CancellationFlag: Sendable {
         if isCancelled { throw CancellationError() }
     }
 }
+
+/// `body`'s value, or nil when it fails for any reason but cancellation: `try?` that does not
+/// swallow a Ctrl-C (a hash cut short by it is no "checksum mismatch").
+///
+/// - Throws: `CancellationError` when `body` throws it.
+public func valueUnlessCancelled<T>(_ body: () async throws -> T) async throws -> T? {
+    do {
+        return try await body()
+    } catch is CancellationError {
+        throw CancellationError()
+    } catch {
+        return nil
+    }
+}

@@ -247,3 +247,15 @@ actor Gate {
         await withCheckedContinuation { arrivalWaiters.append((count, $0)) }
     }
 }
+
+@Suite struct ValueUnlessCancelledTests {
+    struct Broken: Error {}
+
+    @Test func aFailureIsNilAndCancellationIsThrown() async throws {
+        #expect(try await valueUnlessCancelled({ 7 }) == 7)
+        #expect(try await valueUnlessCancelled({ () throws -> Int in throw Broken() }) == nil)
+        await #expect(throws: CancellationError.self) {
+            _ = try await valueUnlessCancelled({ () throws -> Int in throw CancellationError() })
+        }
+    }
+}
