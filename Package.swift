@@ -60,6 +60,7 @@ let package = Package(
             name: "IvyCloud",
             dependencies: [
                 "IvyHTTP",
+                .product(name: "IvyConcurrency", package: "IvyConcurrency"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -29,6 +29,12 @@ public final class Catalog: Sendable {
         if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
     }
 
+    /// Closes the database now (its write-ahead log merged into the file), so that the file
+    /// alone is the whole catalog: before it is renamed into place.
+    func close() throws {
+        try database.close()
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: clips and runs") { db in

@@ -54,17 +54,29 @@ public enum CatalogRebuild {
         return !clipFiles(root: root).isEmpty
     }
 
-    /// The work, with the lock held by the caller.
+    /// The work, with the lock held by the caller. The new catalog is made under another
+    /// name and takes the catalog's place only when complete: an interrupted rebuild leaves the
+    /// old catalog where it was, never a half-made one that would leave clips unchecked.
     static func rebuild(root: String, layout: ArchiveLayout, timeZone: (CameraID) -> TimeZone,
                         progress: (Int, Int) -> Void) async throws -> Report {
         let path = root + "/.ivy-archiver/catalog.sqlite"
-        var report = Report()
+        let building = root + "/.ivy-archiver/catalog.rebuilding.sqlite"
+        let suffixes = ["", "-wal", "-shm", "-journal"]
+        func remove(_ base: String) { for suffix in suffixes { try? FileManager.default.removeItem(atPath: base + suffix) } }
+        remove(building)
+        var report: Report
+        do {
+            report = try await fill(building, root: root, layout: layout, timeZone: timeZone, progress: progress)
+        } catch {
+            remove(building)
+            throw error
+        }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
         if size == 0 {
             // An empty file holds nothing worth keeping.
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            remove(path)
         } else if size != nil {
-            let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+            let stamp = RecordingTime(unix: Date().timeIntervalSince1970).iso8601().replacingOccurrences(of: ":", with: "")
             var kept = path + ".old-" + stamp
             // Two rebuilds in one second: the second keeps its predecessor under another name.
             var number = 1
@@ -73,10 +85,18 @@ public enum CatalogRebuild {
                 kept = path + ".old-" + stamp + "-\(number)"
             }
             report.keptAs = kept
-            for suffix in ["", "-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: path + suffix) {
+            for suffix in suffixes where FileManager.default.fileExists(atPath: path + suffix) {
                 try FileManager.default.moveItem(atPath: path + suffix, toPath: kept + suffix)
             }
         }
+        try await FileSync.rename(building, to: path)
+        return report
+    }
+
+    /// Makes a catalog at `path` from the archive's files; it is closed (its WAL merged) on return.
+    private static func fill(_ path: String, root: String, layout: ArchiveLayout, timeZone: (CameraID) -> TimeZone,
+                             progress: (Int, Int) -> Void) async throws -> Report {
+        var report = Report()
         let catalog = try Catalog(path: path)
         let files = clipFiles(root: root)
         for (index, file) in files.enumerated() {
@@ -105,6 +125,7 @@ public enum CatalogRebuild {
                                            sha256: try await FileDigest.sha256(path: full), duration: duration, codecs: codecs, holes: holes)
             report.clips += 1
         }
+        try catalog.close()
         return report
     }
 }

@@ -2,6 +2,7 @@ public import Foundation
 public import IvyHLS
 public import IvyHTTP
 import IvyMedia
+import IvyConcurrency
 public import Logging
 import IvyDomain
 
@@ -26,9 +27,8 @@ public struct ClipFetcher: Sendable {
         /// Stretches with no media: `EXT-X-GAP` segments, and (with `keepsPartial`) segments
         /// that stayed unavailable. Empty for a whole clip.
         public var holes: [ClipHole]
-        /// Seconds, from the first packet written to the end of the last: what the muxer writes
-        /// as the MP4's duration, and what `verify`, a catalog rebuild and ffprobe read back (a
-        /// test holds them equal). Probing the file again would cost its whole sample index.
+        /// Seconds, as the written MP4 says (its container's duration: what `verify`, a catalog
+        /// rebuild and ffprobe read back); the remux's own measure when the container says none.
         public var duration: Double
 
         /// Some of the recording could not be had: the file holds the rest.
@@ -128,11 +128,14 @@ public struct ClipFetcher: Sendable {
             try await FileSync.sync(path: temporary)
             try await FileSync.rename(temporary, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+            // The remux's own measure runs from the first packet's decode time, which an fMP4
+            // edit list or a dropped lead-in moves: the file's duration is what is read back.
+            let written = try await valueUnlessCancelled { try await MediaInfo.probe(path: output) }
             if holes.contains(where: \.isUnavailable) {
                 logger.notice("clip kept with holes", metadata: ["output": "\(output)", "holes": "\(holes.filter(\.isUnavailable).map(\.description))"])
             }
             return Result(path: output, bytes: size, segments: total, video: summary.video, audio: summary.audio,
-                          holes: holes, duration: summary.duration)
+                          holes: holes, duration: written?.duration ?? summary.duration)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error

@@ -93,7 +93,10 @@ struct Settings {
         settings.archive = pick(nil, "IVY_ARCHIVE", file.archive)
         settings.pathTemplate = file.path_template
         for (mac, zone) in file.device_timezones ?? [:] {
-            guard let camera = CameraID(mac) else { throw UserError("'\(mac)' in [device_timezones] in the config is not a MAC address") }
+            // A MAC has twelve hex digits: a key one digit short would silently match no camera.
+            guard let camera = CameraID(mac), camera.mac.count == 12 else {
+                throw UserError("'\(mac)' in [device_timezones] in the config is not a MAC address (12 hex digits)")
+            }
             guard let timeZone = TimeZone(identifier: zone) else { throw UserError("unknown time zone '\(zone)' for device \(mac) in the config") }
             // `00:62:6e:...` and `00626E...` are one camera: one entry each.
             guard settings.deviceTimeZones.updateValue(timeZone, forKey: camera) == nil else {

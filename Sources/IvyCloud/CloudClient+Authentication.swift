@@ -1,3 +1,5 @@
+import IvyConcurrency
+
 /// Login (`/oauth`, NOTES.md; or the OAuth 2.0 token endpoint) and the session's renewal.
 extension CloudClient {
     /// Logs in with the configured password (or returns the session already held).
@@ -9,14 +11,14 @@ extension CloudClient {
     /// The session, logging in first when there is none; concurrent first calls share one login.
     func currentSession() async throws -> Session {
         if let session { return session }
-        if let loginInFlight { return try await loginInFlight.value }
+        if let loginInFlight { return try await loginInFlight.valueCancellingWithCaller }
         guard case .password(let username, let password) = configuration.credentials else {
             throw CloudClientError.missingCredentials("give a username and password, or an openId and accessToken")
         }
         let login = Task { try await self.logIn(username: username, password: password) }
         loginInFlight = login
         defer { loginInFlight = nil }
-        return try await login.value
+        return try await login.valueCancellingWithCaller
     }
 
     /// Password login in the style that worked last (else the vendor's form first); the next

@@ -1,4 +1,5 @@
 public import Foundation
+import IvyConcurrency
 
 /// The server's clock (`cloud_system.current_time`, §3.4.1). Store calls need timestamps later
 /// than the server's now, so the local clock is never trusted for them.
@@ -13,11 +14,11 @@ extension CloudClient {
     /// under way share it.
     @discardableResult
     func synchronizeClock() async throws -> Int64 {
-        if let clockInFlight { return try await clockInFlight.value }
+        if let clockInFlight { return try await clockInFlight.valueCancellingWithCaller }
         let measurement = Task { try await self.measureClock() }
         clockInFlight = measurement
         defer { clockInFlight = nil }
-        return try await measurement.value
+        return try await measurement.valueCancellingWithCaller
     }
 
     private func measureClock() async throws -> Int64 {

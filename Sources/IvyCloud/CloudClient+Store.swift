@@ -1,3 +1,5 @@
+import IvyConcurrency
+
 /// §3.3 Cloud storage: the server info, then the three store services on its `storeUrl`.
 extension CloudClient {
     /// `center.getServerInfo`. The answer is fixed per user (§3.3.1), so it is asked once and
@@ -5,13 +7,13 @@ extension CloudClient {
     public func serverInfo() async throws -> ServerInfo {
         if let serverInfoCache { return serverInfoCache }
         // Concurrent first callers (every camera's first store call) share one request.
-        if let serverInfoInFlight { return try await serverInfoInFlight.value }
+        if let serverInfoInFlight { return try await serverInfoInFlight.valueCancellingWithCaller }
         let service = "center.getServerInfo"
         let call = Call(host: .gateway, service: service, method: .get, parameters: [("oemCode", configuration.oemCode)], authentication: .user)
         let request = Task { try await self.perform(call) { try self.decode(DataReply<ServerInfo>.self, from: $0, service: service).data } }
         serverInfoInFlight = request
         defer { serverInfoInFlight = nil }
-        let info = try await request.value
+        let info = try await request.valueCancellingWithCaller
         serverInfoCache = info
         return info
     }

@@ -275,11 +275,11 @@ actor KeyCache {
     private var keys: [String: Task<[UInt8], any Error>] = [:]
 
     func key(for url: String, fetch: @escaping @Sendable () async throws -> [UInt8]) async throws -> [UInt8] {
-        if let task = keys[url] { return try await task.value }
+        if let task = keys[url] { return try await task.valueCancellingWithCaller }
         let task = Task { try await fetch() }
         keys[url] = task
         do {
-            return try await task.value
+            return try await task.valueCancellingWithCaller
         } catch {
             keys[url] = nil
             throw error

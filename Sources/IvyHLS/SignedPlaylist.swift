@@ -1,3 +1,4 @@
+import IvyConcurrency
 import Logging
 
 /// A clip's media playlist whose signed URLs may expire (403). Segments that meet the expiry
@@ -44,7 +45,7 @@ actor SignedPlaylist {
             renewal = (seen, task)
         }
         do {
-            let fresh = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+            let fresh = try await task.valueCancellingWithCaller
             if generation == seen {
                 playlist = fresh
                 generation += 1

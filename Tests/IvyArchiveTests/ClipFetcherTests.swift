@@ -81,6 +81,23 @@ import Testing
         }
     }
 
+    /// The clip's duration is the written file's, as ffprobe reads it: also where the remux's
+    /// own timeline starts elsewhere (an fMP4's edit list, a lead-in dropped before a keyframe).
+    @Test(arguments: [(MediaProfile.fragmentedMP4, false), (.h264AAC, true), (.videoOnly, true), (.hevcAAC, false)])
+    func theDurationIsTheWrittenFiles(profile: MediaProfile, midGOPStart: Bool) async throws {
+        try await withSandbox({ configuration in
+            configuration.account = Self.account(profile)
+            configuration.faults.media.midGOPStart = midGOPStart
+        }) { _, client in
+            let directory = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let url = try #require(try await client.playbackURLs(device: Self.mac, start: Self.start).preferred)
+            let result = try await Self.fetcher().fetch(url: url, to: directory + "/clip.mp4")
+            let measured = try await FFprobe.probe(directory + "/clip.mp4").duration
+            #expect(abs(result.duration - measured) < 0.001, "fetch says \(result.duration) s, ffprobe \(measured) s")
+        }
+    }
+
     @Test func faultsStillEndInACorrectMP4() async throws {
         try await Self.fetchClip({ configuration in
             configuration.account = Self.account(.h264AAC, seconds: 120)

@@ -14,8 +14,10 @@ struct RemuxCommand: AsyncParsableCommand {
     func run() async throws {
         guard FileManager.default.fileExists(atPath: input) else { throw UserError("\(input) does not exist") }
         try OutputFile.check(output, force: force)
-        // Written under a temporary name and renamed when complete: a failure leaves nothing.
-        let temporary = output + ".partial"
+        // Written under a temporary name of its own (never a file of the user's) and renamed when
+        // complete: a failure leaves nothing.
+        let folder = (output as NSString).deletingLastPathComponent
+        let temporary = (folder.isEmpty ? "." : folder) + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).partial"
         do {
             let summary = try await Remuxer.remux(.file(input), to: temporary)
             try FileManager.default.moveItemReplacing(temporary, to: output)

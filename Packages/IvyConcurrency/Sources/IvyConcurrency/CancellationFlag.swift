@@ -30,3 +30,14 @@ public func valueUnlessCancelled<T>(_ body: () async throws -> T) async throws -
         return nil
     }
 }
+
+extension Task where Failure == any Error {
+    /// The task's value, for a caller awaiting shared work (one login for many callers): when
+    /// the caller is cancelled, so is the work, instead of running on unstructured while the
+    /// caller waits for it (a Ctrl-C during a slow login would wait for the login).
+    public var valueCancellingWithCaller: Success {
+        get async throws {
+            try await withTaskCancellationHandler { try await value } onCancel: { cancel() }
+        }
+    }
+}
