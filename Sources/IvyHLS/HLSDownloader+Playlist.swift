@@ -1,4 +1,5 @@
 import Foundation
+import IvyHTTP
 
 /// Fetching the playlist itself: a multivariant playlist leads to its best variant.
 extension HLSDownloader {
@@ -35,7 +36,7 @@ extension HLSDownloader {
                 fetched = try await fetchWithRetries(location, range: nil, resource: "it") { body in
                     // An answer that is no playlist (a markup page, nothing) is a failed try.
                     let text = body.joined()
-                    return Self.looksLikePlaylist(text) ? .accept(body) : .retry("the answer is not a playlist (it starts with \(MediaSignature.describe(text)))")
+                    return Self.looksLikePlaylist(text) ? .accept(ChunkedBytes(text)) : .retry("the answer is not a playlist (it starts with \(MediaSignature.describe(text)))")
                 }
             } catch let expired as SegmentExpired {
                 throw HLSError.playlistFailed("HTTP \(expired.status) (the URL expired or its signature is wrong)")

@@ -1,5 +1,6 @@
-/// A body kept in the chunks it arrived in: nothing joins them into one array, so a segment goes
-/// from libcurl's buffer to the demuxer with one copy on each side and none in between.
+/// A body kept in the blocks it arrived in (the transport gathers libcurl's deliveries into
+/// blocks of `CurlTransfer.blockSize`): nothing joins them into one array, so a segment goes from
+/// libcurl's buffer to the demuxer with one copy on each side and none in between.
 public struct ChunkedBytes: Sendable, Equatable {
     public private(set) var chunks: [[UInt8]] = []
     /// Bytes in all chunks.
