@@ -129,7 +129,7 @@ let package = Package(
         // Shared by the tests: an in-process sandbox and ffprobe as the independent judge.
         .target(
             name: "IvyTestSupport",
-            dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["IvyArchive", "IvyCloud", "IvyHTTP", "IvySandbox", .product(name: "Logging", package: "swift-log")],
             path: "Tests/IvyTestSupport",
             swiftSettings: strict
         ),

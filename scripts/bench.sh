@@ -54,6 +54,7 @@ slow="$(sandbox --chunk-seconds 3600 --latency-ms 40 --bandwidth 4000000)"
 
 # An archive with one camera's hour of continuous recording in six 10-minute clips.
 hour="$(sandbox --chunk-seconds 600 --chunks-per-day 6)"
+"$bin" init --archive "$work/archive" >/dev/null
 IVY_API_URL="$hour" IVY_OEM_CODE=SANDBOX IVY_USERNAME=demo@example.com IVY_PASSWORD=sandbox-password \
   "$bin" backup --archive "$work/archive" --device 00626E8A1B01 --timezone UTC >/dev/null
 find "$work/archive" -path '*Front-Door_*' -name '*_continuous.mp4' | sort >"$work/hour.list"

@@ -22,6 +22,8 @@ echo; echo "== ivy-archiver devices"; "$bin" devices
 first="$("$bin" devices --json | grep -o '"mac" : "[0-9A-F]*"' | head -n 1 | grep -o '[0-9A-F]\{12\}')"
 echo; echo "== ivy-archiver recordings --device $first"; "$bin" recordings --device "$first"
 echo; echo "== ivy-archiver service --device $first"; "$bin" service --device "$first"
+echo; echo "== ivy-archiver init --archive ./demo-archive (backup refuses a folder that is not an archive)"
+"$bin" init --archive demo-archive
 echo; echo "== ivy-archiver backup --archive ./demo-archive"
 "$bin" backup --archive demo-archive --timezone UTC
 echo; echo "== the archive"

@@ -53,8 +53,23 @@ extension Backup {
     /// them in the catalog as `pruned` so that no later run fetches them again, and removes the
     /// folders this leaves empty.
     func prune(_ context: Context, keepDays: Int, now: Int64) async throws -> Int {
-        var pruned = 0
+        let clips = try await pruneCandidates(context, keepDays: keepDays, now: now)
+        for clip in clips {
+            if let file = clip.file {
+                let path = context.root + "/" + file
+                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+                removeEmptyFolders(from: (path as NSString).deletingLastPathComponent, root: context.root)
+                context.events(.pruned(path: file))
+            }
+            try await context.catalog.mark(.pruned, clip.key)
+        }
+        return clips.count
+    }
+
+    /// The archived clips from days older than `keepDays`, each camera's days in its own zone.
+    func pruneCandidates(_ context: Context, keepDays: Int, now: Int64) async throws -> [Catalog.Clip] {
         var cutoffs: [CameraID: Int64] = [:]
+        var candidates: [Catalog.Clip] = []
         for clip in try await context.catalog.archived() {
             let cutoff = try cutoffs[clip.camera] ?? {
                 var calendar = Calendar(identifier: .gregorian)
@@ -66,17 +81,9 @@ extension Backup {
                 return Int64(first.timeIntervalSince1970)
             }()
             cutoffs[clip.camera] = cutoff
-            guard clip.start < cutoff else { continue }
-            if let file = clip.file {
-                let path = context.root + "/" + file
-                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-                removeEmptyFolders(from: (path as NSString).deletingLastPathComponent, root: context.root)
-                context.events(.pruned(path: file))
-            }
-            try await context.catalog.mark(.pruned, clip.key)
-            pruned += 1
+            if clip.start < cutoff { candidates.append(clip) }
         }
-        return pruned
+        return candidates
     }
 
     private func removeEmptyFolders(from folder: String, root: String) {

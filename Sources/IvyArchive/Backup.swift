@@ -61,6 +61,9 @@ public struct Backup: Sendable {
         public var warnings: [Warning] = []
         /// Clips deleted by `keepDays`.
         public var pruned = 0
+        /// With `dryRun`: the archived files `keepDays` would delete after a run with no
+        /// failure, relative to the archive.
+        public var prunable: [String] = []
         /// Clips archived with holes: segments stayed unavailable. Later runs try them again.
         public var partial: [Partial] = []
         /// Planned clips not archived because the deadline came (stopped, or never started).
@@ -117,16 +120,22 @@ public struct Backup: Sendable {
         self.logger = logger
     }
 
+    /// Archives what is new; with `dryRun`, plans against a private copy of the catalog and
+    /// writes nothing at all.
+    ///
+    /// - Throws: `ArchiveFolderError` when `options.archive` is not an archive (nothing is
+    ///   fetched); `BackupError` (`locked`, `archive`, `storage`, `unknownDevice`);
+    ///   `CatalogError`; the cloud's errors for the account's device list.
     public func run(_ options: Options, events: @escaping @Sendable (Event) -> Void = { _ in }) async throws -> Summary {
-        let root = (options.archive as NSString).standardizingPath
-        let state = root + "/.ivy-archiver"
-        let temporary = state + "/tmp"
+        let folder = try ArchiveFolder.open(options.archive)
+        if options.dryRun { return try await dryRun(folder, options: options, events: events) }
+        let root = folder.root, state = folder.state, temporary = folder.temporary
         do {
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         } catch {
             throw BackupError.archive("cannot create \(temporary): \(StorageFailure.reason(error))")
         }
-        let lock = try ArchiveLock(path: state + "/lock")
+        let lock = try ArchiveLock(path: folder.lockPath)
         defer { withExtendedLifetime(lock) {} }
         // Exports made into the archive's root leave their work folder there when killed.
         ExportWorkFolder.sweep(root)
@@ -134,8 +143,7 @@ public struct Backup: Sendable {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] {
             try? FileManager.default.removeItem(atPath: temporary + "/" + name)
         }
-        let catalogPath = state + "/catalog.sqlite"
-        if CatalogRebuild.needsRebuild(catalog: catalogPath, root: root) {
+        if CatalogRebuild.needsRebuild(catalog: folder.catalogPath, root: root) {
             // Clips without a catalog: an empty or lost one, not a new archive. Fetching them all
             // again would cost the night; their files say what they are.
             logger.warning("the archive holds clips but its catalog is missing or empty; rebuilding it from the files")
@@ -145,7 +153,7 @@ public struct Backup: Sendable {
         let catalog: Catalog
         var run: Catalog.Run
         do {
-            catalog = try Catalog(path: catalogPath)
+            catalog = try Catalog(path: folder.catalogPath)
             run = try await catalog.beginRun(at: Date())
         } catch let error as CatalogError {
             throw error
@@ -164,27 +172,50 @@ public struct Backup: Sendable {
         summary.to = plan.to
         summary.skipped = plan.skipped
         summary.failures = plan.failures
-        run.result = .dryRun
-        if options.dryRun {
-            summary.planned = plan.items.map(\.path)
-        } else if let stopped = await fetch(plan, context: context, into: &summary) {
+        if let stopped = await fetch(plan, context: context, into: &summary) {
             run.result = .stopped(stopped)
             try? await finish(run, summary, catalog: catalog)
             throw BackupError.storage("\(stopped), after \(summary.archived) clip\(summary.archived == 1 ? "" : "s") archived; "
                 + "nothing half-written is left in the archive")
-        } else {
-            summary.warnings = try await expiring(context, cameras: plan.cameras, listed: plan.listed, now: now)
-            if summary.failures.isEmpty, summary.unfinished == 0, let keepDays = options.keepDays {
-                summary.pruned = try await prune(context, keepDays: keepDays, now: now)
-            }
-            run.result = summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? .ok : .partial
-            // Complete: every camera listed in full, so the next run may start where this one stopped.
-            run.complete = options.devices.isEmpty && options.from == nil && options.to == nil && plan.listedInFull
         }
+        summary.warnings = try await expiring(context, cameras: plan.cameras, listed: plan.listed, now: now)
+        if summary.failures.isEmpty, summary.unfinished == 0, let keepDays = options.keepDays {
+            summary.pruned = try await prune(context, keepDays: keepDays, now: now)
+        }
+        run.result = summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? .ok : .partial
+        // Complete: every camera listed in full, so the next run may start where this one stopped.
+        run.complete = options.devices.isEmpty && options.from == nil && options.to == nil && plan.listedInFull
         do {
             try await finish(run, summary, catalog: catalog)
         } catch {
             throw BackupError.storage("cannot record the run in the catalog: \(StorageFailure.reason(error))")
+        }
+        return summary
+    }
+
+    /// The plan, and what `keepDays` would prune, from a private copy of the catalog: no lock,
+    /// no sweep, no folder, no catalog row written in the archive.
+    private func dryRun(_ folder: ArchiveFolder, options: Options, events: @escaping @Sendable (Event) -> Void) async throws -> Summary {
+        let catalog: Catalog
+        if CatalogRebuild.needsRebuild(catalog: folder.catalogPath, root: folder.root) {
+            // What a real run would do first, done on the side: its plan counts the clips the
+            // files hold as archived.
+            logger.warning("the archive holds clips but its catalog is missing or empty; a real run rebuilds it from the files first")
+            catalog = try await CatalogRebuild.privateCatalog(root: folder.root, layout: options.layout, timeZone: options.timeZone(of:))
+        } else {
+            catalog = try Catalog.privateCopy(of: folder.catalogPath)
+        }
+        let context = Context(options: options, root: folder.root, temporary: folder.temporary, catalog: catalog, events: events)
+        let now = try await client.serverNowSeconds()
+        let plan = try await plan(context, now: now)
+        var summary = Summary()
+        summary.from = plan.from
+        summary.to = plan.to
+        summary.skipped = plan.skipped
+        summary.failures = plan.failures
+        summary.planned = plan.items.map(\.path)
+        if let keepDays = options.keepDays {
+            summary.prunable = try await pruneCandidates(context, keepDays: keepDays, now: now).compactMap(\.file)
         }
         return summary
     }

@@ -4,10 +4,22 @@ import GRDB
 /// Opening the catalog so that a crash, a read-only disk or damage never leaves a reader
 /// stuck or a writer guessing.
 extension Catalog {
-    static func open(path: String, forWriting: Bool) throws -> (DatabaseQueue, scratch: String?) {
+    /// How a catalog is opened.
+    enum Access {
+        /// A run's: created when missing, migrated, written.
+        case write
+        /// A reader's (verify, export): never changed, yet what a crash left (a hot journal, a
+        /// WAL) is recovered, in place when the archive is writable, else in a private copy.
+        case read
+        /// A copy of its own (a dry run): read and written as a run would, the archive untouched.
+        case privateCopy
+    }
+
+    static func open(path: String, mode: Access) throws -> (DatabaseQueue, scratch: String?) {
         let folder = (path as NSString).deletingLastPathComponent
         do {
-            if forWriting {
+            switch mode {
+            case .write:
                 let database = try DatabaseQueue(path: path, configuration: configuration(readonly: false))
                 // WAL: a run killed mid-transaction leaves a log that any later opener ignores
                 // or replays, instead of a hot journal only a writer may roll back.
@@ -15,30 +27,40 @@ extension Catalog {
                 try check(database, path: path)
                 try migrator.migrate(database)
                 return (database, nil)
-            }
-            guard FileManager.default.fileExists(atPath: path) else { throw CatalogError.missing(path) }
-            if access(path, R_OK | W_OK) == 0, access(folder, W_OK) == 0 {
-                // A connection that may write recovers a hot journal or a WAL; it changes nothing else.
-                let database = try DatabaseQueue(path: path, configuration: configuration(readonly: false))
-                try check(database, path: path)
-                return (database, nil)
-            }
-            // A catalog on a read-only disk: recovered in a private copy.
-            let scratch = NSTemporaryDirectory() + "/ivy-catalog-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-            for suffix in ["", "-journal", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {
-                try FileManager.default.copyItem(atPath: path + suffix, toPath: scratch + "/catalog.sqlite" + suffix)
-            }
-            do {
-                let database = try DatabaseQueue(path: scratch + "/catalog.sqlite", configuration: configuration(readonly: false))
-                try check(database, path: path)
-                return (database, scratch)
-            } catch {
-                try? FileManager.default.removeItem(atPath: scratch)
-                throw error
+            case .read:
+                guard FileManager.default.fileExists(atPath: path) else { throw CatalogError.missing(path) }
+                if access(path, R_OK | W_OK) == 0, access(folder, W_OK) == 0 {
+                    // A connection that may write recovers a hot journal or a WAL; it changes nothing else.
+                    let database = try DatabaseQueue(path: path, configuration: configuration(readonly: false))
+                    try check(database, path: path)
+                    return (database, nil)
+                }
+                // A catalog on a read-only disk: recovered in a private copy.
+                return try copy(path, migrating: false)
+            case .privateCopy:
+                return try copy(path, migrating: true)
             }
         } catch let error as DatabaseError where isDamage(error) {
             throw CatalogError.damaged(path, error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// The catalog (with its journal or WAL) copied into a temporary folder and opened there;
+    /// a catalog that does not exist yet is made empty there.
+    private static func copy(_ path: String, migrating: Bool) throws -> (DatabaseQueue, scratch: String?) {
+        let scratch = NSTemporaryDirectory() + "/ivy-catalog-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        do {
+            for suffix in ["", "-journal", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.copyItem(atPath: path + suffix, toPath: scratch + "/catalog.sqlite" + suffix)
+            }
+            let database = try DatabaseQueue(path: scratch + "/catalog.sqlite", configuration: configuration(readonly: false))
+            try check(database, path: path)
+            if migrating { try migrator.migrate(database) }
+            return (database, scratch)
+        } catch {
+            try? FileManager.default.removeItem(atPath: scratch)
+            throw error
         }
     }
 

@@ -22,7 +22,21 @@ public final class Catalog: Sendable {
     /// - Throws: `CatalogError` when the catalog is damaged or missing.
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
-        (database, scratch) = try Self.open(path: path, forWriting: !readOnly)
+        (database, scratch) = try Self.open(path: path, mode: readOnly ? .read : .write)
+    }
+
+    /// A copy of the catalog at `path` (an empty one when there is none), in a temporary
+    /// folder removed with it: a dry run plans against it as a run would, writing nothing in
+    /// the archive.
+    ///
+    /// - Throws: `CatalogError.damaged`.
+    public static func privateCopy(of path: String) throws -> Catalog {
+        try Catalog(path: path, access: .privateCopy)
+    }
+
+    private init(path: String, access: Access) throws {
+        self.path = path
+        (database, scratch) = try Self.open(path: path, mode: access)
     }
 
     deinit {

@@ -24,11 +24,23 @@ public enum CatalogRebuild {
     public static func run(archive: String, layout: ArchiveLayout, timeZone: @escaping @Sendable (CameraID) -> TimeZone,
                            progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
         let root = (archive as NSString).standardizingPath
-        let state = root + "/.ivy-archiver"
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        let lock = try ArchiveLock(path: state + "/lock")
+        // A folder of clips whose `.ivy-archiver/` was lost is an archive to recover: it becomes
+        // one again. A folder that is not there is a typo or an unmounted disk.
+        guard FileManager.default.fileExists(atPath: root) else { throw ArchiveFolderError.missing(root) }
+        let folder = try ArchiveFolder.create(at: root).folder
+        let lock = try ArchiveLock(path: folder.lockPath)
         defer { withExtendedLifetime(lock) {} }
         return try await rebuild(root: root, layout: layout, timeZone: timeZone, progress: progress)
+    }
+
+    /// A catalog made from the files in a temporary folder (removed with it), leaving the
+    /// archive untouched: what a dry run plans against when the archive's catalog is lost.
+    static func privateCatalog(root: String, layout: ArchiveLayout, timeZone: (CameraID) -> TimeZone) async throws -> Catalog {
+        let scratch = NSTemporaryDirectory() + "/ivy-rebuild-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        _ = try await fill(scratch + "/catalog.sqlite", root: root, layout: layout, timeZone: timeZone) { _, _ in }
+        return try Catalog.privateCopy(of: scratch + "/catalog.sqlite")
     }
 
     /// The MP4 files under `root`, relative to it, outside the tool's own folder and hidden files.

@@ -78,6 +78,8 @@ public struct Export: Sendable {
             throw ExportError.refused("\(request.output) exists; --force replaces it")
         }
         if request.save, request.archive == nil { throw ExportError.refused("--save needs an archive (--archive, IVY_ARCHIVE or archive in the config)") }
+        // A typo'd or unmounted archive is refused, never read as "nothing archived".
+        if let archive = request.archive { _ = try ArchiveFolder.open(archive) }
 
         // The window is checked before asking the cloud anything (in the default zone), and again
         // in the camera's own zone once the camera is known.

@@ -31,12 +31,11 @@ public enum Verify {
     /// the clip (or the MiB of it) under way.
     ///
     /// - Throws: `CatalogError` when the catalog is missing or damaged (`PRAGMA quick_check`);
-    ///   `BackupError.archive` when the folder is not there; `CancellationError`.
+    ///   `ArchiveFolderError` when the folder is not an archive; `CancellationError`.
     public static func run(archive: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
-        let root = (archive as NSString).standardizingPath
-        let path = root + "/.ivy-archiver/catalog.sqlite"
-        guard FileManager.default.fileExists(atPath: root) else { throw BackupError.archive("the archive \(root) does not exist") }
-        let clips = try await Catalog(path: path, readOnly: true).archived()
+        let folder = try ArchiveFolder.open(archive)
+        let root = folder.root
+        let clips = try await Catalog(path: folder.catalogPath, readOnly: true).archived()
         var report = Report()
         for (index, clip) in clips.enumerated() {
             try Task.checkCancellation()

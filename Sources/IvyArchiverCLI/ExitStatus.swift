@@ -44,6 +44,9 @@ enum ExitStatus {
         case let error as CatalogError:
             // Damaged or missing: the line says how to rebuild it.
             return Failure(code: .usage, message: error.description)
+        case let error as ArchiveFolderError:
+            // A typo, an unmounted disk or a folder never made an archive: nothing was fetched.
+            return Failure(code: .usage, message: error.description)
         case let error as ArchiveLayoutError:
             return Failure(code: .usage, message: error.description)
         case let error as CloudAPIError:

@@ -30,7 +30,7 @@ import Testing
     }
 
     static func run(_ client: CloudClient, policy: HLSDownloader.Policy = .init()) async throws -> (Backup.Summary, String) {
-        let archive = try makeTemporaryDirectory()
+        let archive = try makeArchiveDirectory()
         let backup = Backup(client: client, transport: sharedTransport, limiter: DownloadLimiter(limit: 8), policy: policy, logger: quietLogger)
         return (try await backup.run(try BackupTests.options(archive)), archive)
     }
@@ -78,7 +78,7 @@ import Testing
 @Suite struct BackupDeadlineTests {
     @Test func aRunEndsAtItsDeadlineAndTheNextTakesTheRest() async throws {
         try await withSandbox(BackupTests.configure) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let expected = endpoint.cloud.configuration.account.devices.map { endpoint.cloud.recordings(mac: $0.mac).count }.reduce(0, +)
             try #require(expected >= 4)
@@ -110,7 +110,7 @@ import Testing
 @Suite struct SharedKeyTests {
     @Test func concurrentSegmentsShareOneKeyFetchPerClip() async throws {
         try await withSandbox { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let encrypted = try #require(endpoint.cloud.configuration.account.devices.first { $0.profile.encrypted })
             var options = try BackupTests.options(archive)

@@ -34,7 +34,7 @@ import Testing
     /// still holds is archived, though the dirty nights' ends lie after every clip.
     @Test func nightsWithUnreadableListingsAreNotComplete() async throws {
         try await withSandbox(BackupTests.configure) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let expected = endpoint.cloud.recordings(mac: Self.back).count
             endpoint.cloud.setAnswerFaults([Self.spoilFirstEntry(of: Self.back)])
@@ -56,7 +56,7 @@ import Testing
     @Test(arguments: [AnswerFault.Answer.html, .empty, .notFound])
     func aFlakyListingIsAskedAgain(_ answer: AnswerFault.Answer) async throws {
         try await withSandbox(BackupTests.configure) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             endpoint.cloud.setAnswerFaults([AnswerFault(service: "record.query", device: Self.back, times: 2, answer: answer)])
             let summary = try await Self.run(client, archive)
@@ -69,7 +69,7 @@ import Testing
     /// and the run is no complete one (the next clean run walks from the start again).
     @Test func oneCameraListingFailingStopsNoOther() async throws {
         try await withSandbox(BackupTests.configure) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             endpoint.cloud.setAnswerFaults([
                 AnswerFault(service: "record.query", device: Self.back, answer: .html),
@@ -89,7 +89,7 @@ import Testing
     /// A device entry without its MAC: the run says so and is not complete; the other camera goes on.
     @Test func anUnreadableDeviceEntryIsReported() async throws {
         try await withSandbox(BackupTests.configure) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             endpoint.cloud.setAnswerFaults([AnswerFault(service: "user_ipc_setting_v2_0.getOemDeviceByUser", answer: .rewrite {
                 $0.replacingOccurrences(of: #""macAddr":"\#(Self.back)""#, with: #""macAddr":null"#)
@@ -107,7 +107,7 @@ import Testing
     /// fetched once.
     @Test func aDeviceListedTwiceIsFetchedOnce() async throws {
         try await withSandbox(BackupTests.configure) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             endpoint.cloud.setAnswerFaults([AnswerFault(service: "user_ipc_setting_v2_0.getOemDeviceByUser", answer: .rewrite { text in
                 guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],

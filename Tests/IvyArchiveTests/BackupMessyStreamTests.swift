@@ -67,7 +67,7 @@ import Testing
     @Test(arguments: Knob.allCases)
     func everyClipIsArchivedWholeThroughTheFault(_ knob: Knob) async throws {
         try await withSandbox(Self.configure(knob)) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let summary = try await Self.run(client, archive: archive)
             #expect(summary.failures.isEmpty, "\(summary.failures.map(\.reason))")
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func aSegmentTheCloudNeverGivesMakesAPartialClipThatALaterRunReplaces() async throws {
-        let archive = try makeTemporaryDirectory()
+        let archive = try makeArchiveDirectory()
         defer { try? FileManager.default.removeItem(atPath: archive) }
         let catalogPath = archive + "/.ivy-archiver/catalog.sqlite"
         try await withSandbox(Self.configure(nil, missing: [3])) { _, client in

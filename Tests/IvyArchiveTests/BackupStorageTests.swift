@@ -33,6 +33,10 @@ import Testing
         try await Tmpfs.mounted(size: "1m") { mountPoint in
             try await withSandbox(BackupTests.configure) { _, client in
                 let archive = mountPoint + "/archive"
+                // An archive whose first run makes its catalog (made by `init` over a folder
+                // of clips, or by an earlier version).
+                _ = try ArchiveFolder.create(at: archive)
+                try FileManager.default.removeItem(atPath: archive + "/.ivy-archiver/catalog.sqlite")
                 try FileManager.default.createDirectory(atPath: archive + "/.ivy-archiver/tmp", withIntermediateDirectories: true)
                 let filler = try #require(FileHandle(forWritingAtPath: { _ = FileManager.default.createFile(atPath: mountPoint + "/filler", contents: nil); return mountPoint + "/filler" }()))
                 do { while true { try filler.write(contentsOf: Data(count: 64 * 1024)) } } catch {}

@@ -20,7 +20,9 @@ import Testing
         configuration.account = account
     }
 
+    /// Options for a backup into `archive`, made an archive first (as `init` does) when it is not one.
     static func options(_ archive: String) throws -> Backup.Options {
+        _ = try ArchiveFolder.create(at: archive)
         var options = Backup.Options(archive: archive, layout: try ArchiveLayout())
         options.timeZone = TimeZone(identifier: "UTC")!
         return options
@@ -37,7 +39,7 @@ import Testing
 
     @Test func everyClipIsArchivedOnceAndNothingTwice() async throws {
         try await withSandbox(Self.configure) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let expected = endpoint.cloud.configuration.account.devices.map { endpoint.cloud.recordings(mac: $0.mac).count }.reduce(0, +)
 
@@ -93,7 +95,7 @@ import Testing
             configuration.faults.latency = .milliseconds(20)
             configuration.clockOffset = .seconds(3 * 3600)
         }, client: { $0.retry.maxAttempts = 8 }) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             var options = try Self.options(archive)
             options.jobs = 1
@@ -113,7 +115,7 @@ import Testing
 
     @Test func verifyFindsChangedAndMissingFiles() async throws {
         try await withSandbox(Self.configure) { _, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             _ = try await Self.backup(client).run(try Self.options(archive))
             let clean = try await Verify.run(archive: archive)
@@ -135,7 +137,7 @@ import Testing
 
     @Test func aSecondRunOnTheSameArchiveIsRefused() async throws {
         try await withSandbox(Self.configure) { _, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             try FileManager.default.createDirectory(atPath: archive + "/.ivy-archiver", withIntermediateDirectories: true)
             // Another holder of the lock: flock locks belong to an open file, so this test's own
@@ -149,7 +151,7 @@ import Testing
 
     @Test func aDryRunPlansAndFetchesNothing() async throws {
         try await withSandbox(Self.configure) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             var options = try Self.options(archive)
             options.dryRun = true

@@ -29,7 +29,7 @@ import Testing
             account.devices = [SandboxDevice(mac: "00626E00DD01", name: "Porch", productName: "VD1", profile: .h264AAC, fixedRecordings: recordings)]
             configuration.account = account
         }) { _, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             var options = try BackupTests.options(archive)  // the machine's zone: UTC
             options.deviceTimeZones = [CameraID("00626E00DD01")!: TimeZone(identifier: "America/New_York")!]

@@ -19,7 +19,7 @@ import Testing
 
     @Test func aDefaultRunWalksWhatIsNewAndWhatTheArchiveMisses() async throws {
         try await withSandbox({ Self.account(&$0, days: 4) }) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let recordings = endpoint.cloud.recordings(mac: Self.mac)
             let first = try await BackupTests.backup(client).run(try BackupTests.options(archive))
@@ -59,7 +59,7 @@ import Testing
             configuration.account.devices[0].fixedRecordings = [soon, due, later, fine].map { SandboxRecording(start: $0, end: $0 + 8, type: 0) }
             configuration.faults.brokenClips = [soon, due, later]
         }) { _, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             try FileManager.default.createDirectory(atPath: archive + "/.ivy-archiver", withIntermediateDirectories: true)
             let before = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
@@ -84,7 +84,7 @@ import Testing
 
     @Test func keepDaysPrunesOldDaysAndTheyAreNeverFetchedAgain() async throws {
         try await withSandbox({ Self.account(&$0, days: 4) }) { endpoint, client in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             var options = try BackupTests.options(archive)
             options.keepDays = 1

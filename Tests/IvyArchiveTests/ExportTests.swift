@@ -170,7 +170,7 @@ import Testing
             let folder = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: folder) }
             var request = Self.request(20, 70, output: folder + "/saved.mp4")
-            request.archive = folder + "/archive"
+            request.archive = try ArchiveFolder.create(at: folder + "/archive").folder.root
             request.save = true
             let record = try await Self.export(client).run(request)
             #expect(record.clips.map(\.source) == [.archive, .archive])

@@ -12,7 +12,7 @@ import Testing
                                              layout: RecordingLayout(days: 1, continuousChunksPerDay: 1, eventsPerDay: 1, chunkSeconds: 20))]
             configuration.account = account
         }) { endpoint, _ in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let env = endpoint.cliEnvironment(["IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC"])
             let result = try await CLIProcess.run(["backup", "--json"], environment: env)
@@ -51,7 +51,7 @@ import Testing
             configuration.account = account
             configuration.faults.brokenClips = [soon]
         }) { endpoint, _ in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let env = endpoint.cliEnvironment(["IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC"])
             let formatter = DateFormatter()
@@ -80,7 +80,7 @@ import Testing
                                              fixedRecordings: [SandboxRecording(start: start, end: start + 8, type: 2)])]
             configuration.account = account
         }) { endpoint, _ in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let config = archive + "/config.toml"
             try """
@@ -94,6 +94,8 @@ import Testing
                 [device_timezones]
                 "00626E00CC02" = "America/New_York"
                 """.write(toFile: config, atomically: true, encoding: .utf8)
+            let made = try await CLIProcess.run(["init", "--config", config], environment: ["IVY_API_URL": endpoint.baseURL])
+            #expect(made.status == 0, "\(made.stderr)")
             let result = try await CLIProcess.run(["backup", "--config", config, "--from", "2026-11-01"], environment: ["IVY_API_URL": endpoint.baseURL])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(FileManager.default.fileExists(atPath: archive + "/clips/00626E00CC02/2026/11/25/080300_motion.mp4"), "\(result.stdout)")
@@ -131,7 +133,7 @@ import Testing
             // Slow enough that the kill lands mid-download.
             configuration.faults.bandwidthPerConnection = 400_000
         }) { endpoint, _ in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             let env = endpoint.cliEnvironment(["IVY_ARCHIVE": archive, "IVY_TIMEZONE": "UTC", "PATH": "/usr/bin:/bin"])
             let child = Process()

@@ -77,7 +77,7 @@ import Testing
 
     @Test func aBackupStoppedBySIGTERMCleansUpAndTheNextRunCompletes() async throws {
         try await Self.withSlowSandbox { env in
-            let archive = try makeTemporaryDirectory()
+            let archive = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: archive) }
             var env = env
             env["IVY_ARCHIVE"] = archive

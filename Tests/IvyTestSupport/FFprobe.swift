@@ -1,4 +1,5 @@
 import Foundation
+import IvyArchive
 
 /// Debian's ffprobe and ffmpeg, the independent judges of every media file a test makes.
 public enum FFprobe {
@@ -119,4 +120,9 @@ public func makeTemporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "ivy-test-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+}
+
+/// A new empty archive in a temporary folder, as `ivy-archiver init` makes one.
+public func makeArchiveDirectory() throws -> String {
+    try ArchiveFolder.create(at: try makeTemporaryDirectory()).folder.root
 }

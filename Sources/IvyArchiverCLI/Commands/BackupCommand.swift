@@ -23,7 +23,7 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Last day (YYYY-MM-DD).", transform: CalendarDay.parse) var to: CalendarDay?
     @Option(name: .long, help: "Clips downloaded at once.") var jobs = 2
     @Option(name: .customLong("segment-jobs"), help: "Segment downloads at once, for all clips together.") var segmentJobs = 8
-    @Flag(name: .customLong("dry-run"), help: "Print the plan, download nothing.") var dryRun = false
+    @Flag(name: .customLong("dry-run"), help: "Print what would be fetched and what --keep-days would delete; write nothing.") var dryRun = false
     @Option(name: .customLong("keep-days"), help: "After a run with no failure, delete archived days older than this (keep_days in the config).")
     var keepDays: Int?
     @Option(name: .long, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (45s, 90m, 2h); max_run_minutes in the config.", transform: Deadline.parse)
@@ -85,7 +85,9 @@ struct BackupCommand: AsyncParsableCommand {
             try Output.json(summary)
         } else if dryRun {
             summary.planned.forEach { print("would fetch \($0)") }
-            print("\(summary.planned.count) clips to fetch, \(summary.skipped) already archived")
+            summary.prunable.forEach { print("would delete \($0) (older than keep_days)") }
+            print("\(summary.planned.count) clips to fetch, \(summary.skipped) already archived"
+                + (options.keepDays == nil ? "" : ", \(summary.prunable.count) to delete after a run with no failure"))
         } else {
             var line = "\(summary.archived) archived, \(summary.skipped) already there, \(summary.failures.count) failed"
             if !summary.partial.isEmpty { line += ", \(summary.partial.count) partial" }
