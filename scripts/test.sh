@@ -5,7 +5,7 @@
 # twice a task-group bug showed only in release builds; IVY_SKIP_RELEASE_SMOKE=1 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh ffmpeg sqlite3
+scripts/ensure-packages.sh ffmpeg sqlite3 prometheus
 swift build --build-tests
 swift test --skip-build "$@"
 # The bounded-concurrency helper, a package of its own, in both modes: task-group code like it

@@ -36,6 +36,7 @@ extension Backup {
                 case .archived(let archived):
                     summary.archived += 1
                     summary.bytes += archived.bytes
+                    summary.archivedClips.append(.init(device: mac, start: item.recording.start, path: archived.path, bytes: archived.bytes))
                     context.events(.archived(path: archived.path, bytes: archived.bytes))
                     let missing = archived.holes.filter(\.isUnavailable)
                     if !missing.isEmpty {

@@ -23,6 +23,7 @@ extension Backup {
 
         var items: [Item] = []
         var skipped = 0
+        var skippedByCamera: [CameraID: Int] = [:]
         var failures: [Summary.Failure] = []
         /// The cameras walked, in the cloud's order.
         var cameras: [Camera] = []
@@ -110,6 +111,7 @@ extension Backup {
                 if known?.state == .pruned { continue }
                 if known?.state == .archived, let file = known?.file, FileManager.default.fileExists(atPath: context.root + "/" + file) {
                     plan.skipped += 1
+                    plan.skippedByCamera[mac, default: 0] += 1
                     taken[file] = key
                     continue
                 }

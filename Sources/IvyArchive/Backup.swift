@@ -69,9 +69,29 @@ public struct Backup: Sendable {
         /// Planned clips not archived because the deadline came (stopped, or never started).
         /// They stay wanted: the next run takes them.
         public var unfinished = 0
+        /// The clips this run archived, in the order they were done.
+        public var archivedClips: [ArchivedClip] = []
+        /// The cameras walked, in the cloud's order, with their names.
+        public var cameras: [Camera] = []
         /// The stretch of cloud time walked, server Unix seconds.
         public var from: Int64 = 0
         public var to: Int64 = 0
+
+        public struct ArchivedClip: Sendable, Codable {
+            public var device: CameraID
+            /// Unix seconds.
+            public var start: Int64
+            /// Relative to the archive root.
+            public var path: String
+            public var bytes: Int64
+        }
+
+        public struct Camera: Sendable, Codable {
+            public var device: CameraID
+            public var name: String
+            /// Its clips found already archived.
+            public var skipped: Int
+        }
 
         public struct Failure: Sendable, Codable {
             /// `nil` for the account's device list itself (an entry that could not be read).
@@ -172,6 +192,7 @@ public struct Backup: Sendable {
         summary.to = plan.to
         summary.skipped = plan.skipped
         summary.failures = plan.failures
+        summary.cameras = plan.cameras.map { Summary.Camera(device: $0.id, name: $0.device.deviceName, skipped: plan.skippedByCamera[$0.id] ?? 0) }
         if let stopped = await fetch(plan, context: context, into: &summary) {
             run.result = .stopped(stopped)
             try? await finish(run, summary, catalog: catalog)
@@ -213,6 +234,7 @@ public struct Backup: Sendable {
         summary.to = plan.to
         summary.skipped = plan.skipped
         summary.failures = plan.failures
+        summary.cameras = plan.cameras.map { Summary.Camera(device: $0.id, name: $0.device.deviceName, skipped: plan.skippedByCamera[$0.id] ?? 0) }
         summary.planned = plan.items.map(\.path)
         if let keepDays = options.keepDays {
             summary.prunable = try await pruneCandidates(context, keepDays: keepDays, now: now).compactMap(\.file)

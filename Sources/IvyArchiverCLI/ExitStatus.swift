@@ -22,6 +22,16 @@ enum ExitStatus {
         var message: String
     }
 
+    /// The code the process ends with for `error`, as `IvyArchiver.exit(with:)` decides it:
+    /// for a metrics file written before the process ends. Cancellation is an interruption.
+    static func code(for error: any Error) -> Int32 {
+        if let code = error as? ExitCode { return code.rawValue }
+        if error is CancellationError || Task.isCancelled { return Code.interrupted.rawValue }
+        if let failure = classify(error) { return failure.code.rawValue }
+        if error is ValidationError { return Code.usage.rawValue }
+        return Code.partialFailure.rawValue
+    }
+
     /// `nil` for errors ArgumentParser reports itself (usage, help).
     static func classify(_ error: any Error) -> Failure? {
         switch error {

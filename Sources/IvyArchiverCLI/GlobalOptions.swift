@@ -34,9 +34,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).", transform: LogLevel.parse)
     var logLevel: Logger.Level?
 
-    /// Resolved settings; throws `UserError` for anything missing or malformed.
+    /// Resolved settings, their warnings printed; throws `UserError` for anything missing or
+    /// malformed.
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
-        try Settings.resolve(options: self, environment: environment)
+        let settings = try Settings.resolve(options: self, environment: environment)
+        settings.warnings.forEach { Output.warning($0) }
+        return settings
     }
 
     func makeLogger() throws -> Logger {
@@ -58,8 +61,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// A cloud client for these settings, over a fresh libcurl transport.
-    func makeClient() throws -> (CloudClient, Settings) {
-        let session = try makeSession()
+    func makeClient() async throws -> (CloudClient, Settings) {
+        let session = try await makeSession()
         return (session.client, session.settings)
     }
 
@@ -71,11 +74,12 @@ struct GlobalOptions: ParsableArguments {
         var logger: Logger
     }
 
-    func makeSession() throws -> Session {
-        let settings = try settings()
+    /// - Parameter settings: the settings already resolved, else resolved here.
+    func makeSession(_ resolved: Settings? = nil) async throws -> Session {
+        let settings = try resolved ?? settings()
         let logger = try makeLogger()
         let transport = CurlTransport(logger: logger)
-        let client = CloudClient(configuration: try settings.cloudConfiguration(), transport: transport, logger: logger)
+        let client = CloudClient(configuration: try await settings.cloudConfiguration(), transport: transport, logger: logger)
         return Session(client: client, settings: settings, transport: transport, logger: logger)
     }
 }

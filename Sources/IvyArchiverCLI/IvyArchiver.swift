@@ -14,7 +14,7 @@ struct IvyArchiver: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DevicesCommand.self, RecordingsCommand.self, ServiceCommand.self, FirmwareCommand.self,
-            InitCommand.self, BackupCommand.self, VerifyCommand.self, CatalogCommand.self, ExportCommand.self, DeviceCommand.self, GrantsCommand.self, TimeCommand.self, FetchCommand.self, RemuxCommand.self,
+            InitCommand.self, BackupCommand.self, VerifyCommand.self, ConfigCommand.self, CatalogCommand.self, ExportCommand.self, DeviceCommand.self, GrantsCommand.self, TimeCommand.self, FetchCommand.self, RemuxCommand.self,
             SandboxCommand.self,
         ]
     )

@@ -32,6 +32,11 @@ enum Output {
         FileHandle.standardError.write(Data("ivy-archiver: \(text)\n".utf8))
     }
 
+    /// A warning on stderr that does not stop the command: `ivy-archiver: warning: <text>`.
+    static func warning(_ text: String) {
+        error("warning: " + text)
+    }
+
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

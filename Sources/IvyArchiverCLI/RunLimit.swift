@@ -3,11 +3,11 @@ import Foundation
 /// How long `backup` may run: `--deadline` as a wall-clock time (`06:30`: the next one to
 /// come, in the configured zone) or a length (`90m`, `2h`, `45s`), else `max_run_minutes`.
 enum RunLimit {
-    static func resolve(_ deadline: Deadline?, maxRunMinutes: Int?, timeZone: TimeZone, now: Date = Date()) throws -> Duration? {
+    static func resolve(_ deadline: Deadline?, maxRunMinutes: Double?, timeZone: TimeZone, now: Date = Date()) throws -> Duration? {
         guard let deadline else {
             guard let minutes = maxRunMinutes else { return nil }
-            guard minutes >= 1 else { throw UserError("max_run_minutes in the config must be 1 or more") }
-            return .seconds(minutes * 60)
+            // Checked above 0 where the config is read.
+            return .milliseconds(Int64(minutes * 60_000))
         }
         switch deadline {
         case .after(let length):

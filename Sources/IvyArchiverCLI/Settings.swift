@@ -2,17 +2,19 @@ import Foundation
 import IvyArchive
 import IvyCloud
 import IvyHLS
-import TOMLKit
 import IvyDomain
 
-/// Configuration after merging flags, environment and the config file.
+/// Configuration after merging flags, environment and the config file, with where each
+/// setting came from (`ivy-archiver config check` shows it).
 struct Settings {
     var apiURL = CloudConfiguration.defaultAPIURL
     var clientId = CloudConfiguration.defaultClientId
     var clientSecret = CloudConfiguration.defaultClientSecret
     var oemCode = ""
     var username: String?
-    var password: String?
+    /// Read only when a login needs it (`credentials()`): a password command runs then, not
+    /// for commands that never log in.
+    var password: PasswordSource?
     var openId: String?
     var accessToken: String?
     var refreshToken: String?
@@ -27,10 +29,10 @@ struct Settings {
     var keepDays: Int?
     /// How long the cloud keeps footage; when set, it stands for every camera's plan.
     var retentionDays: Int?
-    /// `export` refuses longer windows.
+    /// `export` refuses longer windows, in hours.
     var exportMaxHours: Double?
     /// `backup` ends after this many minutes (`max_run_minutes`).
-    var maxRunMinutes: Int?
+    var maxRunMinutes: Double?
     /// Hosts a playlist's segments, keys and init sections may come from besides its own.
     var allowedMediaHosts: [String] = []
     /// The login endpoint, when not `<api_url>/oauth` (`login_url`, `$IVY_LOGIN_URL`).
@@ -38,108 +40,147 @@ struct Settings {
     /// Where the session (tokens) is kept between runs: `state_dir`, `$IVY_STATE_DIR`, else
     /// `$XDG_STATE_HOME/ivy-archiver`.
     var sessionPath: String?
+    /// Every setting as resolved, in the config file's terms, secrets redacted.
+    var report: [Entry] = []
+    /// Things worth a warning that do not stop the command (a password others can read).
+    var warnings: [String] = []
 
-    /// The config file's keys (all optional).
-    struct File: Decodable {
-        var api_url: String?
-        var client_id: String?
-        var client_secret: String?
-        var oem_code: String?
-        var username: String?
-        var password: String?
-        var open_id: String?
-        var access_token: String?
-        var refresh_token: String?
-        var del_key: String?
-        var timezone: String?
-        var archive: String?
-        var path_template: String?
-        var device_timezones: [String: String]?
-        var keep_days: Int?
-        var retention_days: Int?
-        var export_max_hours: Int?
-        var login_url: String?
-        var state_dir: String?
-        var allowed_media_hosts: [String]?
-        var max_run_minutes: Int?
+    /// One resolved setting, for `config check`.
+    struct Entry: Encodable {
+        var key: String
+        /// Redacted for secrets; `nil` when unset.
+        var value: String?
+        /// `flag --x`, `environment IVY_X`, `FILE:LINE`, `default`, or `unset`.
+        var source: String
     }
 
     static let defaultConfigPath = "~/.config/ivy-archiver/config.toml"
 
+    /// - Throws: `UserError` for anything missing or malformed, naming the setting and where
+    ///   it was set (the file and line for the config file).
     static func resolve(options: GlobalOptions, environment: [String: String]) throws -> Settings {
         let file = try loadFile(options.config ?? environment["IVY_CONFIG"], required: options.config != nil || environment["IVY_CONFIG"] != nil,
                                 environment: environment)
-        func pick(_ flag: String?, _ variable: String, _ fileValue: String?) -> String? {
-            if let flag, !flag.isEmpty { return flag }
-            if let value = environment[variable], !value.isEmpty { return value }
-            return fileValue
-        }
         var settings = Settings()
-        settings.apiURL = pick(options.apiURL, "IVY_API_URL", file.api_url) ?? settings.apiURL
-        settings.clientId = pick(options.clientId, "IVY_CLIENT_ID", file.client_id) ?? settings.clientId
-        settings.clientSecret = pick(nil, "IVY_CLIENT_SECRET", file.client_secret) ?? settings.clientSecret
-        settings.oemCode = pick(options.oemCode, "IVY_OEM_CODE", file.oem_code) ?? ""
-        settings.username = pick(options.username, "IVY_USERNAME", file.username)
-        settings.password = pick(nil, "IVY_PASSWORD", file.password)
-        settings.openId = pick(options.openId, "IVY_OPEN_ID", file.open_id)
-        settings.accessToken = pick(nil, "IVY_ACCESS_TOKEN", file.access_token)
-        settings.refreshToken = pick(nil, "IVY_REFRESH_TOKEN", file.refresh_token)
-        settings.delKey = pick(nil, "IVY_DEL_KEY", file.del_key)
-        if let zone = pick(options.timezone, "IVY_TIMEZONE", file.timezone) {
-            guard let timeZone = TimeZone(identifier: zone) else { throw UserError("unknown time zone '\(zone)' (use a name like Europe/Berlin)") }
+        var report: [Entry] = []
+        /// The first of flag, environment variable and file key that is set, noted in the report.
+        func pick(_ key: String, flag: (name: String, value: String?)? = nil, _ variable: String?, secret: Bool = false,
+                  default fallback: String? = nil) -> String? {
+            func note(_ value: String?, _ source: String) -> String? {
+                report.append(Entry(key: key, value: value.map { secret ? "(redacted, \($0.count) characters)" : $0 }, source: source))
+                return value
+            }
+            if let flag, let value = flag.value, !value.isEmpty { return note(value, "flag \(flag.name)") }
+            if let variable, let value = environment[variable], !value.isEmpty { return note(value, "environment \(variable)") }
+            if let value = file.string(key) { return note(value, file.location(of: key)) }
+            return fallback.map { note($0, "default") } ?? note(nil, "unset")
+        }
+        settings.apiURL = pick("api_url", flag: ("--api-url", options.apiURL), "IVY_API_URL", default: settings.apiURL) ?? settings.apiURL
+        settings.clientId = pick("client_id", flag: ("--client-id", options.clientId), "IVY_CLIENT_ID", default: settings.clientId) ?? settings.clientId
+        settings.clientSecret = pick("client_secret", "IVY_CLIENT_SECRET", secret: true, default: settings.clientSecret) ?? settings.clientSecret
+        settings.oemCode = pick("oem_code", flag: ("--oem-code", options.oemCode), "IVY_OEM_CODE", default: "") ?? ""
+        settings.username = pick("username", flag: ("--username", options.username), "IVY_USERNAME")
+        settings.password = try PasswordSource.resolve(file: file, environment: environment)
+        report.append(Entry(key: "password", value: settings.password.map(\.redacted), source: settings.password?.origin ?? "unset"))
+        settings.openId = pick("open_id", flag: ("--open-id", options.openId), "IVY_OPEN_ID")
+        settings.accessToken = pick("access_token", "IVY_ACCESS_TOKEN", secret: true)
+        settings.refreshToken = pick("refresh_token", "IVY_REFRESH_TOKEN", secret: true)
+        settings.delKey = pick("del_key", "IVY_DEL_KEY", secret: true)
+        if let zone = pick("timezone", flag: ("--timezone", options.timezone), "IVY_TIMEZONE") {
+            guard let timeZone = TimeZone(identifier: zone) else {
+                throw UserError("\(Self.place(report.last)): unknown time zone '\(zone)' (use a name like Europe/Berlin)")
+            }
             settings.timeZone = timeZone
+        } else {
+            report[report.count - 1] = Entry(key: "timezone", value: TimeZone.current.identifier, source: "default (the system's)")
         }
         settings.json = options.json
-        settings.archive = pick(nil, "IVY_ARCHIVE", file.archive)
-        settings.pathTemplate = file.path_template
-        for (mac, zone) in file.device_timezones ?? [:] {
+        settings.archive = pick("archive", "IVY_ARCHIVE")
+        settings.pathTemplate = pick("path_template", nil, default: ArchiveLayout.defaultTemplate)
+        for (mac, zone) in file.table("device_timezones") ?? [] {
+            let place = file.location(of: mac, in: "device_timezones")
             // A MAC has twelve hex digits: a key one digit short would silently match no camera.
             guard let camera = CameraID(mac), camera.mac.count == 12 else {
-                throw UserError("'\(mac)' in [device_timezones] in the config is not a MAC address (12 hex digits)")
+                throw UserError("\(place): '\(mac)' in [device_timezones] is not a MAC address (12 hex digits)")
             }
-            guard let timeZone = TimeZone(identifier: zone) else { throw UserError("unknown time zone '\(zone)' for device \(mac) in the config") }
+            guard let timeZone = TimeZone(identifier: zone) else { throw UserError("\(place): unknown time zone '\(zone)' for device \(mac)") }
             // `00:62:6e:...` and `00626E...` are one camera: one entry each.
             guard settings.deviceTimeZones.updateValue(timeZone, forKey: camera) == nil else {
-                throw UserError("device \(mac) has two entries in [device_timezones] in the config")
+                throw UserError("\(place): device \(mac) has two entries in [device_timezones]")
             }
+            report.append(Entry(key: "device_timezones.\(camera.mac)", value: zone, source: place))
         }
-        settings.keepDays = file.keep_days
-        settings.retentionDays = file.retention_days
-        settings.exportMaxHours = file.export_max_hours.map(Double.init)
+        func number(_ key: String, atLeast minimum: Double, above: Bool = false) throws -> Double? {
+            guard let value = file.number(key) else {
+                report.append(Entry(key: key, value: nil, source: "unset"))
+                return nil
+            }
+            guard above ? value > minimum : value >= minimum else {
+                throw UserError("\(file.location(of: key)): \(key) must be \(above ? "more than" : "at least") \(Self.format(minimum)), not \(Self.format(value))")
+            }
+            report.append(Entry(key: key, value: Self.format(value), source: file.location(of: key)))
+            return value
+        }
+        settings.keepDays = try number("keep_days", atLeast: 1).map { Int($0) }
+        settings.retentionDays = try number("retention_days", atLeast: 1).map { Int($0) }
+        settings.exportMaxHours = try number("export_max_hours", atLeast: 0, above: true)
+        settings.maxRunMinutes = try number("max_run_minutes", atLeast: 0, above: true)
         guard settings.apiURL.hasPrefix("http://") || settings.apiURL.hasPrefix("https://") else {
-            throw UserError("the API URL must start with http:// or https://")
+            throw UserError("\(Self.place(report.first { $0.key == "api_url" })): the API URL must start with http:// or https://")
         }
-        settings.allowedMediaHosts = file.allowed_media_hosts ?? []
-        settings.maxRunMinutes = file.max_run_minutes
-        settings.loginURL = pick(nil, "IVY_LOGIN_URL", file.login_url)
+        settings.allowedMediaHosts = file.strings("allowed_media_hosts") ?? []
+        report.append(Entry(key: "allowed_media_hosts", value: settings.allowedMediaHosts.isEmpty ? nil : settings.allowedMediaHosts.joined(separator: ", "),
+                            source: file.strings("allowed_media_hosts") == nil ? "unset" : file.location(of: "allowed_media_hosts")))
+        settings.loginURL = pick("login_url", "IVY_LOGIN_URL")
         if let loginURL = settings.loginURL, !(loginURL.hasPrefix("http://") || loginURL.hasPrefix("https://")) {
-            throw UserError("login_url must start with http:// or https://")
+            throw UserError("\(Self.place(report.last)): login_url must start with http:// or https://")
         }
-        settings.sessionPath = try sessionPath(stateDirectory: pick(nil, "IVY_STATE_DIR", file.state_dir), settings: settings,
-                                               environment: environment)
+        let stateDirectory = pick("state_dir", "IVY_STATE_DIR")
+        settings.sessionPath = try sessionPath(stateDirectory: stateDirectory, settings: settings, environment: environment)
+        settings.report = report
+        settings.warnings = file.exposedSecrets()
         return settings
     }
 
-    /// The session file for these credentials, or `nil` when there are none yet (the
-    /// command then fails on them) or no state folder can be named.
+    /// Where a setting was set, as a message begins: `FILE:LINE`, `--flag`, `IVY_VARIABLE`.
+    private static func place(_ entry: Entry?) -> String {
+        guard let entry else { return "the config" }
+        for prefix in ["flag ", "environment "] where entry.source.hasPrefix(prefix) { return String(entry.source.dropFirst(prefix.count)) }
+        return entry.source
+    }
+
+    /// `90`, `1.5`: a number as it was meant.
+    static func format(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    /// The account the session file is named after. The name holds no secret, so a password
+    /// not read yet (a file, a command) is stood for by an empty one.
+    private var account: CloudCredentials? {
+        if let openId, let accessToken { return .token(openId: openId, accessToken: accessToken, refreshToken: refreshToken) }
+        return username.map { .password(username: $0, password: "") }
+    }
+
+    /// The session file for this account, or `nil` when there is none yet (the command then
+    /// fails on its credentials) or no state folder can be named.
     private static func sessionPath(stateDirectory: String?, settings: Settings, environment: [String: String]) throws -> String? {
-        guard let credentials = try? settings.credentials() else { return nil }
+        guard let account = settings.account else { return nil }
         if let stateDirectory {
             let home = environment["HOME"] ?? NSHomeDirectory()
             let folder = stateDirectory.hasPrefix("~/") ? home + stateDirectory.dropFirst(1) : stateDirectory
             guard folder.hasPrefix("/") else { throw UserError("state_dir must be an absolute path, not '\(stateDirectory)'") }
-            return folder + "/" + SessionFile.fileName(apiURL: settings.apiURL, credentials: credentials)
+            return folder + "/" + SessionFile.fileName(apiURL: settings.apiURL, credentials: account)
         }
-        return SessionFile.defaultPath(apiURL: settings.apiURL, credentials: credentials, environment: environment)
+        return SessionFile.defaultPath(apiURL: settings.apiURL, credentials: account, environment: environment)
     }
 
-    private static func loadFile(_ path: String?, required: Bool, environment: [String: String]) throws -> File {
+    private static func loadFile(_ path: String?, required: Bool, environment: [String: String]) throws -> ConfigFile {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let raw = path ?? defaultConfigPath
         let expanded = raw.hasPrefix("~/") ? home + raw.dropFirst(1) : raw
         guard FileManager.default.fileExists(atPath: expanded) else {
             if required { throw UserError("config file \(expanded) does not exist") }
-            return File()
+            return ConfigFile(path: expanded)
         }
         let text: String
         do {
@@ -147,13 +188,7 @@ struct Settings {
         } catch {
             throw UserError("cannot read config file \(expanded)")
         }
-        do {
-            return try TOMLDecoder().decode(File.self, from: text)
-        } catch let error as TOMLParseError {
-            throw UserError("\(expanded):\(error.source.begin.line): \(error.description)")
-        } catch {
-            throw UserError("\(expanded): a setting has the wrong type (keep_days, retention_days, export_max_hours and max_run_minutes are whole numbers, allowed_media_hosts a list of strings, [device_timezones] a table of strings, the rest strings)")
-        }
+        return try ConfigFile(path: expanded, text: text)
     }
 
     /// How segments are fetched: the media hosts allowed besides each playlist's own.
@@ -163,17 +198,20 @@ struct Settings {
         return policy
     }
 
-    func credentials() throws -> CloudCredentials {
+    /// The credentials to log in with; a password file or command is read now.
+    ///
+    /// - Throws: `UserError` when there are none, or the password cannot be had.
+    func credentials() async throws -> CloudCredentials {
         if let openId, let accessToken {
             return .token(openId: openId, accessToken: accessToken, refreshToken: refreshToken)
         } else if let username, let password {
-            return .password(username: username, password: password)
+            return .password(username: username, password: try await password.read())
         }
         throw UserError("no credentials: set IVY_USERNAME and IVY_PASSWORD (or IVY_OPEN_ID and IVY_ACCESS_TOKEN), or put them in the config file")
     }
 
-    func cloudConfiguration() throws -> CloudConfiguration {
-        CloudConfiguration(apiURL: apiURL, clientId: clientId, clientSecret: clientSecret, oemCode: oemCode, credentials: try credentials(),
+    func cloudConfiguration() async throws -> CloudConfiguration {
+        CloudConfiguration(apiURL: apiURL, clientId: clientId, clientSecret: clientSecret, oemCode: oemCode, credentials: try await credentials(),
                            loginURL: loginURL, sessionStore: sessionPath.map(SessionFile.init(path:)))
     }
 }

@@ -91,7 +91,8 @@ import Testing
             }
             #expect(first.archived >= 2 && first.archived < expected, "\(first.archived) of \(expected)")
             #expect(first.archived + first.unfinished == expected)
-            #expect(first.prometheusText(finishedAt: Date(), durationSeconds: 1).contains("ivy_archiver_clips_unfinished \(first.unfinished)"))
+            #expect(BackupMetrics(account: "a", finishedAt: Date(), durationSeconds: 1, exitCode: 1, lastSuccess: nil, summary: first).prometheusText()
+                .contains("ivy_archiver_clips_unfinished{account=\"a\"} \(first.unfinished)\n"))
             #expect(first.failures.isEmpty, "\(first.failures)")
             #expect(BackupTests.files(archive).count == first.archived)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp")

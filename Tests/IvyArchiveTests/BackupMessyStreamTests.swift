@@ -143,7 +143,8 @@ import Testing
             #expect(try await FFprobe.videoFrames(path).count >= 36 * 15 - 1, "the rest of the clip is there")
             let report = try await Verify.run(archive: archive)
             #expect(report.problems.isEmpty && report.partial.count == Self.clips.count)
-            #expect(summary.prometheusText(finishedAt: Date(), durationSeconds: 1).contains("ivy_archiver_clips_partial 2"))
+            #expect(BackupMetrics(account: "a", finishedAt: Date(), durationSeconds: 1, exitCode: 1, lastSuccess: nil, summary: summary).prometheusText()
+                .contains("ivy_archiver_clips_partial{account=\"a\"} 2\n"))
 
             // An export over the partial clip says so in its sidecar.
             let output = try makeTemporaryDirectory()

@@ -37,7 +37,37 @@ struct BackupCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let session = try global.makeSession()
+        let started = ContinuousClock.now
+        if let metricsFile { try MetricsFile.checkWritable(metricsFile) }
+        // Until the settings say, the account of the last run (a config that cannot be read
+        // must not move the series elsewhere).
+        var account = metricsFile.flatMap(BackupMetrics.account(inFileAt:)) ?? "unknown"
+        do {
+            let done = try await backup(account: &account)
+            if let metricsFile, !dryRun {
+                try await Self.write(metricsFile, account: account, started: started, exitCode: Self.exitCode(of: done.summary), summary: done.summary)
+            }
+            try report(done)
+        } catch {
+            // Monitoring must not keep showing last night's figures after a bad night.
+            if let metricsFile, !dryRun {
+                try? await Self.write(metricsFile, account: account, started: started, exitCode: ExitStatus.code(for: error), summary: nil)
+            }
+            throw error
+        }
+    }
+
+    /// A finished run, for its report.
+    private struct Done {
+        var summary: Backup.Summary
+        var options: Backup.Options
+        var elapsedSeconds: Double
+    }
+
+    private func backup(account: inout String) async throws -> Done {
+        let settings = try global.settings()
+        account = settings.username ?? settings.openId ?? account
+        let session = try await global.makeSession(settings)
         guard let folder = archive ?? session.settings.archive, !folder.isEmpty else {
             throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
         }
@@ -50,18 +80,11 @@ struct BackupCommand: AsyncParsableCommand {
         options.jobs = jobs
         options.dryRun = dryRun
         options.timeZone = session.settings.timeZone
-
-        if let keepDays = keepDays ?? session.settings.keepDays {
-            guard keepDays >= 1 else { throw UserError("keep_days in the config must be 1 or more") }
-            options.keepDays = keepDays
-        }
+        options.keepDays = keepDays ?? session.settings.keepDays
         if let limit = try RunLimit.resolve(deadline, maxRunMinutes: session.settings.maxRunMinutes, timeZone: session.settings.timeZone) {
             options.deadline = RunDeadline(at: ContinuousClock.now + limit)
         }
-        if let retentionDays = session.settings.retentionDays {
-            guard retentionDays >= 1 else { throw UserError("retention_days in the config must be 1 or more") }
-            options.retention = Int64(retentionDays) * 86_400
-        }
+        options.retention = session.settings.retentionDays.map { Int64($0) * 86_400 }
 
         let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs),
                             policy: session.settings.downloadPolicy, logger: session.logger)
@@ -70,33 +93,31 @@ struct BackupCommand: AsyncParsableCommand {
         let progress = BackupProgress(live: !json && isatty(STDERR_FILENO) == 1) { mac, start in
             RecordingTime(start).wallClock(in: timeZones.timeZone(of: mac))
         }
+        defer { progress.finish() }
         let summary = try await backup.run(options) { event in
             if !json { progress.handle(event) }
         }
-        progress.finish()
-        if let metricsFile, !dryRun {
-            do {
-                try await summary.writeMetrics(to: metricsFile, finishedAt: Date(), durationSeconds: progress.elapsedSeconds)
-            } catch {
-                throw UserError("cannot write the metrics file \(metricsFile): \(error)")
-            }
-        }
-        if json {
-            try Output.json(summary)
+        return Done(summary: summary, options: options, elapsedSeconds: progress.elapsedSeconds)
+    }
+
+    private func report(_ done: Done) throws {
+        let summary = done.summary, options = done.options
+        if global.json {
+            try Output.json(BackupReport(summary, timeZone: options.timeZone(of:)))
         } else if dryRun {
             summary.planned.forEach { print("would fetch \($0)") }
             summary.prunable.forEach { print("would delete \($0) (older than keep_days)") }
             print("\(summary.planned.count) clips to fetch, \(summary.skipped) already archived"
-                + (options.keepDays == nil ? "" : ", \(summary.prunable.count) to delete after a run with no failure"))
+                + (options.keepDays != nil ? ", \(summary.prunable.count) to delete after a run with no failure" : ""))
         } else {
             var line = "\(summary.archived) archived, \(summary.skipped) already there, \(summary.failures.count) failed"
             if !summary.partial.isEmpty { line += ", \(summary.partial.count) partial" }
             if summary.unfinished > 0 { line += ", \(summary.unfinished) left for the next run (deadline)" }
             if summary.pruned > 0 { line += ", \(summary.pruned) pruned" }
             if !summary.warnings.isEmpty { line += ", \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s")" }
-            print(line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(progress.elapsedSeconds)) s")
+            print(line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(done.elapsedSeconds)) s")
         }
-        if !summary.failures.isEmpty || !summary.partial.isEmpty || summary.unfinished > 0 {
+        if Self.exitCode(of: summary) != 0 {
             // One line on stderr too, for cron mail and journals that keep stderr only.
             var parts: [String] = []
             if !summary.failures.isEmpty { parts.append("\(summary.failures.count) failed (first: \(summary.failures[0].reason))") }
@@ -105,5 +126,20 @@ struct BackupCommand: AsyncParsableCommand {
             Output.error("backup incomplete: " + parts.joined(separator: ", ") + "; the next run tries them again")
             throw ExitCode(ExitStatus.Code.partialFailure.rawValue)
         }
+    }
+
+    private static func exitCode(of summary: Backup.Summary) -> Int32 {
+        summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? 0 : ExitStatus.Code.partialFailure.rawValue
+    }
+
+    /// Written from a task of its own: an interrupted run (its task cancelled) still records
+    /// that it was interrupted.
+    private static func write(_ path: String, account: String, started: ContinuousClock.Instant, exitCode: Int32, summary: Backup.Summary?) async throws {
+        let elapsed = ContinuousClock.now - started
+        let metrics = BackupMetrics(account: account, finishedAt: Date(),
+                                    durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                                    exitCode: exitCode, lastSuccess: BackupMetrics.lastSuccess(inFileAt: path), summary: summary)
+        let result = await Task.detached { try await metrics.write(to: path) }.result
+        if case .failure(let error) = result { throw UserError("cannot write the metrics file \(path): \(error.localizedDescription)") }
     }
 }

@@ -24,7 +24,7 @@ struct DeviceCommand: AsyncParsableCommand {
         @Flag(name: .customLong("rich-media"), help: "Rich media push support.") var richMedia = false
 
         func run() async throws {
-            let (client, settings) = try global.makeClient()
+            let (client, settings) = try await global.makeClient()
             try await client.addDevice(NewDevice(
                 macAddr: mac, deviceName: name, username: deviceUsername, password: devicePassword, hasusertag: push,
                 supportStore: cloudStorage, supportRichMedia: richMedia, productName: product))
@@ -48,7 +48,7 @@ struct DeviceCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (client, settings) = try global.makeClient()
+            let (client, settings) = try await global.makeClient()
             try await client.updateDevice(DeviceUpdate(macAddr: mac, deviceName: name, username: deviceUsername, password: devicePassword, productName: product))
             try DeviceCommand.done(settings, "Updated \(mac).", mac)
         }
@@ -60,7 +60,7 @@ struct DeviceCommand: AsyncParsableCommand {
         @Option(name: .long, help: "MAC address.") var mac: String
 
         func run() async throws {
-            let (client, settings) = try global.makeClient()
+            let (client, settings) = try await global.makeClient()
             try await client.removeDevice(mac: mac)
             try DeviceCommand.done(settings, "Removed \(mac).", mac)
         }
@@ -73,7 +73,7 @@ struct DeviceCommand: AsyncParsableCommand {
         @Option(name: .long, help: "MAC address.") var mac: String
 
         func run() async throws {
-            let (client, settings) = try global.makeClient()
+            let (client, settings) = try await global.makeClient()
             guard let delKey = settings.delKey else { throw UserError("unbinding needs the OEM's delete key: set IVY_DEL_KEY or del_key in the config") }
             try await client.unbindDevice(mac: mac, delKey: delKey)
             try DeviceCommand.done(settings, "Unbound \(mac).", mac)

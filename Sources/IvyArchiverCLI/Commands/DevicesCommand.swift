@@ -18,7 +18,7 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (client, settings) = try global.makeClient()
+        let (client, settings) = try await global.makeClient()
         let listing = try await client.deviceListing()
         let rows = listing.elements.map {
             Row(mac: $0.macAddr, name: $0.deviceName, product: $0.productName, supportStore: $0.supportStore,

@@ -47,7 +47,7 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         if let check { return try await verify(check) }
         guard let device, let from, let to, let output else { return }
-        let session = try global.makeSession()
+        let session = try await global.makeSession()
         let hours = maxHours ?? session.settings.exportMaxHours ?? 24
         guard hours > 0 else { throw UserError("--max-hours must be more than 0") }
         var request = Export.Request(device: device, from: from, to: to, output: output)

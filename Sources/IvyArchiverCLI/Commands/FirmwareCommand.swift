@@ -37,7 +37,7 @@ struct FirmwareCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (client, settings) = try global.makeClient()
+        let (client, settings) = try await global.makeClient()
         var modelName = model
         if modelName == nil { modelName = try await client.device(mac: device).productName }
         guard let modelName, !modelName.isEmpty else { throw UserError("the device has no product name; pass --model") }

@@ -36,7 +36,7 @@ struct GrantsCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "List grants not yet activated.") var inactive = false
 
         func run() async throws {
-            let (client, settings) = try global.makeClient()
+            let (client, settings) = try await global.makeClient()
             let grants = inactive ? try await client.inactiveGrants() : try await client.validGrants().grants
             let rows = grants.map { Row($0, CalendarDays(timeZone: settings.timeZone)) }
             if settings.json { return try Output.json(rows) }
@@ -51,7 +51,7 @@ struct GrantsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The camera's MAC address.") var device: String
 
         func run() async throws {
-            let (client, settings) = try global.makeClient()
+            let (client, settings) = try await global.makeClient()
             try await client.activateGrant(grantId: grantId, ipcMac: device)
             if settings.json { return try Output.json(["activated": grantId]) }
             print("Grant \(grantId) activated on \(device).")

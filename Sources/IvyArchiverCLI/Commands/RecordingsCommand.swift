@@ -34,7 +34,7 @@ struct RecordingsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (client, settings) = try global.makeClient()
+        let (client, settings) = try await global.makeClient()
         let days = CalendarDays(timeZone: settings.timeZone)
         let firstDay = from.map(days.startOfDay)
         let lastDay = to.map(days.endOfDay)

@@ -24,7 +24,7 @@ struct ServiceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (client, settings) = try global.makeClient()
+        let (client, settings) = try await global.makeClient()
         let days = CalendarDays(timeZone: settings.timeZone)
         let service = try await client.currentService(mac: device)
         let valid = try await client.validGrants().grants

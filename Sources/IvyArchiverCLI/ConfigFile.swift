@@ -1,0 +1,210 @@
+import Foundation
+import TOMLKit
+
+/// The config file (TOML), checked against the keys it may hold: an unknown key is refused
+/// with the nearest known one, a value of the wrong type names its key, file and line. A
+/// mistake never passes silently as a default.
+struct ConfigFile {
+    /// What a key holds.
+    enum Kind {
+        case string
+        /// A whole number (`90`, or `90.0`).
+        case wholeNumber
+        /// An integer or a decimal (`1.5`).
+        case number
+        case stringList
+        /// A table of strings (`[device_timezones]`).
+        case stringTable
+        /// A string (`"2M"`) or a number (bytes per second).
+        case rate
+
+        var phrase: String {
+            switch self {
+            case .string: "a string in quotes"
+            case .wholeNumber: "a whole number"
+            case .number: "a number"
+            case .stringList: "a list of strings ([\"a\", \"b\"])"
+            case .stringTable: "a table of strings (a [section] of key = \"value\" lines)"
+            case .rate: "a rate such as \"2M\" (bytes per second, suffixes K, M, G)"
+            }
+        }
+    }
+
+    /// Every key the file may hold.
+    static let keys: [String: Kind] = [
+        "api_url": .string, "client_id": .string, "client_secret": .string, "oem_code": .string,
+        "username": .string, "password": .string, "password_file": .string, "password_command": .string,
+        "open_id": .string, "access_token": .string, "refresh_token": .string, "del_key": .string,
+        "timezone": .string, "archive": .string, "path_template": .string, "device_timezones": .stringTable,
+        "keep_days": .wholeNumber, "retention_days": .wholeNumber, "export_max_hours": .number, "max_run_minutes": .number,
+        "login_url": .string, "state_dir": .string, "allowed_media_hosts": .stringList,
+    ]
+
+    /// Keys whose values are secrets: never printed, and a file holding one should be private.
+    static let secretKeys = ["password", "client_secret", "access_token", "refresh_token", "del_key"]
+
+    /// A value of a checked file.
+    enum Value {
+        case string(String)
+        case number(Double)
+        case strings([String])
+        case table([(key: String, value: String)])
+    }
+
+    /// The file's path, as given (expanded).
+    let path: String
+    private(set) var values: [String: Value] = [:]
+    /// Where each key is set, for messages.
+    private let text: String
+
+    /// An empty file: no key set.
+    init(path: String) {
+        self.path = path
+        self.text = ""
+    }
+
+    /// - Throws: `UserError` naming the file and line for a syntax error, an unknown key (with
+    ///   the nearest known one) or a value of the wrong type.
+    init(path: String, text: String) throws {
+        self.path = path
+        self.text = text
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw UserError("\(path):\(error.source.begin.line): \(error.description)")
+        }
+        for key in table.keys.sorted() {
+            guard let kind = Self.keys[key] else {
+                var message = "\(location(of: key)): unknown key '\(key)'"
+                if let near = Self.nearest(to: key) { message += " (did you mean \(near)?)" }
+                throw UserError(message)
+            }
+            guard let raw = table[key], let value = Self.value(raw, kind: kind) else {
+                throw UserError("\(location(of: key)): \(key) must be \(kind.phrase), not \(Self.describe(table[key]))")
+            }
+            if kind == .stringTable, let inner = table[key]?.table,
+               let wrong = inner.keys.sorted().first(where: { inner[$0]?.string == nil }) {
+                if Self.keys[wrong] != nil {
+                    // The classic TOML trap: a key written below a [table] header belongs to it.
+                    throw UserError("\(location(of: wrong, in: key)): \(wrong) is inside [\(key)], since every key after a [table] header "
+                        + "belongs to that table; move it above [\(key)] (tables go last)")
+                }
+                throw UserError("\(location(of: wrong, in: key)): '\(wrong)' in [\(key)] must be a string in quotes, not \(Self.describe(inner[wrong]))")
+            }
+            values[key] = value
+        }
+    }
+
+    /// A warning when the file holds a secret and users other than its owner and group can
+    /// read it (the packaged service's config is 640, group ivy-archiver).
+    func exposedSecrets() -> [String] {
+        let held = Self.secretKeys.filter { values[$0] != nil }
+        guard let first = held.first, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o004 != 0 else { return [] }
+        return ["\(path) holds \(first == "password" ? "a password" : first) and every user of this machine can read it "
+            + "(mode \(String(mode & 0o777, radix: 8))); run 'chmod 600 \(path)'"]
+    }
+
+    func string(_ key: String) -> String? {
+        if case .string(let value) = values[key] { return value }
+        return nil
+    }
+
+    func number(_ key: String) -> Double? {
+        if case .number(let value) = values[key] { return value }
+        return nil
+    }
+
+    func strings(_ key: String) -> [String]? {
+        if case .strings(let value) = values[key] { return value }
+        return nil
+    }
+
+    func table(_ key: String) -> [(key: String, value: String)]? {
+        if case .table(let value) = values[key] { return value }
+        return nil
+    }
+
+    /// `FILE:LINE` where `key` is set (a key of `table` when given), or `FILE` when no line says.
+    func location(of key: String, in table: String? = nil) -> String {
+        line(of: key, in: table).map { "\(path):\($0)" } ?? path
+    }
+
+    /// The line that sets `key`: the first `key =` (bare or quoted) under the table's header,
+    /// or before any header for a top-level key. TOMLKit keeps no positions, so this reads
+    /// the lines; a key it cannot place gets no line, never a wrong one.
+    private func line(of key: String, in table: String?) -> Int? {
+        var current: String?
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t"))
+                continue
+            }
+            guard current == table else { continue }
+            for spelling in [key, "\"\(key)\"", "'\(key)'"] where line.hasPrefix(spelling) {
+                if line.dropFirst(spelling.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") { return index + 1 }
+            }
+        }
+        return nil
+    }
+
+    private static func value(_ raw: any TOMLValueConvertible, kind: Kind) -> Value? {
+        switch kind {
+        case .string:
+            return raw.string.map(Value.string)
+        case .wholeNumber:
+            guard let number = raw.int.map(Double.init) ?? raw.double, number.rounded() == number, number.isFinite else { return nil }
+            return .number(number)
+        case .number:
+            guard let number = raw.int.map(Double.init) ?? raw.double, number.isFinite else { return nil }
+            return .number(number)
+        case .rate:
+            if let text = raw.string { return .string(text) }
+            return (raw.int.map(Double.init) ?? raw.double).map(Value.number)
+        case .stringList:
+            guard let array = raw.array else { return nil }
+            let strings = array.compactMap(\.string)
+            return strings.count == array.count ? .strings(strings) : nil
+        case .stringTable:
+            guard let table = raw.table else { return nil }
+            return .table(table.keys.sorted().compactMap { key in table[key]?.string.map { (key, $0) } })
+        }
+    }
+
+    private static func describe(_ raw: (any TOMLValueConvertible)?) -> String {
+        guard let raw else { return "nothing" }
+        switch raw.type {
+        case .string: return "a string (\"\(raw.string ?? "")\")"
+        case .int: return "a whole number (\(raw.int ?? 0))"
+        case .double: return "a decimal (\(raw.double ?? 0))"
+        case .bool: return "true or false"
+        case .array: return "a list"
+        case .table: return "a table"
+        default: return "a \(raw.type)"
+        }
+    }
+
+    /// The known key nearest in spelling (Levenshtein distance at most a third of its length,
+    /// and at least 2), or `nil` when none is near enough to be the one meant.
+    static func nearest(to key: String) -> String? {
+        let scored = keys.keys.map { ($0, distance(key.lowercased(), $0)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+        guard let (best, score) = scored, score <= max(2, key.count / 3) else { return nil }
+        return best
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import IvyConcurrency
+
+/// Where the account's password comes from, so that it need not sit in the config file:
+/// the value itself, a file holding it (`password_file`, `$IVY_PASSWORD_FILE`, a systemd
+/// credential), or a command that prints it (`password_command`, e.g. `pass show foscam`).
+/// It is read only when a login needs it.
+enum PasswordSource {
+    case value(String, origin: String)
+    case file(String, origin: String)
+    case command(String, origin: String)
+
+    /// The systemd credential name: `LoadCredential=password:/etc/ivy-archiver/password`
+    /// (or `LoadCredentialEncrypted=`) makes `$CREDENTIALS_DIRECTORY/password`.
+    static let credentialName = "password"
+
+    /// The first that is set of `$IVY_PASSWORD`, `$IVY_PASSWORD_FILE`, a systemd credential,
+    /// and the config's `password`, `password_file` or `password_command` (one of them).
+    ///
+    /// - Throws: `UserError` when the config sets more than one of its three.
+    static func resolve(file: ConfigFile, environment: [String: String]) throws -> PasswordSource? {
+        if let value = environment["IVY_PASSWORD"], !value.isEmpty { return .value(value, origin: "environment IVY_PASSWORD") }
+        if let path = environment["IVY_PASSWORD_FILE"], !path.isEmpty { return .file(path, origin: "environment IVY_PASSWORD_FILE") }
+        if let folder = environment["CREDENTIALS_DIRECTORY"], !folder.isEmpty,
+           FileManager.default.fileExists(atPath: folder + "/" + credentialName) {
+            return .file(folder + "/" + credentialName, origin: "systemd credential '\(credentialName)'")
+        }
+        let set = ["password", "password_file", "password_command"].filter { file.string($0) != nil }
+        guard set.count <= 1 else {
+            throw UserError("\(file.location(of: set[1])): set one of \(set.joined(separator: " and ")), not both")
+        }
+        if let value = file.string("password") { return .value(value, origin: file.location(of: "password")) }
+        if let path = file.string("password_file") { return .file(path, origin: file.location(of: "password_file")) }
+        if let command = file.string("password_command") { return .command(command, origin: file.location(of: "password_command")) }
+        return nil
+    }
+
+    var origin: String {
+        switch self {
+        case .value(_, let origin), .file(_, let origin), .command(_, let origin): origin
+        }
+    }
+
+    /// For `config check`: never the password.
+    var redacted: String {
+        switch self {
+        case .value: "(redacted)"
+        case .file(let path, _): "(redacted; read from \(path))"
+        case .command(let command, _): "(redacted; printed by `\(command)`)"
+        }
+    }
+
+    /// The password; a file's or a command's output without its final line break.
+    ///
+    /// - Throws: `UserError` naming the file or the command (never its output) when it cannot
+    ///   be read, fails or prints nothing.
+    func read() async throws -> String {
+        switch self {
+        case .value(let value, _):
+            return value
+        case .file(let path, let origin):
+            let text = try await BlockingThread.run(name: "password-file") { _ in try? String(contentsOfFile: path, encoding: .utf8) }
+            guard let text else { throw UserError("cannot read the password file \(path) (\(origin))") }
+            let password = Self.trimmed(text)
+            guard !password.isEmpty else { throw UserError("the password file \(path) is empty (\(origin))") }
+            return password
+        case .command(let command, let origin):
+            let (status, output) = try await Self.run(command)
+            guard status == 0 else { throw UserError("the password command failed with exit status \(status) (\(origin))") }
+            let password = Self.trimmed(output)
+            guard !password.isEmpty else { throw UserError("the password command printed nothing (\(origin))") }
+            return password
+        }
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        var text = text
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return text
+    }
+
+    /// `/bin/sh -c command`, its standard output captured; its standard error goes to ours
+    /// (a password manager's prompt or complaint stays visible). On a thread of its own: the
+    /// wait blocks.
+    private static func run(_ command: String) async throws -> (Int32, String) {
+        try await BlockingThread.run(name: "password-command") { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardInput = FileHandle.nullDevice
+            do {
+                try process.run()
+            } catch {
+                throw UserError("cannot run the password command: \(error.localizedDescription)")
+            }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+    }
+}
