@@ -14,7 +14,7 @@ struct DeviceCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a camera to the account.")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .long, help: "MAC address (12 hexadecimal digits).") var mac: String
+        @Option(name: .long, help: "MAC address (12 hex digits, any notation).", transform: CameraChoice.mac) var mac: String
         @Option(name: .long, help: "A name for the camera.") var name: String
         @Option(name: .long, help: "Model name, e.g. FI9900P.") var product: String
         @Option(name: .customLong("device-username"), help: "The camera's own login.") var deviceUsername: String
@@ -35,8 +35,8 @@ struct DeviceCommand: AsyncParsableCommand {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a camera's settings on the account.")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .long, help: "MAC address.") var mac: String
-        @Option(name: .long) var name: String?
+        @Option(name: [.customLong("device"), .customLong("mac")], help: "The camera: its MAC (any notation) or its name.") var device: String
+        @Option(name: .long, help: "A new name.") var name: String?
         @Option(name: .long) var product: String?
         @Option(name: .customLong("device-username")) var deviceUsername: String?
         @Option(name: .customLong("device-password")) var devicePassword: String?
@@ -49,20 +49,23 @@ struct DeviceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (client, settings) = try await global.makeClient()
-            try await client.updateDevice(DeviceUpdate(macAddr: mac, deviceName: name, username: deviceUsername, password: devicePassword, productName: product))
-            try DeviceCommand.done(settings, "Updated \(mac).", mac)
+            let camera = try await CameraChoice.resolve(device, client: client)
+            try await client.updateDevice(DeviceUpdate(macAddr: camera.macAddr, deviceName: name, username: deviceUsername, password: devicePassword,
+                                                       productName: product))
+            try DeviceCommand.done(settings, "Updated \(camera.deviceName) (\(camera.macAddr)).", camera.macAddr)
         }
     }
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a camera from the account.")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .long, help: "MAC address.") var mac: String
+        @Option(name: [.customLong("device"), .customLong("mac")], help: "The camera: its MAC (any notation) or its name.") var device: String
 
         func run() async throws {
             let (client, settings) = try await global.makeClient()
-            try await client.removeDevice(mac: mac)
-            try DeviceCommand.done(settings, "Removed \(mac).", mac)
+            let camera = try await CameraChoice.resolve(device, client: client)
+            try await client.removeDevice(mac: camera.macAddr)
+            try DeviceCommand.done(settings, "Removed \(camera.deviceName) (\(camera.macAddr)).", camera.macAddr)
         }
     }
 
@@ -70,7 +73,7 @@ struct DeviceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Unbind a camera from whatever account holds it (needs the OEM's delete key in $IVY_DEL_KEY or the config).")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .long, help: "MAC address.") var mac: String
+        @Option(name: .long, help: "MAC address (any notation): the camera may be on another account.", transform: CameraChoice.mac) var mac: String
 
         func run() async throws {
             let (client, settings) = try await global.makeClient()

@@ -7,7 +7,7 @@ struct FirmwareCommand: AsyncParsableCommand {
         discussion: "Versions as the camera shows them, e.g. 2.x.1.5; the cloud needs parts 1, 3 and 4.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .long, help: "The camera's MAC address.") var device: String
+    @Option(name: .long, help: "The camera: its MAC (any notation) or its name.") var device: String
     @Option(name: .long, help: "Model name (default: the device's product name on the account).") var model: String?
     @Option(name: .customLong("sys-version"), help: "System firmware version, e.g. 1.x.4.12.", transform: Version.parse) var sysVersion: Version
     @Option(name: .customLong("app-version"), help: "Application firmware version, e.g. 2.x.2.70.", transform: Version.parse) var appVersion: Version
@@ -38,11 +38,11 @@ struct FirmwareCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, settings) = try await global.makeClient()
-        var modelName = model
-        if modelName == nil { modelName = try await client.device(mac: device).productName }
+        let camera = try await CameraChoice.resolve(device, client: client)
+        let modelName = model ?? camera.productName
         guard let modelName, !modelName.isEmpty else { throw UserError("the device has no product name; pass --model") }
         let update = try await client.latestFirmware(
-            FirmwareQuery(macAddr: device, machineTypeName: modelName, sysVersion: sysVersion.numbers, appVersion: appVersion.numbers, patchVersion: patch))
+            FirmwareQuery(macAddr: camera.macAddr, machineTypeName: modelName, sysVersion: sysVersion.numbers, appVersion: appVersion.numbers, patchVersion: patch))
         let rows = update.firmware.map { Row(id: $0.id, name: $0.name, version: $0.version, md5: $0.md5, downloadUri: $0.downloadUri, newest: $0.newest) }
         if settings.json { return try Output.json(rows) }
         guard !rows.isEmpty else { return print("No newer firmware for \(modelName).") }

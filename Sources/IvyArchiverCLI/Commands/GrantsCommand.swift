@@ -48,13 +48,14 @@ struct GrantsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Activate a grant on a camera.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("grant-id"), help: "The grant (see 'grants list --inactive').") var grantId: Int64
-        @Option(name: .long, help: "The camera's MAC address.") var device: String
+        @Option(name: .long, help: "The camera: its MAC (any notation) or its name.") var device: String
 
         func run() async throws {
             let (client, settings) = try await global.makeClient()
-            try await client.activateGrant(grantId: grantId, ipcMac: device)
+            let camera = try await CameraChoice.resolve(device, client: client)
+            try await client.activateGrant(grantId: grantId, ipcMac: camera.macAddr)
             if settings.json { return try Output.json(["activated": grantId]) }
-            print("Grant \(grantId) activated on \(device).")
+            print("Grant \(grantId) activated on \(camera.deviceName) (\(camera.macAddr)).")
         }
     }
 }

@@ -10,7 +10,7 @@ struct RecordingsCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: "The camera's MAC address.")
+    @Option(name: .long, help: "The camera: its MAC (any notation) or its name.")
     var device: String
 
     @Option(name: .long, help: "First day (YYYY-MM-DD).", transform: CalendarDay.parse)
@@ -35,6 +35,7 @@ struct RecordingsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, settings) = try await global.makeClient()
+        let camera = try await CameraChoice.resolve(device, client: client)
         let days = CalendarDays(timeZone: settings.timeZone)
         let firstDay = from.map(days.startOfDay)
         let lastDay = to.map(days.endOfDay)
@@ -42,7 +43,7 @@ struct RecordingsCommand: AsyncParsableCommand {
         let start = firstDay ?? now - 30 * 86_400
         let end = lastDay ?? now
         guard start <= end else { throw UserError("--from is in the future") }
-        let listing = try await client.recordingListing(device: device, from: start, to: end)
+        let listing = try await client.recordingListing(device: camera.macAddr, from: start, to: end)
         let rows = listing.elements.map {
             Row(start: $0.start, end: $0.end, startTime: days.iso8601($0.start), endTime: days.iso8601($0.end),
                 duration: $0.duration, type: $0.type.rawValue, typeName: $0.type.name)

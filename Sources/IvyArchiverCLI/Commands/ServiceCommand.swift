@@ -8,7 +8,7 @@ struct ServiceCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: "The camera's MAC address.")
+    @Option(name: .long, help: "The camera: its MAC (any notation) or its name.")
     var device: String
 
     struct Report: Encodable {
@@ -26,11 +26,12 @@ struct ServiceCommand: AsyncParsableCommand {
     func run() async throws {
         let (client, settings) = try await global.makeClient()
         let days = CalendarDays(timeZone: settings.timeZone)
-        let service = try await client.currentService(mac: device)
+        let device = try await CameraChoice.resolve(self.device, client: client)
+        let service = try await client.currentService(mac: device.macAddr)
         let valid = try await client.validGrants().grants
         let inactive = try await client.inactiveGrants()
         // The grant's MAC and the one asked for, in any notation, are one camera.
-        let camera = CameraID(device)
+        let camera = CameraID(device.macAddr)
         let grants = (valid + inactive).filter { camera != nil && CameraID($0.ipcMac) == camera }.map { GrantsCommand.Row($0, days) }
         let report = Report(
             mac: service.macAddr, name: service.name, description: service.description, status: service.status, flag: service.flag,

@@ -1,15 +1,13 @@
-import IvyDomain
-
 /// A camera as a person names it on the command line: its MAC in any notation
 /// (`00:62:6e:8a:1b:01`), or its name in any case. A name two cameras share names neither.
-enum CameraLookup {
-    struct Failure: Error {
-        let message: String
+public enum CameraLookup {
+    public struct Failure: Error, Sendable {
+        public let message: String
     }
 
     /// `place` ends the "no camera" message: "on the account", "in the archive".
-    static func find<Camera>(_ wanted: String, in cameras: [Camera], camera id: (Camera) -> CameraID, name: (Camera) -> String,
-                             place: String) -> Result<Camera, Failure> {
+    public static func find<Camera>(_ wanted: String, in cameras: [Camera], camera id: (Camera) -> CameraID, name: (Camera) -> String,
+                                    place: String) -> Result<Camera, Failure> {
         // A name may be all hex digits ("Cafe"): only a whole MAC is taken for one.
         if let mac = CameraID(wanted), mac.mac.count == 12, let camera = cameras.first(where: { id($0) == mac }) { return .success(camera) }
         let named = cameras.filter { name($0).caseInsensitiveCompare(wanted) == .orderedSame }
