@@ -63,3 +63,30 @@ enum LogLevel {
         return level
     }
 }
+
+/// Numeric option values, checked where they are read: finite, whole where a count is meant,
+/// within the option's range. Options that take them parse `.unconditional`, so that `-5`
+/// reaches the check instead of being taken for an option.
+enum NumberOption {
+    /// A whole number in `range`.
+    static func whole(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
+        { text in
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+                throw ArgumentRefusal(description: "takes a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
+    }
+
+    /// A finite number above `lowerBound` (or at it, when `including`) and at most `upperBound`.
+    static func decimal(above lowerBound: Double, including: Bool = false, atMost upperBound: Double) -> @Sendable (String) throws -> Double {
+        { text in
+            let phrase = "takes a number \(including ? "from" : "above") \(Settings.format(lowerBound)) \(including ? "to" : "and at most") \(Settings.format(upperBound))"
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite,
+                  including ? value >= lowerBound : value > lowerBound, value <= upperBound else {
+                throw ArgumentRefusal(description: phrase)
+            }
+            return value
+        }
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import IvyArchive
 import IvyCloud
 import IvyHLS
+import IvySandbox
 
 /// The documented exit codes, and which failure gets which.
 enum ExitStatus {
@@ -53,6 +54,8 @@ enum ExitStatus {
             return Failure(code: .cloudUnavailable, message: error.description)
         case let error as CatalogError:
             // Damaged or missing: the line says how to rebuild it.
+            return Failure(code: .usage, message: error.description)
+        case let error as SandboxServerError:
             return Failure(code: .usage, message: error.description)
         case let error as ArchiveFolderError:
             // A typo, an unmounted disk or a folder never made an archive: nothing was fetched.

@@ -10,8 +10,15 @@ struct IvyArchiver: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 ok, 1 partial failure, 2 usage, configuration or authentication error, \
             3 cloud unavailable, 130 interrupted (SIGINT or SIGTERM).
+
+            Examples:
+              ivy-archiver init --archive /srv/camera-archive
+              ivy-archiver backup --archive /srv/camera-archive
+              ivy-archiver export --device "Front Door" --from "2026-11-25 14:00" --to "2026-11-25 14:30" -o incident.mp4
+              ivy-archiver config check
+              ivy-archiver sandbox --port 0
             """,
-        version: "0.1.0",
+        version: BuildInfo.line,
         subcommands: [
             DevicesCommand.self, RecordingsCommand.self, ServiceCommand.self, FirmwareCommand.self,
             InitCommand.self, BackupCommand.self, VerifyCommand.self, ConfigCommand.self, CatalogCommand.self, ExportCommand.self, DeviceCommand.self, GrantsCommand.self, TimeCommand.self, FetchCommand.self, RemuxCommand.self,
@@ -20,6 +27,11 @@ struct IvyArchiver: AsyncParsableCommand {
     )
 
     static func main() async {
+        // `-V` as well as `--version`, as many tools have it.
+        if CommandLine.arguments.dropFirst() == ["-V"] {
+            print(BuildInfo.line)
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var server = command as? any HandlesItsOwnSignals {

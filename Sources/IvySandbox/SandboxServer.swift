@@ -17,7 +17,15 @@ public enum SandboxServer {
         cloud: SandboxCloud, host: String = "127.0.0.1", port: Int = 0, logger: Logger = Logger(label: "ivy.sandbox.http"),
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        try await application(cloud: cloud, host: host, port: port, logger: logger, onListening: onListening).runService()
+        do {
+            try await application(cloud: cloud, host: host, port: port, logger: logger, onListening: onListening).runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw SandboxServerError(description: "port \(port) is in use on \(host); try --port 0 (a free port)")
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw SandboxServerError(description: "cannot listen on port \(port): permission denied (ports below 1024 need root); try --port 0")
+        } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+            throw SandboxServerError(description: "cannot listen on \(host): no such address on this machine")
+        }
     }
 
     /// Starts a sandbox on `127.0.0.1`, port 0, runs `body` against it, and stops it gracefully.
@@ -154,4 +162,9 @@ final class Throttle: Sendable {
         }
         if delay > .zero { try? await Task.sleep(for: delay) }
     }
+}
+
+/// The sandbox could not start listening. Its description is the one line a user needs.
+public struct SandboxServerError: Error, Sendable, CustomStringConvertible {
+    public let description: String
 }

@@ -14,26 +14,33 @@ struct BackupCommand: AsyncParsableCommand {
             is partial (a segment the cloud did not give: the rest is archived, and the clip is tried again next run), \
             the deadline left clips for the next run, or the disk filled up; 2 for configuration or authentication \
             errors (a locked archive, a damaged catalog); 3 when the cloud is unavailable; 130 when interrupted.
+
+            Examples:
+              ivy-archiver init --archive /srv/camera-archive
+              ivy-archiver backup --archive /srv/camera-archive
+              ivy-archiver backup --dry-run --keep-days 90
+              ivy-archiver backup --device "Front Door" --from 2026-11-20 --to 2026-11-22
+              ivy-archiver backup --deadline 06:30 --metrics-file /var/lib/node_exporter/textfile/ivy.prom
             """)
 
-    @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE, or archive in the config).") var archive: String?
     @Option(name: .customLong("device"), help: "Only this camera (MAC or name); repeatable. Default: every camera.") var devices: [String] = []
     @Option(name: .long, help: "First day (YYYY-MM-DD). Default: from where the last complete run stopped (all the cloud holds on a first run).", transform: CalendarDay.parse) var from: CalendarDay?
     @Option(name: .long, help: "Last day (YYYY-MM-DD).", transform: CalendarDay.parse) var to: CalendarDay?
-    @Option(name: .long, help: "Clips downloaded at once.") var jobs = 2
-    @Option(name: .customLong("segment-jobs"), help: "Segment downloads at once, for all clips together.") var segmentJobs = 8
+    @Option(name: .long, parsing: .unconditional, help: "Clips downloaded at once (1-16).", transform: NumberOption.whole(1...16)) var jobs = 2
+    @Option(name: .customLong("segment-jobs"), parsing: .unconditional, help: "Segment downloads at once, for all clips together (1-64).",
+            transform: NumberOption.whole(1...64)) var segmentJobs = 8
     @Flag(name: .customLong("dry-run"), help: "Print what would be fetched and what --keep-days would delete; write nothing.") var dryRun = false
-    @Option(name: .customLong("keep-days"), help: "After a run with no failure, delete archived days older than this (keep_days in the config).")
+    @Option(name: .customLong("keep-days"), parsing: .unconditional,
+            help: "After a run with no failure, delete archived days older than this (keep_days in the config).", transform: NumberOption.whole(1...36_500))
     var keepDays: Int?
     @Option(name: .long, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (45s, 90m, 2h); max_run_minutes in the config.", transform: Deadline.parse)
     var deadline: Deadline?
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics here (node_exporter textfile collector).") var metricsFile: String?
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     func validate() throws {
-        guard (1...16).contains(jobs), (1...64).contains(segmentJobs) else { throw ValidationError("--jobs must be 1-16 and --segment-jobs 1-64") }
         if let from, let to, to < from { throw ValidationError("--to is before --from") }
-        if let keepDays, keepDays < 1 { throw ValidationError("--keep-days must be 1 or more") }
     }
 
     func run() async throws {

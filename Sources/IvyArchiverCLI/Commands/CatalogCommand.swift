@@ -7,6 +7,7 @@ import IvyDomain
 struct CatalogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog", abstract: "Repair the archive's catalog.",
+        discussion: "Examples:\n  ivy-archiver catalog rebuild --archive /srv/camera-archive",
         subcommands: [Rebuild.self])
 
     struct Rebuild: AsyncParsableCommand {
@@ -18,10 +19,13 @@ struct CatalogCommand: AsyncParsableCommand {
                 anew. The old catalog is kept beside the new one, renamed. No cloud call is made. Exit 0 when \
                 done, 1 when some MP4 files name no recording (they are listed and left alone), 2 when the \
                 archive is locked by a run or the settings are wrong.
+
+                Examples:
+                  ivy-archiver catalog rebuild --archive /srv/camera-archive
                 """)
 
-        @OptionGroup var global: GlobalOptions
         @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE, or archive in the config).") var archive: String?
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
 
         func run() async throws {
             let settings = try global.settings()

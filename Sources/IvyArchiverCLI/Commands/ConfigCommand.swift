@@ -5,6 +5,7 @@ import Foundation
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Check the configuration.",
+        discussion: "Examples:\n  ivy-archiver config check",
         subcommands: [Check.self])
 
     struct Check: AsyncParsableCommand {
@@ -22,7 +23,7 @@ struct ConfigCommand: AsyncParsableCommand {
                   IVY_TIMEZONE=UTC ivy-archiver config check --json
                 """)
 
-        @OptionGroup var global: GlobalOptions
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
 
         func run() async throws {
             let settings = try global.settings()

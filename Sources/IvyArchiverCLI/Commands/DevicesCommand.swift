@@ -2,9 +2,10 @@ import ArgumentParser
 import IvyCloud
 
 struct DevicesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "devices", abstract: "List the cameras on the account.")
+    static let configuration = CommandConfiguration(commandName: "devices", abstract: "List the cameras on the account.",
+        discussion: "Name, MAC, model and cloud storage of each camera; --json for scripts.\n\nExamples:\n  ivy-archiver devices\n  ivy-archiver devices --json --config /etc/ivy-archiver/config.toml")
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     struct Row: Encodable {
         var mac: String

@@ -15,9 +15,13 @@ struct ExportCommand: AsyncParsableCommand {
             the start to the next keyframe and cuts the end on the frame. FILE.mp4.json records what the file holds; --check FILE.mp4 verifies a file \
             against it. Exit 2 for a request that cannot be met (nothing is written), 1 when something failed, 3 when the \
             cloud cannot be reached and no archive can stand in, 130 when interrupted.
+
+            Examples:
+              ivy-archiver export --device "Front Door" --from "2026-11-25 14:00" --to "2026-11-25 14:30" -o incident.mp4
+              ivy-archiver export --device Garage --from 2026-11-25T14:03:00+01:00 --to 2026-11-25T14:05:00+01:00 --exact -o car.mp4
+              ivy-archiver export --check incident.mp4
             """)
 
-    @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The camera: its MAC or its name.") var device: String?
     @Option(name: .long, help: "Start of the window.", transform: ExportTime.parse) var from: ExportTime?
     @Option(name: .long, help: "End of the window.", transform: ExportTime.parse) var to: ExportTime?
@@ -26,9 +30,11 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also archive the window's clips (needs the archive).") var save = false
     @Flag(name: .long, help: "Replace an existing output.") var force = false
     @Option(name: .long, help: "The archive to read clips from ($IVY_ARCHIVE, or archive in the config).") var archive: String?
-    @Option(name: .customLong("max-hours"), help: "The longest window allowed (export_max_hours in the config; default 24).") var maxHours: Double?
-    @Option(name: .customLong("jobs"), help: "Clips fetched from the cloud at once.") var jobs = 2
+    @Option(name: .customLong("max-hours"), parsing: .unconditional, help: "The longest window allowed, in hours (export_max_hours in the config; default 24).",
+            transform: NumberOption.decimal(above: 0, atMost: 24 * 366)) var maxHours: Double?
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: "Clips fetched from the cloud at once (1-16).", transform: NumberOption.whole(1...16)) var jobs = 2
     @Option(name: .customLong("check"), help: "Verify FILE.mp4 against its sidecar FILE.mp4.json instead.") var check: String?
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     func validate() throws {
         if check != nil {
@@ -40,8 +46,6 @@ struct ExportCommand: AsyncParsableCommand {
         guard device != nil, from != nil, to != nil, output != nil else {
             throw ValidationError("export needs --device, --from, --to and --output (or --check FILE.mp4)")
         }
-        guard (1...16).contains(jobs) else { throw ValidationError("--jobs must be 1-16") }
-        if let maxHours { guard maxHours > 0, maxHours.isFinite else { throw ValidationError("--max-hours must be a number of hours above 0") } }
     }
 
     func run() async throws {

@@ -8,11 +8,11 @@ import Logging
 struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch", abstract: "Download one HLS recording (any VOD playlist URL) into an MP4.",
-        discussion: "Video is copied, never re-encoded; audio MP4 cannot hold (G.711, PCM) becomes AAC.")
+        discussion: "Video is copied, never re-encoded; audio MP4 cannot hold (G.711, PCM) becomes AAC.\n\nExamples:\n  ivy-archiver fetch 'https://cdn.example.com/rec/index.m3u8' -o clip.mp4\n  ivy-archiver fetch URL -o clip.mp4 --jobs 4 --keep-partial")
 
     @Argument(help: "The playlist URL (http or https).") var url: String
     @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String
-    @Option(name: .long, help: "Segments downloaded at once.") var jobs = 8
+    @Option(name: .long, parsing: .unconditional, help: "Segments downloaded at once (1-64).", transform: NumberOption.whole(1...64)) var jobs = 8
     @Option(name: .customLong("max-rate"), help: "Download cap per connection, bytes per second.") var maxRate: Int?
     @Flag(name: .long, help: "Replace the output if it exists.") var force = false
     @Flag(name: .customLong("keep-partial"),

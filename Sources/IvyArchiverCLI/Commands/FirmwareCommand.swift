@@ -4,14 +4,14 @@ import IvyCloud
 struct FirmwareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "firmware", abstract: "Ask the cloud for the newest firmware of a camera.",
-        discussion: "Versions as the camera shows them, e.g. 2.x.1.5; the cloud needs parts 1, 3 and 4.")
+        discussion: "Versions as the camera shows them, e.g. 2.x.1.5; the cloud needs parts 1, 3 and 4.\n\nExamples:\n  ivy-archiver firmware --device Garage --sys-version 1.x.4.12 --app-version 2.x.2.70")
 
-    @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The camera: its MAC (any notation) or its name.") var device: String
     @Option(name: .long, help: "Model name (default: the device's product name on the account).") var model: String?
     @Option(name: .customLong("sys-version"), help: "System firmware version, e.g. 1.x.4.12.", transform: Version.parse) var sysVersion: Version
     @Option(name: .customLong("app-version"), help: "Application firmware version, e.g. 2.x.2.70.", transform: Version.parse) var appVersion: Version
-    @Option(name: .long, help: "Patch version.") var patch: Int?
+    @Option(name: .long, parsing: .unconditional, help: "Patch version.", transform: NumberOption.whole(0...Int(Int32.max))) var patch: Int?
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     struct Row: Encodable {
         var id: Int64

@@ -4,6 +4,7 @@ import IvyCloud
 struct GrantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grants", abstract: "Cloud storage grants: list them, activate one.",
+        discussion: "Examples:\n  ivy-archiver grants list --inactive\n  ivy-archiver grants activate --grant-id 1201 --device \"Front Door\"",
         subcommands: [List.self, Activate.self], defaultSubcommand: List.self)
 
     struct Row: Encodable {
@@ -31,9 +32,10 @@ struct GrantsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List valid grants, or with --inactive those waiting for activation.")
-        @OptionGroup var global: GlobalOptions
+        static let configuration = CommandConfiguration(
+            abstract: "List valid grants, or with --inactive those waiting for activation.", discussion: "Examples:\n  ivy-archiver grants list --inactive --json")
         @Flag(name: .long, help: "List grants not yet activated.") var inactive = false
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
 
         func run() async throws {
             let (client, settings) = try await global.makeClient()
@@ -45,10 +47,11 @@ struct GrantsCommand: AsyncParsableCommand {
     }
 
     struct Activate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Activate a grant on a camera.")
-        @OptionGroup var global: GlobalOptions
+        static let configuration = CommandConfiguration(
+            abstract: "Activate a grant on a camera.", discussion: "Examples:\n  ivy-archiver grants activate --grant-id 1201 --device \"Front Door\"")
         @Option(name: .customLong("grant-id"), help: "The grant (see 'grants list --inactive').") var grantId: Int64
         @Option(name: .long, help: "The camera: its MAC (any notation) or its name.") var device: String
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
 
         func run() async throws {
             let (client, settings) = try await global.makeClient()

@@ -18,8 +18,8 @@ struct InitCommand: AsyncParsableCommand {
               ivy-archiver backup --archive /srv/camera-archive
             """)
 
-    @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The folder to make an archive ($IVY_ARCHIVE, or archive in the config).") var archive: String?
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     func run() async throws {
         let settings = try global.settings()

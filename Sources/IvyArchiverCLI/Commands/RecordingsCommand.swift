@@ -5,10 +5,8 @@ struct RecordingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recordings",
         abstract: "List a camera's cloud recordings.",
-        discussion: "--from and --to are whole days (YYYY-MM-DD), both inclusive, in --timezone. Default: the last 30 days."
+        discussion: "--from and --to are whole days (YYYY-MM-DD), both inclusive, in --timezone. Default: the last 30 days.\n\nExamples:\n  ivy-archiver recordings --device \"Front Door\"\n  ivy-archiver recordings --device 00626E8A1B01 --from 2026-11-24 --to 2026-11-25 --json"
     )
-
-    @OptionGroup var global: GlobalOptions
 
     @Option(name: .long, help: "The camera: its MAC (any notation) or its name.")
     var device: String
@@ -18,6 +16,8 @@ struct RecordingsCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Last day (YYYY-MM-DD).", transform: CalendarDay.parse)
     var to: CalendarDay?
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     func validate() throws {
         if let from, let to, to < from { throw ValidationError("--to is before --from") }

@@ -5,7 +5,7 @@ import IvyMedia
 struct RemuxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remux", abstract: "Turn a local recording (MPEG-TS, fMP4, Matroska...) into a faststart MP4.",
-        discussion: "Video is copied, never re-encoded; audio MP4 cannot hold (G.711, PCM) becomes AAC.")
+        discussion: "Video is copied, never re-encoded; audio MP4 cannot hold (G.711, PCM) becomes AAC.\n\nExamples:\n  ivy-archiver remux recording.ts -o recording.mp4")
 
     @Argument(help: "The recording to read.") var input: String
     @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String

@@ -5,17 +5,29 @@ import Logging
 
 struct SandboxCommand: HandlesItsOwnSignals {
     static let configuration = CommandConfiguration(
-        commandName: "sandbox", abstract: "Run the sandbox cloud: the same API, with a demo account and real HLS media.")
+        commandName: "sandbox", abstract: "Run the sandbox cloud: the same API, with a demo account and real HLS media.",
+        discussion: """
+            It prints the environment to point the other commands at it. Exit 2 when it cannot listen.
 
-    @Option(name: .long, help: "Port to listen on (0 picks a free one).") var port = 8080
+            Examples:
+              ivy-archiver sandbox --port 0
+              ivy-archiver sandbox --days 7 --latency-ms 40 --bandwidth 4000000 --media-fault gap
+            """)
+
+    @Option(name: .long, parsing: .unconditional, help: "Port to listen on (0 picks a free one).", transform: NumberOption.whole(0...65535)) var port = 8080
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Seed for the account's recordings.") var seed: UInt64 = 1
-    @Option(name: .long, help: "Days of recordings per camera.") var days = 2
-    @Option(name: .customLong("chunk-seconds"), help: "Length of continuous chunks (a multiple of 4).") var chunkSeconds: Int64 = 600
-    @Option(name: .customLong("chunks-per-day"), help: "Abutting continuous chunks per camera and day.") var chunksPerDay = 1
-    @Option(name: .customLong("latency-ms"), help: "Latency added to every answer.") var latencyMilliseconds = 0
-    @Option(name: .customLong("bandwidth"), help: "Bytes per second per media response.") var bandwidth: Int?
-    @Option(name: .customLong("failure-rate"), help: "Share of media requests answered 503 (0-1).") var failureRate = 0.0
+    @Option(name: .long, parsing: .unconditional, help: "Days of recordings per camera (1-30).", transform: NumberOption.whole(1...30)) var days = 2
+    @Option(name: .customLong("chunk-seconds"), parsing: .unconditional, help: "Length of continuous chunks (a multiple of 4).",
+            transform: { Int64(try NumberOption.whole(4...14_400)($0)) }) var chunkSeconds: Int64 = 600
+    @Option(name: .customLong("chunks-per-day"), parsing: .unconditional, help: "Abutting continuous chunks per camera and day.",
+            transform: NumberOption.whole(0...3600)) var chunksPerDay = 1
+    @Option(name: .customLong("latency-ms"), parsing: .unconditional, help: "Latency added to every answer, in milliseconds.",
+            transform: NumberOption.whole(0...60_000)) var latencyMilliseconds = 0
+    @Option(name: .customLong("bandwidth"), parsing: .unconditional, help: "Bytes per second per media response.",
+            transform: NumberOption.whole(1000...Int(Int32.max))) var bandwidth: Int?
+    @Option(name: .customLong("failure-rate"), parsing: .unconditional, help: "Share of media requests answered 503 (0-1).",
+            transform: NumberOption.decimal(above: 0, including: true, atMost: 1)) var failureRate = 0.0
     @Option(name: .customLong("media-fault"),
             help: ArgumentHelp("Messy media or serving, as in the field; repeatable. repeated-audio-timestamp, silent-audio and "
                 + "mid-gop-start change MPEG-TS cameras only; restart-at-discontinuity only cameras whose clips have a discontinuity "
@@ -51,8 +63,6 @@ struct SandboxCommand: HandlesItsOwnSignals {
     }
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
-        guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1") }
         guard chunkSeconds >= 4, chunkSeconds % 4 == 0 else { throw ValidationError("--chunk-seconds must be a positive multiple of 4") }
         guard chunksPerDay >= 0, Int64(chunksPerDay) * chunkSeconds <= 4 * 3600 else {
             throw ValidationError("--chunks-per-day x --chunk-seconds must stay within 4 hours a day")

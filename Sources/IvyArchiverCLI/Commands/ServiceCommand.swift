@@ -4,12 +4,13 @@ import IvyCloud
 import IvyDomain
 
 struct ServiceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "service", abstract: "Show a camera's cloud plan and its grants.")
+    static let configuration = CommandConfiguration(commandName: "service", abstract: "Show a camera's cloud plan and its grants.",
+                                                    discussion: "Examples:\n  ivy-archiver service --device \"Front Door\"\n  ivy-archiver service --device 00:62:6e:8a:1b:01 --json")
 
-    @OptionGroup var global: GlobalOptions
 
     @Option(name: .long, help: "The camera: its MAC (any notation) or its name.")
     var device: String
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     struct Report: Encodable {
         var mac: String

@@ -4,9 +4,10 @@ import IvyCloud
 import IvyHTTP
 
 struct TimeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "time", abstract: "Show the cloud's clock and how far this machine's is off.")
+    static let configuration = CommandConfiguration(commandName: "time", abstract: "Show the cloud's clock and how far this machine's is off.",
+                                                    discussion: "No login needed.\n\nExamples:\n  ivy-archiver time\n  ivy-archiver time --json")
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     struct Report: Encodable {
         var serverTime: String

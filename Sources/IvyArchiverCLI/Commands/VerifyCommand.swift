@@ -5,10 +5,10 @@ import IvyArchive
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Check every archived clip: present, same size and SHA-256 as catalogued, playable, right length.",
-        discussion: "Exit 0 when all is well, 1 when any clip has a problem (each is listed).")
+        discussion: "No cloud call is made. Exit 0 when all is well, 1 when any clip has a problem (each is listed), 2 when the folder is not an archive.\n\nExamples:\n  ivy-archiver verify --archive /srv/camera-archive\n  ivy-archiver verify --json | jq '.problems'")
 
-    @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE, or archive in the config).") var archive: String?
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     func run() async throws {
         // The same settings as backup (flag, environment, config file); no cloud call is made.
