@@ -1,5 +1,7 @@
 import Foundation
 import IvyCloud
+import IvyHLS
+import IvyHTTP
 import IvyConcurrency
 import IvyDomain
 
@@ -17,11 +19,20 @@ extension Backup {
         var problem: String
     }
 
-    /// Fetches the plan's clips, `jobs` at a time, oldest first. One clip failing does not stop
+    /// What a fetch pass left to do.
+    struct Pass {
+        /// Why the run stopped (an archive that cannot be written to), if it did.
+        var stopped: String?
+        /// Clips that failed on a transient cause, or came out partial: worth another pass
+        /// after a pause.
+        var retry: [Plan.Item] = []
+    }
+
+    /// Fetches `items`, `jobs` at a time, oldest first. One clip failing does not stop
     /// the others; an archive that cannot be written to (full, read-only) stops the run, and
     /// that reason is returned. At the deadline, clips under way are stopped and no clip starts.
-    func fetch(_ plan: Plan, context: Context, into summary: inout Summary) async -> String? {
-        let items = plan.items
+    func fetch(_ items: [Plan.Item], context: Context, into summary: inout Summary) async -> Pass {
+        var pass = Pass()
         let deadline = context.options.deadline
         var remaining = Dictionary(items.map { ($0.camera, 1) }, uniquingKeysWith: +)
         var handled = 0
@@ -40,6 +51,7 @@ extension Backup {
                     context.events(.archived(path: archived.path, bytes: archived.bytes))
                     let missing = archived.holes.filter(\.isUnavailable)
                     if !missing.isEmpty {
+                        pass.retry.append(item)
                         summary.partial.append(.init(device: mac, start: item.recording.start, path: archived.path, holes: missing))
                         context.events(.partial(path: archived.path, holes: missing))
                     }
@@ -48,6 +60,7 @@ extension Backup {
                 case .failed(let error):
                     if let problem = StorageFailure.problem(error) { throw StorageStop(problem: problem) }
                     let reason = error is CancellationError ? "cancelled" : "\(error)"
+                    if Self.isTransient(error) { pass.retry.append(item) }
                     try? await context.catalog.markFailed(item.key, error: reason)
                     summary.failures.append(.init(device: mac, start: item.recording.start, reason: reason))
                     context.events(.failed(device: mac, start: item.recording.start, reason: reason))
@@ -56,12 +69,53 @@ extension Backup {
                 if remaining[mac] == 0 { context.events(.deviceFinished(device: mac)) }
             }
         } catch let stop as StorageStop {
-            return stop.problem
+            pass.stopped = stop.problem
+            return pass
         } catch {
             // Cancelled: the clips that never started are not done either.
         }
         summary.unfinished += items.count - handled
-        return nil
+        return pass
+    }
+
+    /// The second pass: after `pause`, the clips of `retry` once more, their first outcome
+    /// taken back out of the summary. Skipped when the deadline would pass during the pause, or
+    /// when the run is cancelled.
+    func retry(_ items: [Plan.Item], after pause: Duration, context: Context, into summary: inout Summary) async -> Pass {
+        context.events(.retrying(clips: items.count, after: pause))
+        logger.notice("clips failed on a transient cause; trying them again after a pause", metadata: ["clips": "\(items.count)", "pause": "\(pause)"])
+        do {
+            if let deadline = context.options.deadline {
+                try await deadline.bounding { try await Task.sleep(for: pause) }
+            } else {
+                try await Task.sleep(for: pause)
+            }
+        } catch {
+            return Pass()
+        }
+        let keys = Set(items.map(\.key))
+        summary.failures.removeAll { failure in
+            failure.device.map { camera in failure.start.map { keys.contains(ClipKey(camera: camera, start: $0)) } ?? false } ?? false
+        }
+        summary.partial.removeAll { keys.contains(ClipKey(camera: $0.device, start: $0.start)) }
+        for (index, clip) in summary.archivedClips.enumerated().reversed() where keys.contains(ClipKey(camera: clip.device, start: clip.start)) {
+            summary.archived -= 1
+            summary.bytes -= clip.bytes
+            summary.archivedClips.remove(at: index)
+        }
+        return await fetch(items, context: context, into: &summary)
+    }
+
+    /// The network or the cloud failing until the tries ran out: worth another go later, unlike
+    /// a refusal or a clip the cloud does not have.
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case let error as HLSError: error.isTransient
+        case let error as CloudClientError: error.isUnavailable
+        case let error as CloudAPIError: error.code == .systemError || error.code == .systemUpgrade
+        case let error as HTTPError: error.isTransient
+        default: false
+        }
     }
 
     /// One clip, stopped by the deadline if there is one.

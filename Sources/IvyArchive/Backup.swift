@@ -37,6 +37,11 @@ public struct Backup: Sendable {
         public var expiryWarning: Int64 = 86_400
         /// When the run must end, archiving what is done; `nil`: when the work is.
         public var deadline: RunDeadline?
+        /// Clips that failed on a transient cause (the cloud or the network, after each
+        /// request's own retries) or came out partial are tried once more after this pause, so
+        /// that a cloud overloaded for a few minutes does not fail the night; `nil`: no second
+        /// pass.
+        public var retryPause: Duration? = .seconds(120)
 
         public init(archive: String, layout: ArchiveLayout) {
             self.archive = archive
@@ -128,6 +133,8 @@ public struct Backup: Sendable {
         case deviceFinished(device: CameraID)
         case warning(device: CameraID, start: Int64, message: String)
         case pruned(path: String)
+        /// Clips that failed on a transient cause are tried again after `after`.
+        case retrying(clips: Int, after: Duration)
     }
 
     let client: CloudClient
@@ -193,7 +200,11 @@ public struct Backup: Sendable {
         summary.skipped = plan.skipped
         summary.failures = plan.failures
         summary.cameras = plan.cameras.map { Summary.Camera(device: $0.id, name: $0.device.deviceName, skipped: plan.skippedByCamera[$0.id] ?? 0) }
-        if let stopped = await fetch(plan, context: context, into: &summary) {
+        var pass = await fetch(plan.items, context: context, into: &summary)
+        if pass.stopped == nil, !pass.retry.isEmpty, let pause = options.retryPause, !Task.isCancelled {
+            pass = await retry(pass.retry, after: pause, context: context, into: &summary)
+        }
+        if let stopped = pass.stopped {
             run.result = .stopped(stopped)
             try? await finish(run, summary, catalog: catalog)
             throw BackupError.storage("\(stopped), after \(summary.archived) clip\(summary.archived == 1 ? "" : "s") archived; "

@@ -149,6 +149,8 @@ public struct Export: Sendable {
     /// `--save`: the window goes into the archive first, like a backup of just this camera.
     private func save(_ window: ExportPlan.Window, device: Camera, request: Request, archive: String) async throws {
         var options = Backup.Options(archive: archive, layout: request.layout)
+        // On demand: a person waits; what fails here is fetched from the cloud by the export.
+        options.retryPause = nil
         options.devices = [device.mac]
         options.from = window.from - ExportPlan.longestClip
         options.to = window.to

@@ -68,7 +68,7 @@ enum ExitStatus {
             return Failure(code: .partialFailure, message: "\(error)")
         case let error as CloudClientError:
             if error.isUnavailable { return Failure(code: .cloudUnavailable, message: "\(error)") }
-            if error == .missingCredentials || error == .invalidInput { return Failure(code: .usage, message: "\(error)") }
+            if error == .missingCredentials || error == .invalidInput || error == .notFound { return Failure(code: .usage, message: "\(error)") }
             return Failure(code: .cloudUnavailable, message: "\(error)")
         default:
             return nil

@@ -33,6 +33,8 @@ struct Settings {
     var exportMaxHours: Double?
     /// `backup` ends after this many minutes (`max_run_minutes`).
     var maxRunMinutes: Double?
+    /// The pause before clips that failed on a transient cause are tried again, in seconds.
+    var retryPauseSeconds = 120.0
     /// Hosts a playlist's segments, keys and init sections may come from besides its own.
     var allowedMediaHosts: [String] = []
     /// The login endpoint, when not `<api_url>/oauth` (`login_url`, `$IVY_LOGIN_URL`).
@@ -125,6 +127,16 @@ struct Settings {
         settings.retentionDays = try number("retention_days", atLeast: 1).map { Int($0) }
         settings.exportMaxHours = try number("export_max_hours", atLeast: 0, above: true)
         settings.maxRunMinutes = try number("max_run_minutes", atLeast: 0, above: true)
+        if let pause = environment["IVY_RETRY_PAUSE"], !pause.isEmpty {
+            guard let seconds = Double(pause), seconds.isFinite, seconds >= 0 else {
+                throw UserError("IVY_RETRY_PAUSE must be a number of seconds (0 or more), not '\(pause)'")
+            }
+            settings.retryPauseSeconds = seconds
+            report.append(Entry(key: "retry_pause_seconds", value: Self.format(seconds), source: "environment IVY_RETRY_PAUSE"))
+        } else {
+            settings.retryPauseSeconds = try number("retry_pause_seconds", atLeast: 0) ?? 120
+            if report.last?.source == "unset" { report[report.count - 1] = Entry(key: "retry_pause_seconds", value: "120", source: "default") }
+        }
         guard settings.apiURL.hasPrefix("http://") || settings.apiURL.hasPrefix("https://") else {
             throw UserError("\(Self.place(report.first { $0.key == "api_url" })): the API URL must start with http:// or https://")
         }

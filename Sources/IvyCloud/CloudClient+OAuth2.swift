@@ -18,7 +18,7 @@ extension CloudClient {
         let service = "oauth/token"
         let request = HTTPRequest.form(url: tokenEndpoint, fields: [("grant_type", grant)] + fields + [
             ("client_id", configuration.clientId), ("client_secret", configuration.clientSecret),
-        ])
+        ], timeout: configuration.callTimeout)
         var state = CallRetryState(service: service, authentication: .none, idempotent: false, retry: configuration.retry,
                                    upgradePollInterval: configuration.upgradePollInterval, upgradeMaxWait: configuration.upgradeMaxWait)
         while true {
@@ -29,14 +29,15 @@ extension CloudClient {
                 if response.isRetryableStatus {
                     outcome = .httpStatus(response.status, retryAfter: response.retryAfter)
                 } else {
-                    return try Self.tokenAnswer(response, grant: grant, openId: openId, service: service)
+                    return try Self.tokenAnswer(response, grant: grant, openId: openId, service: service, url: tokenEndpoint)
                 }
             } catch let error as HTTPError {
                 outcome = .transportFailed(error)
             }
             switch state.next(after: outcome) {
             case .backOff(let delay, let reason):
-                logger.info("retrying", metadata: ["service": "\(service)", "reason": "\(reason)", "delay": "\(delay)"])
+                logger.log(level: delay >= .seconds(2) ? .warning : .info, "the cloud keeps failing; retrying in \(Self.seconds(delay))",
+                           metadata: ["service": "\(service)", "reason": "\(reason)"])
                 try await Task.sleep(for: delay)
             case .fail(let error):
                 throw error
@@ -46,7 +47,7 @@ extension CloudClient {
         }
     }
 
-    private static func tokenAnswer(_ response: HTTPResponse, grant: String, openId: String?, service: String) throws -> Session {
+    private static func tokenAnswer(_ response: HTTPResponse, grant: String, openId: String?, service: String, url: String) throws -> Session {
         struct Answer: Decodable {
             var error: String?
             var errorDescription: String?
@@ -71,6 +72,8 @@ extension CloudClient {
         }
         guard let answer = try? JSONDecoding.decode(Answer.self, from: response.body) else {
             if (200..<300).contains(response.status) { throw CloudClientError.malformedAnswer(service, "not a JSON token answer") }
+            // No token endpoint there: a wrong URL, named as such (after the other login style).
+            if response.status == 404 { throw CloudClientError.notFound(service, url) }
             throw CloudClientError.httpStatus(service, response.status)
         }
         if let error = answer.error {

@@ -21,6 +21,9 @@ public actor CloudClient {
     /// Server time minus local time, in milliseconds; `nil` until first needed.
     var clockOffsetMilliseconds: Int64?
     var serverInfoCache: ServerInfo?
+    /// Whether any call had an answer from the API (a JSON envelope): until then, a `404` page
+    /// is a wrong URL.
+    private var reachedAPI = false
     /// Work under way that concurrent callers share instead of repeating: the first login, the
     /// server info, the clock sync. Each is cleared when it ends.
     var loginInFlight: Task<Session, any Error>?
@@ -100,14 +103,18 @@ public actor CloudClient {
             let (request, token) = try await buildRequest(call)
             let outcome: CallRetryState.Outcome
             do {
-                switch Self.classify(try await transport.execute(request), service: call.service) {
+                let response = try await transport.execute(request)
+                switch Self.classify(response, service: call.service, url: reachedAPI ? nil : request.url.split(separator: "?").first.map(String.init)) {
                 case .success(let body):
+                    reachedAPI = true
                     do {
                         return try read(body)
                     } catch let error as CloudClientError where error == .malformedAnswer {
                         outcome = .unreadable(error)
                     }
-                case .failure(let failure): outcome = failure
+                case .failure(let failure):
+                    if case .cloudError = failure { reachedAPI = true }
+                    outcome = failure
                 }
             } catch let error as HTTPError {
                 outcome = .transportFailed(error)
@@ -115,7 +122,11 @@ public actor CloudClient {
             logger.debug("the call did not succeed", metadata: ["service": "\(call.service)", "outcome": "\(outcome)"])
             switch state.next(after: outcome) {
             case .backOff(let delay, let reason):
-                logger.info("retrying", metadata: ["service": "\(call.service)", "reason": "\(reason)", "delay": "\(delay)"])
+                // A first hiccup is routine; a call that keeps failing, or that waited out its
+                // timeout, is said at the default level.
+                let waitedOut = if case .transportFailed(let error) = outcome { error == .timedOut } else { false }
+                logger.log(level: delay >= .seconds(2) || waitedOut ? .warning : .info, "the cloud keeps failing; retrying in \(Self.seconds(delay))",
+                           metadata: ["service": "\(call.service)", "reason": "\(reason)"])
                 try await Task.sleep(for: delay)
             case .reauthenticate(let code):
                 try await reauthenticate(after: code, rejected: token)
@@ -141,7 +152,9 @@ public actor CloudClient {
     }
 
     /// A response as the retry rules see it: a body to hand back, or an outcome to act on.
-    private static func classify(_ response: HTTPResponse, service: String) -> Classified {
+    /// `url` (without its query) is given until the API first answered: a `404` page then
+    /// means the URL is wrong, not a node that lost its route.
+    private static func classify(_ response: HTTPResponse, service: String, url: String?) -> Classified {
         if response.isRetryableStatus {
             return .failure(.httpStatus(response.status, retryAfter: response.retryAfter))
         }
@@ -152,7 +165,10 @@ public actor CloudClient {
                 return .failure(.unreadable(CloudClientError.malformedAnswer(service, what)))
             }
             // A 404 page where an answer belongs: a proxy or a node that lost its route.
-            if response.status == 404 { return .failure(.unreadable(CloudClientError.httpStatus(service, 404))) }
+            if response.status == 404 {
+                if let url { return .failure(.rejected(CloudClientError.notFound(service, url))) }
+                return .failure(.unreadable(CloudClientError.httpStatus(service, 404)))
+            }
             return .failure(.rejected(CloudClientError.httpStatus(service, response.status)))
         }
         if let code = envelope.errorCode {
@@ -199,9 +215,9 @@ public actor CloudClient {
             // `service` (and `version`) in the query, as public client code for this cloud sends
             // them, and every field in the body too: servers differ in where they read them.
             let query = parameters.filter { $0.0 == "service" || $0.0 == "version" }
-            return (HTTPRequest.form(url: base + "?" + FormEncoding.encode(query), fields: parameters), token)
+            return (HTTPRequest.form(url: base + "?" + FormEncoding.encode(query), fields: parameters, timeout: configuration.callTimeout), token)
         case .get, .head:
-            return (HTTPRequest(url: base + "?" + FormEncoding.encode(parameters), method: call.method), token)
+            return (HTTPRequest(url: base + "?" + FormEncoding.encode(parameters), method: call.method, timeout: configuration.callTimeout), token)
         }
     }
 
@@ -234,5 +250,11 @@ public actor CloudClient {
         default:
             return "unexpected shape"
         }
+    }
+
+    /// `4 s`, `0.5 s`: a delay as a person reads it.
+    static func seconds(_ delay: Duration) -> String {
+        let value = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        return value >= 10 ? "\(Int(value.rounded())) s" : String(format: "%.1f s", value)
     }
 }

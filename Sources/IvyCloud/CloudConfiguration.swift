@@ -22,6 +22,11 @@ public struct CloudConfiguration: Sendable {
     /// Where the session outlives the run; `nil`: it lives in memory only.
     public var sessionStore: (any SessionStore)?
 
+    /// The longest one API exchange may take: its answers are a few KB, so a server that
+    /// accepts and then says nothing is given up on (and retried) after this, not after the
+    /// transport's stall detection of large downloads.
+    public var callTimeout: Duration = .seconds(30)
+
     public static let defaultAPIURL = "https://api.myfoscam.com"
     /// The document's published application identity (§2.2.2).
     public static let defaultClientId = "oemkey"

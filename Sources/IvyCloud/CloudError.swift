@@ -29,6 +29,7 @@ public struct CloudClientError: Error, Sendable, CustomStringConvertible, Equata
         case missingCredentials
         case upgradeTimeout
         case invalidInput
+        case notFound
     }
 
     private let code: Code
@@ -52,6 +53,7 @@ public struct CloudClientError: Error, Sendable, CustomStringConvertible, Equata
     static func missingCredentials(_ detail: String) -> Self { Self(.missingCredentials, service: "login", detail: detail) }
     static func upgradeTimeout(_ service: String, _ detail: String) -> Self { Self(.upgradeTimeout, service: service, detail: detail) }
     static func invalidInput(_ service: String, _ detail: String) -> Self { Self(.invalidInput, service: service, detail: detail) }
+    static func notFound(_ service: String, _ url: String) -> Self { Self(.notFound, service: service, detail: url, status: 404) }
 
     /// Patterns for `catch` and tests; `service` and `detail` do not take part in `==`.
     public static let transport = Self(.transport, service: "", detail: "")
@@ -60,6 +62,8 @@ public struct CloudClientError: Error, Sendable, CustomStringConvertible, Equata
     public static let missingCredentials = Self(.missingCredentials, service: "", detail: "")
     public static let upgradeTimeout = Self(.upgradeTimeout, service: "", detail: "")
     public static let invalidInput = Self(.invalidInput, service: "", detail: "")
+    /// The API is not at the configured URL: a `404` page before any call had an answer.
+    public static let notFound = Self(.notFound, service: "", detail: "")
 
     /// The cloud could not be reached or kept failing: "cloud unavailable" to a user.
     public var isUnavailable: Bool {
@@ -74,6 +78,7 @@ public struct CloudClientError: Error, Sendable, CustomStringConvertible, Equata
         case .missingCredentials: return "no credentials: \(detail)"
         case .upgradeTimeout: return "\(service): the cloud is being upgraded: \(detail)"
         case .invalidInput: return "\(service): \(detail)"
+        case .notFound: return "the cloud API is not at \(detail) (HTTP 404 Not Found): check api_url (--api-url, IVY_API_URL) or login_url"
         }
     }
 }

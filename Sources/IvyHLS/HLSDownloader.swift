@@ -11,7 +11,8 @@ public import Logging
 public struct HLSDownloader: Sendable {
     public struct Policy: Sendable {
         /// Tries per segment in all, for network failures, short bodies, 429 and 5xx.
-        public var retry = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(500), maxDelay: .seconds(20))
+        /// About 15 to 31 s over six tries.
+        public var retry = RetryPolicy(maxAttempts: 6, baseDelay: .seconds(1), maxDelay: .seconds(20))
         /// Extra tries for a 404: clouds answer spurious ones.
         public var notFoundRetries = 3
         public var requestTimeout: Duration = .seconds(120)
@@ -262,7 +263,8 @@ public struct HLSDownloader: Sendable {
                 throw HLSError.segmentFailed(resource, "\(reason), after \(failures) tries", transient: true)
             }
             let delay = policy.retry.delay(afterAttempt: failures, retryAfter: retryAfter)
-            logger.debug("retrying", metadata: ["resource": "\(resource)", "reason": "\(reason)", "delay": "\(delay)"])
+            logger.log(level: delay >= .seconds(2) ? .warning : .debug, "a download keeps failing; retrying",
+                       metadata: ["resource": "\(resource)", "reason": "\(reason)", "delay": "\(delay)"])
             try await Task.sleep(for: delay)
         }
     }

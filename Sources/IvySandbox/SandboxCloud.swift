@@ -89,7 +89,14 @@ public final class SandboxCloud: Sendable {
     /// A `503` drawn at the configured rate, for requests in the configured scope.
     func failureInjected(scope: SandboxConfiguration.Faults.Scope) -> SandboxResponse? {
         let faults = configuration.faults
-        guard faults.failureRate > 0, faults.failureScope == scope || faults.failureScope == .all else { return nil }
+        guard faults.failureScope == scope || faults.failureScope == .all else { return nil }
+        let overloaded = state.withLock { state in
+            guard state.outageRequestsLeft > 0 else { return false }
+            state.outageRequestsLeft -= 1
+            return true
+        }
+        if overloaded { return SandboxResponse(status: 503, headers: [], body: Array("overloaded".utf8)) }
+        guard faults.failureRate > 0 else { return nil }
         let fail = state.withLock { $0.random.chance(faults.failureRate) }
         if fail { logger.debug("injecting a 503", metadata: ["scope": "\(scope)"]) }
         return fail ? SandboxResponse(status: 503, headers: [("Retry-After", "0")], body: Array("service unavailable".utf8)) : nil

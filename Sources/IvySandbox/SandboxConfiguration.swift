@@ -49,7 +49,10 @@ public struct SandboxConfiguration: Sendable {
         public var bandwidthTotal: Int?
         /// Share of requests answered `503` (with `Retry-After: 0`), chosen at random.
         public var failureRate = 0.0
-        /// Which requests `failureRate` hits.
+        /// The first N requests in `failureScope` answer `503` without `Retry-After`: a cloud
+        /// overloaded for a while, counted in requests, never by the clock.
+        public var outageRequests = 0
+        /// Which requests `failureRate` and `outageRequests` hit.
         public var failureScope: Scope = .media
         /// Share of segment answers cut short of their `Content-Length`.
         public var truncationRate = 0.0

@@ -32,6 +32,8 @@ struct SandboxState: Sendable {
     var upgradeAnswersLeft: Int
     var systemErrorAnswersLeft: Int
     var storeTokenRejectionsLeft: Int
+    /// `Faults.outageRequests` not yet answered.
+    var outageRequestsLeft = 0
     /// Segments that already answered their one-shot `404`.
     var notFoundOnce: Set<String> = []
     /// Segments already answered with an HTML page (`MediaFaults.htmlOnceRate`).
@@ -66,6 +68,7 @@ struct SandboxState: Sendable {
             grants.append(GrantRecord(grantId: base + 1, mac: device.mac, status: 1, permissionType: 1, initTime: anchor - 86_400))
         }
         upgradeAnswersLeft = configuration.faults.upgradeAnswers
+        outageRequestsLeft = configuration.faults.outageRequests
         systemErrorAnswersLeft = configuration.faults.systemErrorAnswers
         storeTokenRejectionsLeft = configuration.faults.storeTokenRejections
     }

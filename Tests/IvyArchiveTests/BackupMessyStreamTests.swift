@@ -51,6 +51,7 @@ import Testing
         let backup = Backup(client: client, transport: sharedTransport, limiter: DownloadLimiter(limit: 8), policy: policy, logger: quietLogger)
         var options = Backup.Options(archive: archive, layout: try ArchiveLayout())
         options.timeZone = TimeZone(identifier: "UTC")!
+        options.retryPause = nil
         options.from = start - 3600
         options.to = start + 3600
         return try await backup.run(options)

@@ -25,6 +25,8 @@ import Testing
         _ = try ArchiveFolder.create(at: archive)
         var options = Backup.Options(archive: archive, layout: try ArchiveLayout())
         options.timeZone = TimeZone(identifier: "UTC")!
+        // One pass, as these tests count requests; `BackupRetryTests` tries the second.
+        options.retryPause = nil
         return options
     }
 

@@ -158,6 +158,36 @@ import Testing
         }
     }
 
+    /// A server that accepts the connection and never answers: each call gives up after its
+    /// timeout (not the transport's stall detection of large downloads), says so at the
+    /// warning level, and ends as "cloud unavailable".
+    @Test func aServerThatNeverAnswersTimesOutEachCallAndSaysSo() async throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                // The kernel completes the handshakes into the backlog; nobody ever reads.
+                guard bind(listener, raw, length) == 0, listen(listener, 16) == 0, getsockname(listener, raw, &length) == 0 else {
+                    throw POSIXError(.EADDRNOTAVAIL)
+                }
+            }
+        }
+        var configuration = CloudConfiguration(
+            apiURL: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))", credentials: .password(username: "a", password: "b"),
+            retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)))
+        configuration.callTimeout = .milliseconds(300)
+        let capture = LogCapture()
+        let client = CloudClient(configuration: configuration, transport: sharedTransport, logger: capture.logger(level: .warning))
+        let error = await #expect(throws: CloudClientError.transport) { _ = try await client.serverTime() }
+        #expect(error?.isUnavailable == true)
+        #expect(error?.description.contains("timed out") == true, "\(String(describing: error))")
+        #expect(capture.text.contains("warning the cloud keeps failing; retrying in"), "\(capture.text)")
+    }
+
     @Test func secretsNeverReachTheLogs() async throws {
         let capture = LogCapture()
         try await withSandbox({ $0.tokenLifetimeInCalls = 2; $0.faults.systemErrorAnswers = 1 }) { endpoint, plain in

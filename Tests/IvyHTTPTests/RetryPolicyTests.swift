@@ -4,13 +4,24 @@ import Testing
 @Suite struct RetryPolicyTests {
     let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
 
-    @Test func delaysStayUnderAnExponentialCeiling() {
+    /// Between half the exponential ceiling and the ceiling: the tries are spread over time.
+    @Test func delaysStayBetweenHalfTheCeilingAndTheCeiling() {
         for attempt in 1...8 {
             let ceiling = min(Duration.seconds(1), .milliseconds(100) * (1 << (attempt - 1)))
             for _ in 0..<50 {
                 let delay = policy.delay(afterAttempt: attempt)
-                #expect(delay >= .zero && delay <= ceiling)
+                #expect(delay >= ceiling / 2 && delay <= ceiling)
             }
+        }
+    }
+
+    /// The default policy's five tries take at least 7.5 s: a cloud overloaded for a few seconds
+    /// is not asked five times in under one.
+    @Test func theDefaultTriesSpanSeconds() {
+        let policy = RetryPolicy()
+        for _ in 0..<20 {
+            let total = (1..<policy.maxAttempts).map { policy.delay(afterAttempt: $0) }.reduce(Duration.zero, +)
+            #expect(total >= .milliseconds(7500) && total <= .seconds(15), "\(total)")
         }
     }
 

@@ -30,7 +30,8 @@ public func withSandbox<T: Sendable>(
 extension SandboxEndpoint {
     /// What `ivy-archiver` needs to talk to this sandbox as its demo user, plus `extra`.
     public func cliEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
-        ["IVY_API_URL": baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com", "IVY_PASSWORD": "sandbox-password"]
+        // No pause before the second pass over clips that failed on a transient cause.
+        ["IVY_API_URL": baseURL, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com", "IVY_PASSWORD": "sandbox-password", "IVY_RETRY_PAUSE": "0"]
             .merging(extra) { $1 }
     }
 }

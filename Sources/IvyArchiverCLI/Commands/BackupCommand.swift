@@ -92,6 +92,7 @@ struct BackupCommand: AsyncParsableCommand {
             options.deadline = RunDeadline(at: ContinuousClock.now + limit)
         }
         options.retention = session.settings.retentionDays.map { Int64($0) * 86_400 }
+        options.retryPause = .milliseconds(Int64(session.settings.retryPauseSeconds * 1000))
 
         let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs),
                             policy: session.settings.downloadPolicy, logger: session.logger)

@@ -57,6 +57,9 @@ final class BackupProgress: Sendable {
                 line = "PARTIAL \(path): " + holes.map(\.description).joined(separator: "; ") + " (tried again next run)"
             case .pruned(let path):
                 line = "pruned \(path)"
+            case .retrying(let clips, let pause):
+                tally.planned += clips
+                line = "retrying \(clips) clip\(clips == 1 ? "" : "s") that failed on a transient cause (or came out partial) in \(pause.components.seconds) s"
             }
         }
         if let line {
