@@ -90,3 +90,23 @@ enum NumberOption {
         }
     }
 }
+
+/// `--max-rate`, `max_rate`: bytes per second for all downloads together, with the suffixes
+/// curl's `--limit-rate` takes (`K`, `M`, `G`, 1024-based; `2M`, `500K`, `1.5M`).
+enum Rate {
+    /// - Throws: `ArgumentRefusal` for anything else, or under 1 KiB/s.
+    static func parse(_ text: String) throws -> Int {
+        let value = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let scale: Double = switch value.last {
+        case "K": 1024
+        case "M": 1024 * 1024
+        case "G": 1024 * 1024 * 1024
+        default: 1
+        }
+        let number = scale == 1 ? value : String(value.dropLast())
+        guard let amount = Double(number), amount.isFinite, amount * scale >= 1024, amount * scale <= 1e12 else {
+            throw ArgumentRefusal(description: "takes bytes per second from 1K up, like 2M, 500K or 1.5M (K, M, G are 1024-based)")
+        }
+        return Int(amount * scale)
+    }
+}

@@ -36,7 +36,7 @@ struct ConfigFile {
         "username": .string, "password": .string, "password_file": .string, "password_command": .string,
         "open_id": .string, "access_token": .string, "refresh_token": .string, "del_key": .string,
         "timezone": .string, "archive": .string, "path_template": .string, "device_timezones": .stringTable,
-        "keep_days": .wholeNumber, "retention_days": .wholeNumber, "export_max_hours": .number, "max_run_minutes": .number, "retry_pause_seconds": .number,
+        "keep_days": .wholeNumber, "retention_days": .wholeNumber, "export_max_hours": .number, "max_run_minutes": .number, "retry_pause_seconds": .number, "max_rate": .rate,
         "login_url": .string, "state_dir": .string, "allowed_media_hosts": .stringList,
     ]
 

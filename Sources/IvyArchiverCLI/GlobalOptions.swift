@@ -74,11 +74,15 @@ struct GlobalOptions: ParsableArguments {
         var logger: Logger
     }
 
-    /// - Parameter settings: the settings already resolved, else resolved here.
-    func makeSession(_ resolved: Settings? = nil) async throws -> Session {
+    /// - Parameters:
+    ///   - resolved: the settings already resolved, else resolved here.
+    ///   - maxRate: a command's `--max-rate`, over the configured one.
+    func makeSession(_ resolved: Settings? = nil, maxRate: Int? = nil) async throws -> Session {
         let settings = try resolved ?? settings()
         let logger = try makeLogger()
-        let transport = CurlTransport(logger: logger)
+        var configuration = CurlTransport.Configuration()
+        if let rate = maxRate ?? settings.maxRate { configuration.limitRate(to: rate) }
+        let transport = CurlTransport(configuration: configuration, logger: logger)
         let client = CloudClient(configuration: try await settings.cloudConfiguration(), transport: transport, logger: logger)
         return Session(client: client, settings: settings, transport: transport, logger: logger)
     }

@@ -33,6 +33,8 @@ struct Settings {
     var exportMaxHours: Double?
     /// `backup` ends after this many minutes (`max_run_minutes`).
     var maxRunMinutes: Double?
+    /// All downloads together, bytes per second (`max_rate`, `$IVY_MAX_RATE`, `--max-rate`).
+    var maxRate: Int?
     /// The pause before clips that failed on a transient cause are tried again, in seconds.
     var retryPauseSeconds = 120.0
     /// Hosts a playlist's segments, keys and init sections may come from besides its own.
@@ -127,6 +129,23 @@ struct Settings {
         settings.retentionDays = try number("retention_days", atLeast: 1).map { Int($0) }
         settings.exportMaxHours = try number("export_max_hours", atLeast: 0, above: true)
         settings.maxRunMinutes = try number("max_run_minutes", atLeast: 0, above: true)
+        if let rate = environment["IVY_MAX_RATE"], !rate.isEmpty {
+            do {
+                settings.maxRate = try Rate.parse(rate)
+            } catch let refusal as ArgumentRefusal {
+                throw UserError("IVY_MAX_RATE \(refusal.description), not '\(rate)'")
+            }
+            report.append(Entry(key: "max_rate", value: rate, source: "environment IVY_MAX_RATE"))
+        } else if let text = file.string("max_rate") ?? file.number("max_rate").map(Self.format) {
+            do {
+                settings.maxRate = try Rate.parse(text)
+            } catch let refusal as ArgumentRefusal {
+                throw UserError("\(file.location(of: "max_rate")): max_rate \(refusal.description), not '\(text)'")
+            }
+            report.append(Entry(key: "max_rate", value: text, source: file.location(of: "max_rate")))
+        } else {
+            report.append(Entry(key: "max_rate", value: nil, source: "unset"))
+        }
         if let pause = environment["IVY_RETRY_PAUSE"], !pause.isEmpty {
             guard let seconds = Double(pause), seconds.isFinite, seconds >= 0 else {
                 throw UserError("IVY_RETRY_PAUSE must be a number of seconds (0 or more), not '\(pause)'")

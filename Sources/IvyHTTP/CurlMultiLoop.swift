@@ -28,6 +28,11 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var activeByID: [UInt64: UnsafeMutableRawPointer] = [:]
     /// Handles kept for the next transfers.
     private var idle: [CurlEasyHandle] = []
+    /// Body bytes received by every transfer (any thread reads it).
+    let receivedBytes = Atomic<Int64>(0)
+    /// The process-wide download cap, and transfers it paused with when to resume them.
+    private var budget: RateBudget?
+    private var throttled: [(at: ContinuousClock.Instant, id: UInt64)] = []
 
     private struct Active {
         var handle: CurlEasyHandle
@@ -40,6 +45,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.multi = curl_multi_init()
+        self.budget = configuration.maxReceiveBytesPerSecond.map { RateBudget(bytesPerSecond: $0, now: .now) }
         let limited = ivy_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
         if limited != CURLM_OK {
             logger.warning("libcurl refused the connection limit per host", metadata: ["reason": "\(String(cString: curl_multi_strerror(limited)))"])
@@ -86,9 +92,10 @@ final class CurlMultiLoop: @unchecked Sendable {
                 }
             }
             if stopping { break }
+            resumeThrottled()
             let performed = curl_multi_perform(multi, &running)
             collectFinished()
-            let polled = curl_multi_poll(multi, nil, 0, 1000, nil)
+            let polled = curl_multi_poll(multi, nil, 0, pollTimeout(), nil)
             if performed != CURLM_OK || polled != CURLM_OK, !reportedFailure {
                 // Out of memory or a broken wakeup pipe: said once; the transfers fail by their timeouts.
                 reportedFailure = true
@@ -136,6 +143,32 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func cancel(_ id: UInt64) {
         guard let easy = activeByID[id] else { return }
         finish(easy, with: .failure(CancellationError()))
+    }
+
+    /// Called by a transfer (on this thread) for `count` body bytes it is about to take:
+    /// `false` when the cap says wait; the transfer is then paused and resumed here later.
+    func admit(_ count: Int, transfer id: UInt64) -> Bool {
+        guard budget != nil, let wait = budget?.take(count, now: .now) else {
+            receivedBytes.add(Int64(count), ordering: .relaxed)
+            return true
+        }
+        throttled.append((ContinuousClock.now + wait, id))
+        return false
+    }
+
+    private func resumeThrottled() {
+        guard !throttled.isEmpty else { return }
+        let now = ContinuousClock.now
+        let due = throttled.filter { $0.at <= now }
+        throttled.removeAll { $0.at <= now }
+        for entry in due { resume(entry.id) }
+    }
+
+    /// Milliseconds `curl_multi_poll` may wait: a second, or until a throttled transfer is due.
+    private func pollTimeout() -> Int32 {
+        guard let next = throttled.map(\.at).min() else { return 1000 }
+        let wait = next - .now
+        return Int32(clamping: max(1, min(1000, wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)))
     }
 
     private func resume(_ id: UInt64) {

@@ -8,6 +8,8 @@ import Synchronization
 final class CurlTransfer: @unchecked Sendable {
     let id: UInt64
     private let request: HTTPRequest
+    /// The loop that runs it: the body callback asks it for the process-wide rate budget.
+    private let loop: CurlMultiLoop
     private let cancelled = Atomic<Bool>(false)
     private var headContinuation: CheckedContinuation<HTTPStreamingResponse, any Error>?
     private var headDelivered = false
@@ -23,6 +25,7 @@ final class CurlTransfer: @unchecked Sendable {
     init(id: UInt64, request: HTTPRequest, loop: CurlMultiLoop) {
         self.id = id
         self.request = request
+        self.loop = loop
         self.channel = BodyChannel(
             highWater: loop.configuration.bodyHighWater,
             resume: { [loop] in loop.submit(.resume(id)) },
@@ -79,9 +82,6 @@ final class CurlTransfer: @unchecked Sendable {
         }
         try easy.set(CURLOPT_LOW_SPEED_LIMIT, configuration.stallSpeed)
         try easy.set(CURLOPT_LOW_SPEED_TIME, max(1, configuration.stallTime.milliseconds / 1000))
-        if let rate = configuration.maxReceiveBytesPerSecond {
-            try easy.set(CURLOPT_MAX_RECV_SPEED_LARGE, offset: Int64(rate))
-        }
 
         switch request.method {
         case .get:
@@ -138,6 +138,8 @@ final class CurlTransfer: @unchecked Sendable {
             guard channel.offer(block) else { return ivy_curl_writefunc_pause() }
             block = []
         }
+        // The process-wide cap: refused bytes are offered again when the transfer resumes.
+        guard loop.admit(bytes.count, transfer: id) else { return ivy_curl_writefunc_pause() }
         if block.isEmpty { block.reserveCapacity(max(Self.blockSize, bytes.count)) }
         block.append(contentsOf: bytes)
         return bytes.count

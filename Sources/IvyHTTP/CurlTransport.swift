@@ -15,7 +15,8 @@ public final class CurlTransport: HTTPTransport {
         /// trickle is no progress; a transfer paused by its reader is not measured.
         public var stallSpeed = 1024
         public var stallTime: Duration = .seconds(30)
-        /// Per transfer download cap (`CURLOPT_MAX_RECV_SPEED_LARGE`); `nil` for none.
+        /// Download cap for all transfers together, in bytes per second (`--max-rate`);
+        /// `nil` for none.
         public var maxReceiveBytesPerSecond: Int?
         public var maxConnectionsPerHost = 16
         /// Bytes that may wait unread before a streaming transfer is paused.
@@ -23,6 +24,14 @@ public final class CurlTransport: HTTPTransport {
         public var userAgent = "IvyArchiver/0.1"
 
         public init() {}
+
+        /// Caps all downloads together at `bytesPerSecond`. A capped transfer may take longer
+        /// than any fixed limit, so only stall detection (which does not count the time a
+        /// transfer waits for the cap) ends one; a request's own timeout still applies.
+        public mutating func limitRate(to bytesPerSecond: Int) {
+            maxReceiveBytesPerSecond = bytesPerSecond
+            requestTimeout = nil
+        }
     }
 
     private let loop: CurlMultiLoop
@@ -35,6 +44,10 @@ public final class CurlTransport: HTTPTransport {
     deinit {
         loop.shutdown()
     }
+
+    /// Body bytes received by every transfer so far: what a progress display shows while
+    /// a download is under way.
+    public var receivedBytes: Int64 { loop.receivedBytes.load(ordering: .relaxed) }
 
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue

@@ -33,6 +33,7 @@ import Testing
         ("[device_timezones]\n\"00626E8A1B01\" = 5\n", 2, "'00626E8A1B01' in [device_timezones] must be a string in quotes"),
         ("[device_timezones]\n\"00626E8A1B0\" = \"UTC\"\n", 2, "'00626E8A1B0' in [device_timezones] is not a MAC address"),
         ("timezone = \"Europe/Berln\"\n", 1, "unknown time zone 'Europe/Berln'"),
+        ("max_rate = \"fast\"\n", 1, "max_rate takes bytes per second from 1K up"),
         ("password = \"x\"\npassword_command = \"pass show foscam\"\n", 2, "set one of password and password_command, not both"),
     ]
 
@@ -52,13 +53,14 @@ import Testing
     }
 
     @Test func numbersTakeIntegersAndDecimalsWhereTheyMeanANumber() async throws {
-        let path = try Self.config("keep_days = 90.0\nexport_max_hours = 1.5\nmax_run_minutes = 90\nretention_days = 7\n")
+        let path = try Self.config("keep_days = 90.0\nexport_max_hours = 1.5\nmax_run_minutes = 90\nretention_days = 7\nmax_rate = \"1.5M\"\n")
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let result = try await CLIProcess.run(["config", "check", "--config", path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
         let values = Dictionary(rows.map { ($0["key"] as? String ?? "", $0["value"] as? String ?? "-") }) { $1 }
         #expect(values["keep_days"] == "90" && values["export_max_hours"] == "1.5" && values["max_run_minutes"] == "90", "\(values)")
+        #expect(values["max_rate"] == "1.5M", "\(values)")
     }
 
     /// Every setting with where it came from; no secret printed.

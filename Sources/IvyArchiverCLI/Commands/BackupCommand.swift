@@ -36,6 +36,8 @@ struct BackupCommand: AsyncParsableCommand {
     var keepDays: Int?
     @Option(name: .long, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (45s, 90m, 2h); max_run_minutes in the config.", transform: Deadline.parse)
     var deadline: Deadline?
+    @Option(name: .customLong("max-rate"), parsing: .unconditional, help: "Download cap for all connections together, bytes per second: 2M, 500K (1024-based; max_rate in the config).",
+            transform: Rate.parse) var maxRate: Int?
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics here (node_exporter textfile collector).") var metricsFile: String?
     @OptionGroup(title: "Global Options") var global: GlobalOptions
 
@@ -74,7 +76,7 @@ struct BackupCommand: AsyncParsableCommand {
     private func backup(account: inout String) async throws -> Done {
         let settings = try global.settings()
         account = settings.username ?? settings.openId ?? account
-        let session = try await global.makeSession(settings)
+        let session = try await global.makeSession(settings, maxRate: maxRate)
         guard let folder = archive ?? session.settings.archive, !folder.isEmpty else {
             throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
         }

@@ -33,6 +33,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-hours"), parsing: .unconditional, help: "The longest window allowed, in hours (export_max_hours in the config; default 24).",
             transform: NumberOption.decimal(above: 0, atMost: 24 * 366)) var maxHours: Double?
     @Option(name: .customLong("jobs"), parsing: .unconditional, help: "Clips fetched from the cloud at once (1-16).", transform: NumberOption.whole(1...16)) var jobs = 2
+    @Option(name: .customLong("max-rate"), parsing: .unconditional, help: "Download cap for all connections together, bytes per second: 2M, 500K (1024-based; max_rate in the config).",
+            transform: Rate.parse) var maxRate: Int?
     @Option(name: .customLong("check"), help: "Verify FILE.mp4 against its sidecar FILE.mp4.json instead.") var check: String?
     @OptionGroup(title: "Global Options") var global: GlobalOptions
 
@@ -51,7 +53,7 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         if let check { return try await verify(check) }
         guard let device, let from, let to, let output else { return }
-        let session = try await global.makeSession()
+        let session = try await global.makeSession(maxRate: maxRate)
         let hours = maxHours ?? session.settings.exportMaxHours ?? 24
         guard hours > 0 else { throw UserError("--max-hours must be more than 0") }
         var request = Export.Request(device: device, from: from, to: to, output: output)

@@ -13,7 +13,8 @@ struct FetchCommand: AsyncParsableCommand {
     @Argument(help: "The playlist URL (http or https).") var url: String
     @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String
     @Option(name: .long, parsing: .unconditional, help: "Segments downloaded at once (1-64).", transform: NumberOption.whole(1...64)) var jobs = 8
-    @Option(name: .customLong("max-rate"), help: "Download cap per connection, bytes per second.") var maxRate: Int?
+    @Option(name: .customLong("max-rate"), parsing: .unconditional, help: "Download cap for all connections together, bytes per second (2M, 500K; 1024-based).",
+            transform: Rate.parse) var maxRate: Int?
     @Flag(name: .long, help: "Replace the output if it exists.") var force = false
     @Flag(name: .customLong("keep-partial"),
           help: "Keep what arrived when a segment stays unavailable after its retries (exit 1, the holes named on stderr); by default the clip fails and no file is written.")
@@ -25,15 +26,13 @@ struct FetchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("the URL must start with http:// or https://") }
-        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1-64") }
-        if let maxRate, maxRate < 1024 { throw ValidationError("--max-rate must be at least 1024 bytes per second") }
     }
 
     func run() async throws {
         try OutputFile.check(output, force: force)
         let logger = try GlobalOptions.makeLogger(level: logLevel)
         var transportConfiguration = CurlTransport.Configuration()
-        transportConfiguration.maxReceiveBytesPerSecond = maxRate
+        if let maxRate { transportConfiguration.limitRate(to: maxRate) }
         var policy = HLSDownloader.Policy()
         policy.keepsPartial = keepPartial
         policy.allowedMediaHosts = allowMediaHost
