@@ -73,8 +73,9 @@ extension Backup {
         var taken: [String: ClipKey] = [:]
         var unavailableCameras = 0
         var lastUnavailable: CloudClientError?
-        for camera in cameras {
+        for (index, camera) in cameras.enumerated() {
             let device = camera.device, mac = camera.id
+            context.events(.listing(device: mac, name: device.deviceName, index: index, count: cameras.count))
             var from = options.from ?? 0
             if options.from == nil { from = try await walkStart(camera: mac, lastWalk: lastWalk, horizon: horizon, context: context) }
             plan.from = min(plan.from, from)

@@ -123,6 +123,8 @@ public struct Backup: Sendable {
 
     /// Reported as the run goes, for a progress display or log lines.
     public enum Event: Sendable {
+        /// A camera's clips are being listed: camera `index` (from 0) of `count`.
+        case listing(device: CameraID, name: String, index: Int, count: Int)
         case planned(device: CameraID, clips: Int)
         case archived(path: String, bytes: Int64)
         /// `device` nil: the account's device list.

@@ -31,6 +31,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of tables.")
     var json = false
 
+    @Flag(name: [.short, .long], help: "Print only warnings, errors and the final summary.")
+    var quiet = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).", transform: LogLevel.parse)
     var logLevel: Logger.Level?
 

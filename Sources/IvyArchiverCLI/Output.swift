@@ -21,10 +21,14 @@ enum Output {
     /// A log line that must show at once, also in a file or a pipe (cron, systemd, `| tee`),
     /// where standard output is block-buffered: each clip appears as it is archived, and
     /// nothing printed is lost if the process is killed.
+    /// Without a terminal (cron, a journal, a file), each line starts with the time, ISO 8601
+    /// with the local offset.
     static func line(_ text: String) {
-        print(text)
+        print(stampsLines ? RecordingTime(unix: Date().timeIntervalSince1970).iso8601(in: .current) + " " + text : text)
         fflush(nil)
     }
+
+    static let stampsLines = isatty(STDOUT_FILENO) != 1
 
     /// One line on stderr, as every failure is reported: `ivy-archiver: <text>`.
     static func error(_ text: String) {

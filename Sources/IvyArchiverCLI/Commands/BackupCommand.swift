@@ -100,7 +100,8 @@ struct BackupCommand: AsyncParsableCommand {
                             policy: session.settings.downloadPolicy, logger: session.logger)
         let json = session.settings.json
         let timeZones = options
-        let progress = BackupProgress(live: !json && isatty(STDERR_FILENO) == 1) { mac, start in
+        let transport = session.transport
+        let progress = BackupProgress(live: !json && isatty(STDERR_FILENO) == 1, quiet: global.quiet, received: { transport.receivedBytes }) { mac, start in
             RecordingTime(start).wallClock(in: timeZones.timeZone(of: mac))
         }
         defer { progress.finish() }
@@ -125,7 +126,7 @@ struct BackupCommand: AsyncParsableCommand {
             if summary.unfinished > 0 { line += ", \(summary.unfinished) left for the next run (deadline)" }
             if summary.pruned > 0 { line += ", \(summary.pruned) pruned" }
             if !summary.warnings.isEmpty { line += ", \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s")" }
-            print(line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(done.elapsedSeconds)) s")
+            Output.line(line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(done.elapsedSeconds)) s")
         }
         if Self.exitCode(of: summary) != 0 {
             // One line on stderr too, for cron mail and journals that keep stderr only.

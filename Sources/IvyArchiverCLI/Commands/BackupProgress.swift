@@ -3,26 +3,40 @@ import IvyArchive
 import Synchronization
 import IvyDomain
 
-/// What a backup shows as it goes: one plain line per clip (what cron mails and logs keep) and,
-/// on a terminal, a live line with devices, clips, bytes, rate and ETA.
+/// What a backup shows as it goes: one plain line per clip (what cron mails and logs keep;
+/// with `--quiet` only failures, partial clips and warnings) and, on a terminal, a live line
+/// with cameras, clips, bytes, rate and ETA, redrawn twice a second while clips download.
 final class BackupProgress: Sendable {
     private struct Tally {
         var devices = 0
         var devicesDone = 0
+        var listing: String?
         var planned = 0
         var done = 0
+        /// Bytes of the clips archived.
         var bytes: Int64 = 0
+        /// (instant, bytes received) of the last few seconds, for the rate.
+        var samples: [(ContinuousClock.Instant, Int64)] = []
     }
 
     private let display: ProgressLine
+    private let quiet: Bool
     private let tally = Mutex(Tally())
     private let started = ContinuousClock.now
+    private let received: @Sendable () -> Int64
+    private let baseline: Int64
     private let time: @Sendable (_ camera: CameraID, _ start: Int64) -> String
 
-    /// `live`: draw the progress line (a terminal); `time` writes a clip's start for a person.
-    init(live: Bool, time: @escaping @Sendable (_ camera: CameraID, _ start: Int64) -> String) {
-        display = ProgressLine(enabled: live)
+    /// `live`: draw the progress line (a terminal); `received`: the bytes the transport has
+    /// received so far; `time` writes a clip's start for a person.
+    init(live: Bool, quiet: Bool, received: @escaping @Sendable () -> Int64,
+         time: @escaping @Sendable (_ camera: CameraID, _ start: Int64) -> String) {
+        display = ProgressLine(enabled: live && !quiet)
+        self.quiet = quiet
+        self.received = received
+        baseline = received()
         self.time = time
+        display.start { [weak self] in self?.render() ?? "" }
     }
 
     var elapsedSeconds: Double {
@@ -32,11 +46,15 @@ final class BackupProgress: Sendable {
 
     func handle(_ event: Backup.Event) {
         var line: String?
+        var important = false
         tally.withLock { tally in
             switch event {
+            case .listing(_, let name, let index, let count):
+                tally.listing = "listing \(name)'s clips (camera \(index + 1) of \(count))"
             case .planned(let device, let clips):
                 tally.devices += 1
                 tally.planned += clips
+                tally.listing = nil
                 line = "\(device): \(clips) new clip\(clips == 1 ? "" : "s")"
             case .archived(let path, let bytes):
                 tally.done += 1
@@ -45,33 +63,60 @@ final class BackupProgress: Sendable {
             case .failed(let device?, let start?, let reason):
                 tally.done += 1
                 line = "FAILED \(device) clip \(time(device, start)): \(reason)"
+                important = true
             case .failed(let device, _, let reason):
                 tally.devices += 1
                 tally.devicesDone += 1
                 line = "FAILED \(device.map(\.description) ?? "the account's device list"): \(reason)"
+                important = true
             case .deviceFinished:
                 tally.devicesDone += 1
             case .warning(let device, let start, let message):
                 line = "WARNING \(device) clip \(time(device, start)) \(message)"
+                important = true
             case .partial(let path, let holes):
-                line = "PARTIAL \(path): " + holes.map(\.description).joined(separator: "; ") + " (tried again next run)"
+                line = "PARTIAL \(path): " + holes.map(\.description).joined(separator: "; ") + " (tried again)"
+                important = true
             case .pruned(let path):
                 line = "pruned \(path)"
             case .retrying(let clips, let pause):
                 tally.planned += clips
                 line = "retrying \(clips) clip\(clips == 1 ? "" : "s") that failed on a transient cause (or came out partial) in \(pause.components.seconds) s"
+                important = true
             }
         }
-        if let line {
-            display.clear()
+        if let line, important || !quiet {
+            display.erase()
             Output.line(line)
         }
-        let now = tally.withLock { $0 }
-        let elapsed = max(0.001, elapsedSeconds)
-        let rate = Double(now.bytes) / elapsed
-        let eta = now.done > 0 ? Int(elapsed / Double(now.done) * Double(max(0, now.planned - now.done))) : 0
-        display.show("devices \(now.devicesDone)/\(now.devices), clips \(now.done)/\(now.planned), \(ProgressLine.bytes(Int(now.bytes))), "
-            + "\(ProgressLine.bytes(Int(rate)))/s, ETA \(eta / 60)m\(eta % 60)s")
+        display.refresh()
+    }
+
+    /// `cameras 2/5, clips 7/20, 41.2 MB, 3.1 MB/s, ETA 1m05s`, or what is being listed.
+    private func render() -> String {
+        let now = ContinuousClock.now
+        let bytes = received() - baseline
+        let state = tally.withLock { tally -> Tally in
+            tally.samples.append((now, bytes))
+            tally.samples.removeAll { now - $0.0 > .seconds(5) }
+            return tally
+        }
+        if let listing = state.listing { return listing + ", \(state.planned) new clips so far" }
+        var rate = 0.0
+        if let first = state.samples.first, first.0 < now {
+            let span = now - first.0
+            rate = Double(bytes - first.1) / (Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18)
+        }
+        var text = "cameras \(state.devicesDone)/\(state.devices), clips \(state.done)/\(state.planned), "
+            + "\(ProgressLine.bytes(Int(bytes))), \(ProgressLine.bytes(Int(rate)))/s"
+        // Remaining bytes: the clips left at the average size of those done, less what has
+        // arrived of the clips under way.
+        if state.done > 0, state.planned > state.done, rate > 0 {
+            let average = Double(state.bytes) / Double(state.done)
+            let left = max(0, average * Double(state.planned - state.done) - Double(bytes - state.bytes))
+            text += ", ETA " + ProgressLine.duration(Int(left / rate))
+        }
+        return text
     }
 
     func finish() {

@@ -68,21 +68,31 @@ struct ExportCommand: AsyncParsableCommand {
         request.jobs = jobs
 
         let json = session.settings.json
-        let display = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
-        let tally = Mutex((clips: 0, fetch: 0, fetched: 0, bytes: Int64(0)))
+        let display = ProgressLine(enabled: !json && !global.quiet && isatty(STDERR_FILENO) == 1)
+        let tally = Mutex((clips: 0, fetch: 0, fetched: 0, joining: false))
+        let transport = session.transport, baseline = transport.receivedBytes, started = ContinuousClock.now
+        display.start {
+            let now = tally.withLock { $0 }
+            guard now.clips > 0 else { return "listing the camera's clips" }
+            if now.joining { return "joining \(now.clips) clips" }
+            let bytes = transport.receivedBytes - baseline
+            let elapsed = ContinuousClock.now - started
+            let rate = Double(bytes) / max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            return "\(now.clips) clips, fetched \(now.fetched)/\(now.fetch) from the cloud, \(ProgressLine.bytes(Int(bytes))), \(ProgressLine.bytes(Int(rate)))/s"
+        }
+        defer { display.clear() }
         let export = Export(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: 8),
                             policy: session.settings.downloadPolicy, logger: session.logger)
         let record = try await export.run(request) { event in
             switch event {
             case .planned(let clips, let fromArchive):
-                tally.withLock { $0 = (clips, clips - fromArchive, 0, 0) }
-                display.show("\(clips) clips, \(clips - fromArchive) to fetch from the cloud")
-            case .fetched(_, let bytes):
-                let now = tally.withLock { $0.fetched += 1; $0.bytes += bytes; return $0 }
-                display.show("fetched \(now.fetched)/\(now.fetch) clips, \(ProgressLine.bytes(Int(now.bytes)))")
+                tally.withLock { $0 = (clips, clips - fromArchive, 0, false) }
+            case .fetched:
+                tally.withLock { $0.fetched += 1 }
             case .joining:
-                display.show("joining \(tally.withLock { $0.clips }) clips")
+                tally.withLock { $0.joining = true }
             }
+            display.refresh()
         }
         display.clear()
         if json { return try Output.json(record) }
