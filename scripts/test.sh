@@ -2,7 +2,8 @@
 # Runs the whole test suite: installs what is missing, then `swift test`.
 # Tests start their own sandbox cloud on 127.0.0.1 and judge media with ffprobe.
 # Then a release smoke test (scripts/demo.sh: backup and exports against the sandbox), because
-# twice a task-group bug showed only in release builds; IVY_SKIP_RELEASE_SMOKE=1 skips it.
+# twice a task-group bug showed only in release builds; IVY_SKIP_RELEASE_SMOKE=1 skips it. Then
+# the Debian package test (root only; IVY_SKIP_PACKAGE_TEST=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh ffmpeg sqlite3 prometheus
@@ -26,4 +27,20 @@ if [ "${IVY_SKIP_RELEASE_SMOKE:-0}" != 1 ]; then
     grep -q "demo-export/garage.mp4: matches its record" "$log" || { tail -n 60 "$log"; echo "release smoke test incomplete" >&2; exit 1; }
     echo "release smoke test (scripts/demo.sh): ok"
     rm -f "$log"
+fi
+# The Debian package, proven on a clean Debian 12 root without Swift (scripts/package-test.sh:
+# debootstrap, apt, the units under systemd-nspawn). Needs root; IVY_SKIP_PACKAGE_TEST=1 skips it.
+if [ "${IVY_SKIP_PACKAGE_TEST:-0}" != 1 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "package test skipped: scripts/package-test.sh needs root"
+    else
+        log="$(mktemp)"
+        if ! scripts/package-test.sh >"$log" 2>&1; then
+            tail -n 60 "$log"
+            echo "package test (scripts/package-test.sh) failed" >&2
+            exit 1
+        fi
+        echo "package test (scripts/package-test.sh): $(tail -n 1 "$log")"
+        rm -f "$log"
+    fi
 fi

@@ -57,9 +57,12 @@ extension Backup {
                     }
                 case .unfinished:
                     summary.unfinished += 1
+                case .failed(let error) where error is CancellationError || Task.isCancelled:
+                    // Interrupted (Ctrl-C, SIGTERM): not the clip's failure; it stays wanted.
+                    summary.unfinished += 1
                 case .failed(let error):
                     if let problem = StorageFailure.problem(error) { throw StorageStop(problem: problem) }
-                    let reason = error is CancellationError ? "cancelled" : "\(error)"
+                    let reason = "\(error)"
                     if Self.isTransient(error) { pass.retry.append(item) }
                     try? await context.catalog.markFailed(item.key, error: reason)
                     summary.failures.append(.init(device: mac, start: item.recording.start, reason: reason))

@@ -212,6 +212,14 @@ public struct Backup: Sendable {
             throw BackupError.storage("\(stopped), after \(summary.archived) clip\(summary.archived == 1 ? "" : "s") archived; "
                 + "nothing half-written is left in the archive")
         }
+        if Task.isCancelled {
+            // Interrupted: the run is recorded as such (from a task of its own, which the
+            // interruption does not cancel), and what is done stays archived.
+            run.result = .stopped("interrupted")
+            let (finished, summary) = (run, summary)
+            _ = await Task.detached { try? await self.finish(finished, summary, catalog: catalog) }.value
+            throw CancellationError()
+        }
         summary.warnings = try await expiring(context, cameras: plan.cameras, listed: plan.listed, now: now)
         if summary.failures.isEmpty, summary.unfinished == 0, let keepDays = options.keepDays {
             summary.pruned = try await prune(context, keepDays: keepDays, now: now)

@@ -81,10 +81,16 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: archive) }
             var env = env
             env["IVY_ARCHIVE"] = archive
-            let (status, _) = try await Self.interrupt(["backup"], environment: env, signal: SIGTERM) { stdout, _ in stdout.contains("2 new clips") }
+            let (status, stdout) = try await Self.interrupt(["backup"], environment: env, signal: SIGTERM) { stdout, _ in stdout.contains("2 new clips") }
             #expect(status == 130)
             #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
             #expect(mp4Files(in: archive).isEmpty, "neither clip had finished")
+            // The clips under way were interrupted, not failed; the run is recorded as such.
+            #expect(!stdout.contains("FAILED"), "\(stdout)")
+            let runs = try await Subprocess.run("sqlite3", [archive + "/.ivy-archiver/catalog.sqlite", "SELECT result, endedAt IS NOT NULL FROM run ORDER BY id DESC LIMIT 1"])
+            #expect(runs.stdout == "stopped: interrupted|1\n", "\(runs.stdout)\(runs.stderr)")
+            let failed = try await Subprocess.run("sqlite3", [archive + "/.ivy-archiver/catalog.sqlite", "SELECT count(*) FROM clip WHERE state = 'failed'"])
+            #expect(failed.stdout == "0\n", "\(failed.stdout)")
 
             let rerun = try await CLIProcess.run(["backup"], environment: env)
             #expect(rerun.status == 0, "\(rerun.stderr)")

@@ -78,6 +78,32 @@ import Testing
         }
     }
 
+    /// A disk that fills up mid-run: exit 1, and the metrics say so (exit code 1, what was
+    /// archived before). Needs a tmpfs (root, as in CI).
+    @Test(.enabled(if: Tmpfs.available, "mounting a tmpfs needs root"))
+    func aFullDiskIsInTheMetrics() async throws {
+        try await Tmpfs.mounted(size: "600k") { mountPoint in
+            try await withSandbox({ configuration in
+                var account = SandboxAccount.demo()
+                account.devices = [SandboxDevice(mac: "00626E00AD01", name: "Drive", productName: "FI9900P", profile: .h264AAC,
+                                                 layout: RecordingLayout(days: 1, continuousChunksPerDay: 2, eventsPerDay: 0, chunkSeconds: 40))]
+                configuration.account = account
+            }) { endpoint, _ in
+                let outside = try makeTemporaryDirectory()
+                defer { try? FileManager.default.removeItem(atPath: outside) }
+                let archive = mountPoint + "/archive", metrics = outside + "/backup.prom"
+                let env = endpoint.cliEnvironment(["IVY_ARCHIVE": archive])
+                #expect(try await CLIProcess.run(["init"], environment: env).status == 0)
+                let result = try await CLIProcess.run(["backup", "--metrics-file", metrics], environment: env)
+                #expect(result.status == 1, "\(result.stderr)")
+                #expect(result.stderr.contains("disk is full"), "\(result.stderr)")
+                let values = try Self.samples(metrics)
+                #expect(values["ivy_archiver_exit_code{account=\"demo@example.com\"}"] == 1, "\(values)")
+                #expect(try await Self.promtool(metrics) == nil)
+            }
+        }
+    }
+
     @Test func aMetricsFolderThatIsNotThereIsFoundBeforeAnyRequest() async throws {
         try await withSandbox { endpoint, _ in
             let archive = try makeArchiveDirectory()
