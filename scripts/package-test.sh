@@ -184,7 +184,7 @@ as_service $exec_start || fail "the backup failed (exit $?)"
 clips="$(find "$root/var/lib/ivy-archiver/archive" -path '*/.ivy-archiver' -prune -o -name '*.mp4' -print | wc -l)"
 [ "$clips" -gt 0 ] || fail "the backup archived nothing"
 echo "$clips clips in /var/lib/ivy-archiver/archive:"
-find "$root/var/lib/ivy-archiver/archive" -path '*/.ivy-archiver' -prune -o -name '*.mp4' -printf '  %P\n' | sort | head -n 5
+find "$root/var/lib/ivy-archiver/archive" -path '*/.ivy-archiver' -prune -o -name '*.mp4' -printf '  %P\n' | sort | sed -n '1,5p'
 echo "  ..."
 find "$root/var/lib/ivy-archiver" -maxdepth 1 -name 'session-*.json' -printf 'session kept: %p\n' | sed "s|$root||"
 [ -n "$(find "$root$state_dir" -maxdepth 1 -name 'session-*.json')" ] || fail "no session file in $state_dir"
@@ -220,7 +220,7 @@ DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -q --no-install-recomm
     || { tail -n 30 "$work/apt-systemd.log"; fail "apt could not install systemd"; }
 units=(ivy-archiver-backup.service ivy-archiver-backup.timer ivy-archiver-backup@home.service ivy-archiver-backup@home.timer
     ivy-archiver-failure@ivy-archiver-backup.service)
-in_root systemd-analyze --version | head -n 1
+in_root systemd-analyze --version | sed -n '1p'
 # --man=no: the root has no man-db (the man page was checked above).
 verify_log="$(in_root systemd-analyze verify --man=no "${units[@]/#//usr/lib/systemd/system/}" 2>&1)" || { echo "$verify_log"; fail "systemd-analyze verify"; }
 # verify complains of units it merely sees (it loads the dependencies too): ours must be clean.
@@ -305,7 +305,9 @@ if [ "$boot" = 1 ]; then
     echo "OnFailure= (ivy-archiver-failure@ivy-archiver-backup@forbidden.service) logged: $reported"
 
     in_boot systemctl enable --quiet --now ivy-archiver-backup.timer ivy-archiver-backup@home.timer
-    in_boot systemctl list-timers --all --no-pager 'ivy-archiver-backup*' | head -n 3
+    # Captured whole first: `| head` would end systemctl with SIGPIPE, which pipefail reports.
+    timers="$(in_boot systemctl list-timers --all --no-pager 'ivy-archiver-backup*')"
+    head -n 3 <<<"$timers"
     in_boot systemctl is-active --quiet ivy-archiver-backup.timer ivy-archiver-backup@home.timer || fail "the timers are not active"
     in_boot systemd-analyze security --no-pager ivy-archiver-backup.service | tail -n 1
 

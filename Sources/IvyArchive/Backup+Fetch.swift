@@ -48,12 +48,13 @@ extension Backup {
                     summary.archived += 1
                     summary.bytes += archived.bytes
                     summary.archivedClips.append(.init(device: mac, start: item.recording.start, path: archived.path, bytes: archived.bytes))
-                    context.events(.archived(path: archived.path, bytes: archived.bytes))
                     let missing = archived.holes.filter(\.isUnavailable)
-                    if !missing.isEmpty {
+                    if missing.isEmpty {
+                        context.events(.archived(path: archived.path, bytes: archived.bytes))
+                    } else {
                         pass.retry.append(item)
                         summary.partial.append(.init(device: mac, start: item.recording.start, path: archived.path, holes: missing))
-                        context.events(.partial(path: archived.path, holes: missing))
+                        context.events(.partial(path: archived.path, bytes: archived.bytes, holes: missing))
                     }
                 case .unfinished:
                     summary.unfinished += 1

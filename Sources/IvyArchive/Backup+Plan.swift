@@ -205,3 +205,16 @@ extension Backup {
         return Listing(elements: RecordingSet.merge(lists).filter { $0.end <= now }, unreadable: unreadable)
     }
 }
+
+extension Backup.Summary {
+    /// What the plan already knows: the window walked, the clips found archived, the
+    /// listings that failed, the cameras.
+    init(_ plan: Backup.Plan) {
+        self.init()
+        from = plan.from
+        to = plan.to
+        skipped = plan.skipped
+        failures = plan.failures
+        cameras = plan.cameras.map { Camera(device: $0.id, name: $0.device.deviceName, skipped: plan.skippedByCamera[$0.id] ?? 0) }
+    }
+}

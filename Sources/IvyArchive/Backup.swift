@@ -129,8 +129,8 @@ public struct Backup: Sendable {
         case archived(path: String, bytes: Int64)
         /// `device` nil: the account's device list.
         case failed(device: CameraID?, start: Int64?, reason: String)
-        /// Archived with holes (`Summary.Partial`).
-        case partial(path: String, holes: [ClipHole])
+        /// Archived with holes (`Summary.Partial`), instead of `archived`.
+        case partial(path: String, bytes: Int64, holes: [ClipHole])
         /// Every planned clip of the device is done (archived or failed).
         case deviceFinished(device: CameraID)
         case warning(device: CameraID, start: Int64, message: String)
@@ -196,12 +196,7 @@ public struct Backup: Sendable {
         let context = Context(options: options, root: root, temporary: temporary, catalog: catalog, events: events)
         let now = try await client.serverNowSeconds()
         let plan = try await plan(context, now: now)
-        var summary = Summary()
-        summary.from = plan.from
-        summary.to = plan.to
-        summary.skipped = plan.skipped
-        summary.failures = plan.failures
-        summary.cameras = plan.cameras.map { Summary.Camera(device: $0.id, name: $0.device.deviceName, skipped: plan.skippedByCamera[$0.id] ?? 0) }
+        var summary = Summary(plan)
         var pass = await fetch(plan.items, context: context, into: &summary)
         if pass.stopped == nil, !pass.retry.isEmpty, let pause = options.retryPause, !Task.isCancelled {
             pass = await retry(pass.retry, after: pause, context: context, into: &summary)
@@ -250,12 +245,7 @@ public struct Backup: Sendable {
         let context = Context(options: options, root: folder.root, temporary: folder.temporary, catalog: catalog, events: events)
         let now = try await client.serverNowSeconds()
         let plan = try await plan(context, now: now)
-        var summary = Summary()
-        summary.from = plan.from
-        summary.to = plan.to
-        summary.skipped = plan.skipped
-        summary.failures = plan.failures
-        summary.cameras = plan.cameras.map { Summary.Camera(device: $0.id, name: $0.device.deviceName, skipped: plan.skippedByCamera[$0.id] ?? 0) }
+        var summary = Summary(plan)
         summary.planned = plan.items.map(\.path)
         if let keepDays = options.keepDays {
             summary.prunable = try await pruneCandidates(context, keepDays: keepDays, now: now).compactMap(\.file)

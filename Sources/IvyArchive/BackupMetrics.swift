@@ -32,7 +32,7 @@ public struct BackupMetrics: Sendable {
     public static func lastSuccess(inFileAt path: String) -> Date? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix(lastSuccessName) {
-            guard let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
+            guard let value = line.split(separator: " ").last.flatMap({ Double($0) }), value > 0 else { continue }
             return Date(timeIntervalSince1970: value)
         }
         return nil
@@ -72,9 +72,9 @@ public struct BackupMetrics: Sendable {
         }
         gauge("ivy_archiver_last_run_timestamp_seconds", "When the last backup ended (unix time), whatever its outcome.",
               [(account, "\(Int64(finishedAt.timeIntervalSince1970))")])
-        if let lastSuccess {
-            gauge(Self.lastSuccessName, "When a backup last ended with exit code 0 (unix time).", [(account, "\(Int64(lastSuccess.timeIntervalSince1970))")])
-        }
+        // 0 until a run succeeds: an alert on its age fires for an installation that never did.
+        gauge(Self.lastSuccessName, "When a backup last ended with exit code 0 (unix time; 0: never).",
+              [(account, "\(Int64(lastSuccess?.timeIntervalSince1970 ?? 0))")])
         gauge("ivy_archiver_exit_code", "The last backup's exit code: 0 ok, 1 partial, 2 configuration or authentication, 3 cloud unavailable, 130 interrupted.",
               [(account, "\(exitCode)")])
         gauge("ivy_archiver_duration_seconds", "How long the last backup took.", [(account, String(format: "%.3f", durationSeconds))])

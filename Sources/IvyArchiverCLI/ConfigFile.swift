@@ -84,12 +84,13 @@ struct ConfigFile {
                 throw UserError("\(location(of: key)): \(key) must be \(kind.phrase), not \(Self.describe(table[key]))")
             }
             if kind == .stringTable, let inner = table[key]?.table,
+               let caught = inner.keys.sorted().first(where: { Self.keys[$0] != nil }) {
+                // The classic TOML trap: a key written below a [table] header belongs to it.
+                throw UserError("\(location(of: caught, in: key)): \(caught) is inside [\(key)], since every key after a [table] header "
+                    + "belongs to that table; move it above [\(key)] (tables go last)")
+            }
+            if kind == .stringTable, let inner = table[key]?.table,
                let wrong = inner.keys.sorted().first(where: { inner[$0]?.string == nil }) {
-                if Self.keys[wrong] != nil {
-                    // The classic TOML trap: a key written below a [table] header belongs to it.
-                    throw UserError("\(location(of: wrong, in: key)): \(wrong) is inside [\(key)], since every key after a [table] header "
-                        + "belongs to that table; move it above [\(key)] (tables go last)")
-                }
                 throw UserError("\(location(of: wrong, in: key)): '\(wrong)' in [\(key)] must be a string in quotes, not \(Self.describe(inner[wrong]))")
             }
             values[key] = value
@@ -140,6 +141,8 @@ struct ConfigFile {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[") {
                 current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t"))
+                // A table's own key is where its header is.
+                if table == nil, current == key { return index + 1 }
                 continue
             }
             guard current == table else { continue }
@@ -178,7 +181,9 @@ struct ConfigFile {
         switch raw.type {
         case .string: return "a string (\"\(raw.string ?? "")\")"
         case .int: return "a whole number (\(raw.int ?? 0))"
-        case .double: return "a decimal (\(raw.double ?? 0))"
+        case .double:
+            let value = raw.double ?? 0
+            return value.isFinite ? "a decimal (\(value))" : "\(value), which is no finite number"
         case .bool: return "true or false"
         case .array: return "a list"
         case .table: return "a table"

@@ -13,6 +13,8 @@ enum Interruption {
     }
 
     static let exitCode: Int32 = 130
+    /// Signals this close to the first are the same request delivered twice.
+    static let duplicateWindow: Duration = .seconds(1)
 
     /// Runs `command`, cancelled by the first SIGINT or SIGTERM.
     ///
@@ -27,8 +29,17 @@ enum Interruption {
         let interrupted = Atomic<Bool>(false)
         // Outlives a cancelled command on purpose: a second signal must still end the process.
         let watch = Task.detached {
+            var first: ContinuousClock.Instant?
             for await _ in signals {
-                if interrupted.exchange(true, ordering: .relaxed) { exit(exitCode) }
+                if let first {
+                    // One request can arrive twice: GNU timeout signals the command and then its
+                    // process group, a terminal's Ctrl-C reaches every process of the group. Only a
+                    // signal a second or more later is a second request to stop at once.
+                    if ContinuousClock.now - first >= duplicateWindow { exit(exitCode) }
+                    continue
+                }
+                first = .now
+                interrupted.store(true, ordering: .relaxed)
                 running.cancel()
             }
         }

@@ -14,7 +14,8 @@ struct IvyArchiver: AsyncParsableCommand {
             Examples:
               ivy-archiver init --archive /srv/camera-archive
               ivy-archiver backup --archive /srv/camera-archive
-              ivy-archiver export --device "Front Door" --from "2026-11-25 14:00" --to "2026-11-25 14:30" -o incident.mp4
+              ivy-archiver export --device "Front Door" \\
+                  --from "2026-11-25 14:00" --to "2026-11-25 14:30" -o incident.mp4
               ivy-archiver config check
               ivy-archiver sandbox --port 0
             """,
@@ -54,7 +55,12 @@ struct IvyArchiver: AsyncParsableCommand {
             Foundation.exit(failure.code.rawValue)
         }
         let code = exitCode(for: error)
-        if code == .success { exit(withError: error) }
+        if code == .success {
+            // Help (and --version, completion scripts): printed as ArgumentParser has them, the
+            // command's own options before the global ones.
+            print(HelpLayout.globalOptionsLast(fullMessage(for: error)))
+            Foundation.exit(0)
+        }
         if code == .validationFailure {
             // The reason, on one line; `--help` has the usage.
             let reason = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"

@@ -30,7 +30,12 @@ enum PasswordSource {
             throw UserError("\(file.location(of: set[1])): set one of \(set.joined(separator: " and ")), not both")
         }
         if let value = file.string("password") { return .value(value, origin: file.location(of: "password")) }
-        if let path = file.string("password_file") { return .file(path, origin: file.location(of: "password_file")) }
+        if let path = file.string("password_file") {
+            // Relative to the config file, wherever the command runs from (systemd runs it from /).
+            let folder = (file.path as NSString).deletingLastPathComponent
+            let resolved = path.hasPrefix("/") || folder.isEmpty ? path : folder + "/" + path
+            return .file(resolved, origin: file.location(of: "password_file"))
+        }
         if let command = file.string("password_command") { return .command(command, origin: file.location(of: "password_command")) }
         return nil
     }
@@ -39,6 +44,14 @@ enum PasswordSource {
         switch self {
         case .value(_, let origin), .file(_, let origin), .command(_, let origin): origin
         }
+    }
+
+    /// Whether the password can be had without running anything: a file must be readable.
+    ///
+    /// - Throws: `UserError` naming the file.
+    func checkReadable() throws {
+        guard case .file(let path, let origin) = self else { return }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw UserError("cannot read the password file \(path) (\(origin))") }
     }
 
     /// For `config check`: never the password.

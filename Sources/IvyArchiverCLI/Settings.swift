@@ -101,6 +101,14 @@ struct Settings {
         settings.json = options.json
         settings.archive = pick("archive", "IVY_ARCHIVE")
         settings.pathTemplate = pick("path_template", nil, default: ArchiveLayout.defaultTemplate)
+        if let template = settings.pathTemplate {
+            // Checked here, so that `config check` (and every command) names a bad one.
+            do {
+                _ = try ArchiveLayout(template: template)
+            } catch {
+                throw UserError("\(Self.place(report.last)): \(error)")
+            }
+        }
         for (mac, zone) in file.table("device_timezones") ?? [] {
             let place = file.location(of: mac, in: "device_timezones")
             // A MAC has twelve hex digits: a key one digit short would silently match no camera.
@@ -128,6 +136,7 @@ struct Settings {
         settings.keepDays = try number("keep_days", atLeast: 1).map { Int($0) }
         settings.retentionDays = try number("retention_days", atLeast: 1).map { Int($0) }
         settings.exportMaxHours = try number("export_max_hours", atLeast: 0, above: true)
+        if settings.exportMaxHours == nil { report[report.count - 1] = Entry(key: "export_max_hours", value: "24", source: "default") }
         settings.maxRunMinutes = try number("max_run_minutes", atLeast: 0, above: true)
         if let rate = environment["IVY_MAX_RATE"], !rate.isEmpty {
             do {
@@ -167,6 +176,9 @@ struct Settings {
             throw UserError("\(Self.place(report.last)): login_url must start with http:// or https://")
         }
         let stateDirectory = pick("state_dir", "IVY_STATE_DIR")
+        if let stateDirectory, !(stateDirectory.hasPrefix("/") || stateDirectory.hasPrefix("~/")) {
+            throw UserError("\(Self.place(report.last)): state_dir must be an absolute path (or ~/...), not '\(stateDirectory)'")
+        }
         settings.sessionPath = try sessionPath(stateDirectory: stateDirectory, settings: settings, environment: environment)
         settings.report = report
         settings.warnings = file.exposedSecrets()
@@ -195,13 +207,10 @@ struct Settings {
     /// The session file for this account, or `nil` when there is none yet (the command then
     /// fails on its credentials) or no state folder can be named.
     private static func sessionPath(stateDirectory: String?, settings: Settings, environment: [String: String]) throws -> String? {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let folder = stateDirectory.map { $0.hasPrefix("~/") ? home + $0.dropFirst(1) : $0 }
         guard let account = settings.account else { return nil }
-        if let stateDirectory {
-            let home = environment["HOME"] ?? NSHomeDirectory()
-            let folder = stateDirectory.hasPrefix("~/") ? home + stateDirectory.dropFirst(1) : stateDirectory
-            guard folder.hasPrefix("/") else { throw UserError("state_dir must be an absolute path, not '\(stateDirectory)'") }
-            return folder + "/" + SessionFile.fileName(apiURL: settings.apiURL, credentials: account)
-        }
+        if let folder { return folder + "/" + SessionFile.fileName(apiURL: settings.apiURL, credentials: account) }
         return SessionFile.defaultPath(apiURL: settings.apiURL, credentials: account, environment: environment)
     }
 
@@ -220,6 +229,16 @@ struct Settings {
             throw UserError("cannot read config file \(expanded)")
         }
         return try ConfigFile(path: expanded, text: text)
+    }
+
+    /// The archive folder: a command's `--archive`, else `$IVY_ARCHIVE` or the config's.
+    ///
+    /// - Throws: `UserError` when none is given.
+    func archiveFolder(_ flag: String?) throws -> String {
+        guard let folder = flag ?? archive, !folder.isEmpty else {
+            throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
+        }
+        return folder
     }
 
     /// How segments are fetched: the media hosts allowed besides each playlist's own.

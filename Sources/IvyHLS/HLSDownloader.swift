@@ -263,8 +263,9 @@ public struct HLSDownloader: Sendable {
                 throw HLSError.segmentFailed(resource, "\(reason), after \(failures) tries", transient: true)
             }
             let delay = policy.retry.delay(afterAttempt: failures, retryAfter: retryAfter)
-            logger.log(level: delay >= .seconds(2) ? .warning : .debug, "a download keeps failing; retrying",
-                       metadata: ["resource": "\(resource)", "reason": "\(reason)", "delay": "\(delay)"])
+            // Below the default level: the clip's own outcome (archived, partial, failed) is the
+            // one line a user gets, and the progress line shows the download going on.
+            logger.info("a download failed; retrying", metadata: ["resource": "\(resource)", "reason": "\(reason)", "delay": "\(delay)"])
             try await Task.sleep(for: delay)
         }
     }

@@ -24,7 +24,12 @@ import Testing
         ("keep_days = 1.5\n", 1, "keep_days must be a whole number, not a decimal (1.5)"),
         ("keep_days = 0\n", 1, "keep_days must be at least 1, not 0"),
         ("export_max_hours = \"inf\"\n", 1, "export_max_hours must be a number, not a string (\"inf\")"),
-        ("export_max_hours = inf\n", 1, "export_max_hours must be a number, not a decimal (inf)"),
+        ("export_max_hours = inf\n", 1, "export_max_hours must be a number, not inf, which is no finite number"),
+        ("username = \"a@b.c\"\n[device_timezones]\n\"00626E8A1B01\" = \"UTC\"\narchive = \"/srv/x\"\n", 4,
+         "archive is inside [device_timezones], since every key after a [table] header belongs to that table"),
+        ("[devices]\nfront = 1\n", 1, "unknown key 'devices'"),
+        ("path_template = \"{nope}/{date}.mp4\"\n", 1, "unknown placeholder {nope} in the path template"),
+        ("state_dir = \"relative/dir\"\n", 1, "state_dir must be an absolute path"),
         ("max_run_minutes = -5\n", 1, "max_run_minutes must be more than 0, not -5"),
         ("allowed_media_hosts = \"cdn.example.com\"\n", 1, "allowed_media_hosts must be a list of strings"),
         ("api_url = 443\n", 1, "api_url must be a string in quotes, not a whole number (443)"),
@@ -134,6 +139,14 @@ import Testing
             let result = try await CLIProcess.run(["devices", "--config", failing], environment: base)
             #expect(result.status == 2, "\(result.stderr)")
             #expect(result.stderr == "ivy-archiver: the password command failed with exit status 3 (\(failing):1)\n", "\(result.stderr)")
+            // A relative password_file is read beside its config, wherever the command runs from.
+            try "password_file = \"password\"\n".write(toFile: folder + "/relative.toml", atomically: true, encoding: .utf8)
+            let relative = try await CLIProcess.run(["devices", "--config", folder + "/relative.toml"], environment: base)
+            #expect(relative.status == 0, "\(relative.stderr)")
+            // One that cannot be read is found by config check, without logging in.
+            let missing = try Self.config("password_file = \"/nonexistent/password\"\n")
+            let unread = try await CLIProcess.run(["config", "check", "--config", missing], environment: base)
+            #expect(unread.status == 2 && unread.stderr == "ivy-archiver: cannot read the password file /nonexistent/password (\(missing):1)\n", "\(unread.stderr)")
             let checked = try await CLIProcess.run(["config", "check", "--config", command], environment: base)
             #expect(checked.stdout.contains("(redacted; printed by `cat '\(folder)/password'`)") && !checked.stdout.contains("sandbox-password"), "\(checked.stdout)")
         }

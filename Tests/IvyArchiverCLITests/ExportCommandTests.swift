@@ -49,6 +49,9 @@ import Testing
             let changed = try await CLIProcess.run(["export", "--check", output])
             #expect(changed.status == 1 && changed.stderr.contains("does not match its record"), "\(changed.stderr)")
             #expect(changed.stdout.contains("SHA-256"))
+            let asJSON = try await CLIProcess.run(["export", "--check", output, "--json"])
+            let report = try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any] ?? [:]
+            #expect(asJSON.status == 1 && report["matches"] as? Bool == false && (report["problems"] as? [String])?.isEmpty == false, "\(asJSON.stdout)")
 
             let existing = try await CLIProcess.run(["export", "--device", "00:62:6e:00:ff:01", "--from", "2026-11-25 13:03Z", "--to",
                                                      "2026-11-25T13:03:10+00:00", "--output", output], environment: env)

@@ -22,7 +22,10 @@ import Testing
         let name = (["ivy-archiver"] + command).joined(separator: " ")
         #expect(examples.contains { $0.hasPrefix(name) || $0.contains(" " + name) }, "\(command): \(examples)")
         if result.stdout.contains("--api-url") {
-            #expect(result.stdout.contains("GLOBAL OPTIONS:"), "\(command)")
+            // The command's own options first, the global ones under their own heading after.
+            let global = try #require(result.stdout.range(of: "\nGLOBAL OPTIONS:\n"), "\(command)")
+            let own = try #require(result.stdout.range(of: "\nOPTIONS:\n"), "\(command)")
+            #expect(own.lowerBound < global.lowerBound, "\(command): \(result.stdout)")
         }
     }
 

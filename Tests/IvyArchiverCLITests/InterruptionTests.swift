@@ -8,7 +8,9 @@ import Testing
     /// Starts `ivy-archiver` with `arguments`, sends `signal` once `ready(stdout, pid)` says the
     /// work is under way (downloads started, a file open), and returns the exit status and what
     /// the command printed.
-    static func interrupt(_ arguments: [String], environment: [String: String], signal: Int32,
+    /// `times` > 1 sends the signal again at once, as GNU `timeout` does (to the command, then to
+    /// its process group).
+    static func interrupt(_ arguments: [String], environment: [String: String], signal: Int32, times: Int = 1,
                           when ready: (_ stdout: String, _ pid: Int32) -> Bool) async throws -> (status: Int32, stdout: String) {
         let output = try makeTemporaryDirectory() + "/stdout"
         defer { try? FileManager.default.removeItem(atPath: (output as NSString).deletingLastPathComponent) }
@@ -27,7 +29,7 @@ import Testing
         }
         try await Task.sleep(for: .milliseconds(300))
         #expect(child.isRunning, "the work was still going when the signal came")
-        kill(child.processIdentifier, signal)
+        for _ in 0..<times { kill(child.processIdentifier, signal) }
         let deadline = ContinuousClock.now + .seconds(60)
         while child.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!child.isRunning, "the command stopped after the signal")

@@ -63,11 +63,11 @@ import Testing
                 #expect(try await Self.promtool(metrics) == nil, "\(failure.name)")
             }
 
-            // Ctrl-C while a clip downloads (new clips: the sandbox lists them from FROM on).
+            // Stopped while a clip downloads, by a signal sent twice at once as GNU timeout sends it.
             let fresh = try makeArchiveDirectory()
             defer { try? FileManager.default.removeItem(atPath: fresh) }
             let interrupted = try await InterruptionTests.interrupt(["backup", "--archive", fresh, "--metrics-file", metrics], environment: env,
-                                                                    signal: SIGINT) { _, pid in
+                                                                    signal: SIGTERM, times: 2) { _, pid in
                 InterruptionTests.holdsOpen(pid, fresh + "/.ivy-archiver/catalog.sqlite")
             }
             #expect(interrupted.status == 130)
@@ -101,6 +101,33 @@ import Testing
                 #expect(values["ivy_archiver_exit_code{account=\"demo@example.com\"}"] == 1, "\(values)")
                 #expect(try await Self.promtool(metrics) == nil)
             }
+        }
+    }
+
+    /// A run that ends with exit 1 (a clip the cloud cannot serve) still has its counts.
+    @Test func aPartlyFailedRunHasItsCounts() async throws {
+        let start = Int64(Date().timeIntervalSince1970) / 60 * 60 - 7200
+        try await withSandbox({ configuration in
+            var account = SandboxAccount.demo()
+            account.devices = [SandboxDevice(mac: "00626E00AE01", name: "Side", productName: "VD1", profile: .videoOnly,
+                                             fixedRecordings: [SandboxRecording(start: start, end: start + 8, type: 0),
+                                                               SandboxRecording(start: start + 60, end: start + 68, type: 0)])]
+            configuration.account = account
+            configuration.faults.brokenClips = [start]
+        }) { endpoint, _ in
+            let archive = try makeArchiveDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let metrics = archive + "/backup.prom"
+            let result = try await CLIProcess.run(["backup", "--archive", archive, "--metrics-file", metrics], environment: endpoint.cliEnvironment())
+            #expect(result.status == 1, "\(result.stderr)")
+            let values = try Self.samples(metrics)
+            let account = "account=\"demo@example.com\""
+            #expect(values["ivy_archiver_exit_code{\(account)}"] == 1, "\(values)")
+            #expect(values["ivy_archiver_clips_archived{\(account)}"] != nil, "\(values)")
+            let unhappy = (values["ivy_archiver_clips_failed{\(account)}"] ?? 0) + (values["ivy_archiver_clips_partial{\(account)}"] ?? 0)
+            #expect(unhappy == 1, "\(values)")
+            #expect(values["ivy_archiver_last_success_timestamp_seconds{\(account)}"] == 0, "never succeeded: \(values)")
+            #expect(try await Self.promtool(metrics) == nil)
         }
     }
 

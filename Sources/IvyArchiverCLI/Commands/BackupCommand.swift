@@ -20,21 +20,22 @@ struct BackupCommand: AsyncParsableCommand {
               ivy-archiver backup --archive /srv/camera-archive
               ivy-archiver backup --dry-run --keep-days 90
               ivy-archiver backup --device "Front Door" --from 2026-11-20 --to 2026-11-22
-              ivy-archiver backup --deadline 06:30 --metrics-file /var/lib/node_exporter/textfile/ivy.prom
+              ivy-archiver backup --deadline 06:30 --quiet \\
+                  --metrics-file /var/lib/node_exporter/textfile_collector/ivy.prom
             """)
 
     @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE, or archive in the config).") var archive: String?
     @Option(name: .customLong("device"), help: "Only this camera (MAC or name); repeatable. Default: every camera.") var devices: [String] = []
     @Option(name: .long, help: "First day (YYYY-MM-DD). Default: from where the last complete run stopped (all the cloud holds on a first run).", transform: CalendarDay.parse) var from: CalendarDay?
     @Option(name: .long, help: "Last day (YYYY-MM-DD).", transform: CalendarDay.parse) var to: CalendarDay?
-    @Option(name: .long, parsing: .unconditional, help: "Clips downloaded at once (1-16).", transform: NumberOption.whole(1...16)) var jobs = 2
-    @Option(name: .customLong("segment-jobs"), parsing: .unconditional, help: "Segment downloads at once, for all clips together (1-64).",
+    @Option(name: .long, parsing: .unconditional, help: "Clips downloaded at once (1-16; default 2).", transform: NumberOption.whole(1...16)) var jobs = 2
+    @Option(name: .customLong("segment-jobs"), parsing: .unconditional, help: "Segment downloads at once, for all clips together (1-64; default 8).",
             transform: NumberOption.whole(1...64)) var segmentJobs = 8
     @Flag(name: .customLong("dry-run"), help: "Print what would be fetched and what --keep-days would delete; write nothing.") var dryRun = false
     @Option(name: .customLong("keep-days"), parsing: .unconditional,
             help: "After a run with no failure, delete archived days older than this (keep_days in the config).", transform: NumberOption.whole(1...36_500))
     var keepDays: Int?
-    @Option(name: .long, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (45s, 90m, 2h); max_run_minutes in the config.", transform: Deadline.parse)
+    @Option(name: .long, parsing: .unconditional, help: "End the run by then, archiving what is done: a wall-clock time (06:30, the next one to come) or a length (45s, 90m, 2h); max_run_minutes in the config.", transform: Deadline.parse)
     var deadline: Deadline?
     @Option(name: .customLong("max-rate"), parsing: .unconditional, help: "Download cap for all connections together, bytes per second: 2M, 500K (1024-based; max_rate in the config).",
             transform: Rate.parse) var maxRate: Int?
@@ -51,12 +52,9 @@ struct BackupCommand: AsyncParsableCommand {
         // Until the settings say, the account of the last run (a config that cannot be read
         // must not move the series elsewhere).
         var account = metricsFile.flatMap(BackupMetrics.account(inFileAt:)) ?? "unknown"
+        let done: Done
         do {
-            let done = try await backup(account: &account)
-            if let metricsFile, !dryRun {
-                try await Self.write(metricsFile, account: account, started: started, exitCode: Self.exitCode(of: done.summary), summary: done.summary)
-            }
-            try report(done)
+            done = try await backup(account: &account)
         } catch {
             // Monitoring must not keep showing last night's figures after a bad night.
             if let metricsFile, !dryRun {
@@ -64,6 +62,11 @@ struct BackupCommand: AsyncParsableCommand {
             }
             throw error
         }
+        // A finished run, however it went: its counts are in the metrics, exit 1 included.
+        if let metricsFile, !dryRun {
+            try await Self.write(metricsFile, account: account, started: started, exitCode: Self.exitCode(of: done.summary), summary: done.summary)
+        }
+        try report(done)
     }
 
     /// A finished run, for its report.
@@ -77,9 +80,7 @@ struct BackupCommand: AsyncParsableCommand {
         let settings = try global.settings()
         account = settings.username ?? settings.openId ?? account
         let session = try await global.makeSession(settings, maxRate: maxRate)
-        guard let folder = archive ?? session.settings.archive, !folder.isEmpty else {
-            throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
-        }
+        let folder = try session.settings.archiveFolder(archive)
         let days = CalendarDays(timeZone: session.settings.timeZone)
         var options = Backup.Options(archive: folder, layout: try ArchiveLayout(template: session.settings.pathTemplate ?? ArchiveLayout.defaultTemplate))
         options.deviceTimeZones = session.settings.deviceTimeZones
@@ -117,12 +118,12 @@ struct BackupCommand: AsyncParsableCommand {
             try Output.json(BackupReport(summary, timeZone: options.timeZone(of:)))
         } else if dryRun {
             summary.planned.forEach { print("would fetch \($0)") }
-            summary.prunable.forEach { print("would delete \($0) (older than keep_days)") }
+            summary.prunable.forEach { print("would delete \($0) (older than the days kept)") }
             print("\(summary.planned.count) clips to fetch, \(summary.skipped) already archived"
                 + (options.keepDays != nil ? ", \(summary.prunable.count) to delete after a run with no failure" : ""))
         } else {
-            var line = "\(summary.archived) archived, \(summary.skipped) already there, \(summary.failures.count) failed"
-            if !summary.partial.isEmpty { line += ", \(summary.partial.count) partial" }
+            var line = "\(summary.archived - summary.partial.count) archived, \(summary.skipped) already there, \(summary.failures.count) failed"
+            if !summary.partial.isEmpty { line += ", \(summary.partial.count) partial (kept with holes, tried again)" }
             if summary.unfinished > 0 { line += ", \(summary.unfinished) left for the next run (deadline)" }
             if summary.pruned > 0 { line += ", \(summary.pruned) pruned" }
             if !summary.warnings.isEmpty { line += ", \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s")" }

@@ -74,8 +74,10 @@ final class BackupProgress: Sendable {
             case .warning(let device, let start, let message):
                 line = "WARNING \(device) clip \(time(device, start)) \(message)"
                 important = true
-            case .partial(let path, let holes):
-                line = "PARTIAL \(path): " + holes.map(\.description).joined(separator: "; ") + " (tried again)"
+            case .partial(let path, let bytes, let holes):
+                tally.done += 1
+                tally.bytes += bytes
+                line = "PARTIAL \(path) (\(ProgressLine.bytes(Int(bytes)))): " + Self.holes(holes) + "; the rest is archived, the clip is tried again"
                 important = true
             case .pruned(let path):
                 line = "pruned \(path)"
@@ -117,6 +119,27 @@ final class BackupProgress: Sendable {
             text += ", ETA " + ProgressLine.duration(Int(left / rate))
         }
         return text
+    }
+
+    /// The holes of a partial clip, each reason said once: `0-4 s, 8-12 s missing (the AES key
+    /// of segment 0 failed: HTTP 503)`.
+    static func holes(_ holes: [ClipHole]) -> String {
+        var groups: [(reason: String?, holes: [ClipHole])] = []
+        for hole in holes {
+            if let index = groups.firstIndex(where: { $0.reason == hole.unavailableReason }) {
+                groups[index].holes.append(hole)
+            } else {
+                groups.append((hole.unavailableReason, [hole]))
+            }
+        }
+        return groups.map { group in
+            guard group.holes.count > 1, !group.holes.contains(where: { $0.sequence == ClipHole.unknownPlace }) else {
+                return group.holes.map(\.description).joined(separator: "; ")
+            }
+            func seconds(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value) }
+            let spans = group.holes.map { "\(seconds($0.start))-\(seconds($0.start + $0.duration)) s" }.joined(separator: ", ")
+            return spans + (group.reason.map { " missing (\($0))" } ?? " gaps in the recording")
+        }.joined(separator: "; ")
     }
 
     func finish() {

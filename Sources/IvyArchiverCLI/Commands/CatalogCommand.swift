@@ -29,9 +29,7 @@ struct CatalogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try global.settings()
-            guard let folder = archive ?? settings.archive, !folder.isEmpty else {
-                throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
-            }
+            let folder = try settings.archiveFolder(archive)
             guard FileManager.default.fileExists(atPath: folder) else { throw UserError("the archive \(folder) does not exist") }
             let layout = try ArchiveLayout(template: settings.pathTemplate ?? ArchiveLayout.defaultTemplate)
             let zones = settings.deviceTimeZones, fallback = settings.timeZone

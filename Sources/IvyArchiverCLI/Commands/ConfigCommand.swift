@@ -27,6 +27,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try global.settings()
+            try settings.password?.checkReadable()
             if settings.json { return try Output.json(settings.report) }
             Output.table(["SETTING", "VALUE", "FROM"], settings.report.map { [$0.key, $0.value.map { $0.isEmpty ? "(empty)" : $0 } ?? "-", $0.source] })
             if settings.username == nil, settings.openId == nil {

@@ -15,7 +15,7 @@ struct DeviceCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a camera to the account.",
-            discussion: "Examples:\n  ivy-archiver device add --mac 00:62:6e:8a:1b:06 --name Attic --product FI9900P --device-username admin --device-password PW")
+            discussion: "Examples:\n  ivy-archiver device add --mac 00:62:6e:8a:1b:06 --name Attic \\\n      --product FI9900P --device-username admin --device-password PW")
         @Option(name: .long, help: "MAC address (12 hex digits, any notation).", transform: CameraChoice.mac) var mac: String
         @Option(name: .long, help: "A name for the camera.") var name: String
         @Option(name: .long, help: "Model name, e.g. FI9900P.") var product: String

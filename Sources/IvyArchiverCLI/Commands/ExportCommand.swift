@@ -17,8 +17,10 @@ struct ExportCommand: AsyncParsableCommand {
             cloud cannot be reached and no archive can stand in, 130 when interrupted.
 
             Examples:
-              ivy-archiver export --device "Front Door" --from "2026-11-25 14:00" --to "2026-11-25 14:30" -o incident.mp4
-              ivy-archiver export --device Garage --from 2026-11-25T14:03:00+01:00 --to 2026-11-25T14:05:00+01:00 --exact -o car.mp4
+              ivy-archiver export --device "Front Door" \\
+                  --from "2026-11-25 14:00" --to "2026-11-25 14:30" -o incident.mp4
+              ivy-archiver export --device Garage --exact -o car.mp4 \\
+                  --from 2026-11-25T14:03:00+01:00 --to 2026-11-25T14:05:00+01:00
               ivy-archiver export --check incident.mp4
             """)
 
@@ -32,7 +34,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The archive to read clips from ($IVY_ARCHIVE, or archive in the config).") var archive: String?
     @Option(name: .customLong("max-hours"), parsing: .unconditional, help: "The longest window allowed, in hours (export_max_hours in the config; default 24).",
             transform: NumberOption.decimal(above: 0, atMost: 24 * 366)) var maxHours: Double?
-    @Option(name: .customLong("jobs"), parsing: .unconditional, help: "Clips fetched from the cloud at once (1-16).", transform: NumberOption.whole(1...16)) var jobs = 2
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: "Clips fetched from the cloud at once (1-16; default 2).", transform: NumberOption.whole(1...16)) var jobs = 2
     @Option(name: .customLong("max-rate"), parsing: .unconditional, help: "Download cap for all connections together, bytes per second: 2M, 500K (1024-based; max_rate in the config).",
             transform: Rate.parse) var maxRate: Int?
     @Option(name: .customLong("check"), help: "Verify FILE.mp4 against its sidecar FILE.mp4.json instead.") var check: String?
@@ -106,11 +108,14 @@ struct ExportCommand: AsyncParsableCommand {
 
     private func verify(_ file: String) async throws {
         let problems = try await ExportRecord.check(file)
-        guard problems.isEmpty else {
+        if global.json {
+            struct Report: Encodable { var file: String; var matches: Bool; var problems: [String] }
+            try Output.json(Report(file: file, matches: problems.isEmpty, problems: problems.map { "\($0)" }))
+        } else {
             problems.forEach { print("\(file): \($0)") }
-            throw CheckFailed(message: "\(file) does not match its record")
         }
-        print("\(file): matches its record")
+        guard problems.isEmpty else { throw CheckFailed(message: "\(file) does not match its record") }
+        if !global.json { print("\(file): matches its record") }
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -12,7 +12,7 @@ struct FetchCommand: AsyncParsableCommand {
 
     @Argument(help: "The playlist URL (http or https).") var url: String
     @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String
-    @Option(name: .long, parsing: .unconditional, help: "Segments downloaded at once (1-64).", transform: NumberOption.whole(1...64)) var jobs = 8
+    @Option(name: .long, parsing: .unconditional, help: "Segments downloaded at once (1-64; default 8).", transform: NumberOption.whole(1...64)) var jobs = 8
     @Option(name: .customLong("max-rate"), parsing: .unconditional, help: "Download cap for all connections together, bytes per second (2M, 500K; 1024-based).",
             transform: Rate.parse) var maxRate: Int?
     @Flag(name: .long, help: "Replace the output if it exists.") var force = false

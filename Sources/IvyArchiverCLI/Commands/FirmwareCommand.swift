@@ -4,7 +4,7 @@ import IvyCloud
 struct FirmwareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "firmware", abstract: "Ask the cloud for the newest firmware of a camera.",
-        discussion: "Versions as the camera shows them, e.g. 2.x.1.5; the cloud needs parts 1, 3 and 4.\n\nExamples:\n  ivy-archiver firmware --device Garage --sys-version 1.x.4.12 --app-version 2.x.2.70")
+        discussion: "Versions as the camera shows them, e.g. 2.x.1.5; the cloud needs parts 1, 3 and 4.\n\nExamples:\n  ivy-archiver firmware --device Garage \\\n      --sys-version 1.x.4.12 --app-version 2.x.2.70")
 
     @Option(name: .long, help: "The camera: its MAC (any notation) or its name.") var device: String
     @Option(name: .long, help: "Model name (default: the device's product name on the account).") var model: String?

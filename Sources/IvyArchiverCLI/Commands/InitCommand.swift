@@ -23,9 +23,7 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        guard let path = archive ?? settings.archive, !path.isEmpty else {
-            throw UserError("say where the archive goes: --archive DIR, IVY_ARCHIVE or archive in the config")
-        }
+        let path = try settings.archiveFolder(archive)
         let (folder, existed) = try ArchiveFolder.create(at: path)
         let clips = folder.clipFiles.count
         if settings.json {

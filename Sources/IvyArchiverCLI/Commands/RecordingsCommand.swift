@@ -1,11 +1,12 @@
 import ArgumentParser
 import IvyCloud
+import IvyDomain
 
 struct RecordingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recordings",
         abstract: "List a camera's cloud recordings.",
-        discussion: "--from and --to are whole days (YYYY-MM-DD), both inclusive, in --timezone. Default: the last 30 days.\n\nExamples:\n  ivy-archiver recordings --device \"Front Door\"\n  ivy-archiver recordings --device 00626E8A1B01 --from 2026-11-24 --to 2026-11-25 --json"
+        discussion: "--from and --to are whole days (YYYY-MM-DD), both inclusive, in the camera's time zone ([device_timezones], else --timezone). Default: the last 30 days.\n\nExamples:\n  ivy-archiver recordings --device \"Front Door\"\n  ivy-archiver recordings --device 00626E8A1B01 --json \\\n      --from 2026-11-24 --to 2026-11-25"
     )
 
     @Option(name: .long, help: "The camera: its MAC (any notation) or its name.")
@@ -36,7 +37,8 @@ struct RecordingsCommand: AsyncParsableCommand {
     func run() async throws {
         let (client, settings) = try await global.makeClient()
         let camera = try await CameraChoice.resolve(device, client: client)
-        let days = CalendarDays(timeZone: settings.timeZone)
+        // The camera's own days and times, as backup and export read them ([device_timezones]).
+        let days = CalendarDays(timeZone: CameraID(camera.macAddr).flatMap { settings.deviceTimeZones[$0] } ?? settings.timeZone)
         let firstDay = from.map(days.startOfDay)
         let lastDay = to.map(days.endOfDay)
         let now = try await client.serverNowSeconds()

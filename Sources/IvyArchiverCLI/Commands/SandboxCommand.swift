@@ -11,7 +11,8 @@ struct SandboxCommand: HandlesItsOwnSignals {
 
             Examples:
               ivy-archiver sandbox --port 0
-              ivy-archiver sandbox --days 7 --latency-ms 40 --bandwidth 4000000 --media-fault gap
+              ivy-archiver sandbox --days 7 --latency-ms 40 --bandwidth 4000000 \\
+                  --media-fault gap
             """)
 
     @Option(name: .long, parsing: .unconditional, help: "Port to listen on (0 picks a free one).", transform: NumberOption.whole(0...65535)) var port = 8080

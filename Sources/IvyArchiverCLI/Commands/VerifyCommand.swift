@@ -14,9 +14,7 @@ struct VerifyCommand: AsyncParsableCommand {
         // The same settings as backup (flag, environment, config file); no cloud call is made.
         let settings = try global.settings()
         let json = settings.json
-        guard let folder = archive ?? settings.archive, !folder.isEmpty else {
-            throw UserError("say where the archive is: --archive DIR, IVY_ARCHIVE or archive in the config")
-        }
+        let folder = try settings.archiveFolder(archive)
         let display = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
         let report = try await Verify.run(archive: folder) { done, total in display.show("checked \(done)/\(total)") }
         display.clear()
