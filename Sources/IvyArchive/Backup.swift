@@ -74,6 +74,9 @@ public struct Backup: Sendable {
         /// Planned clips not archived because the deadline came (stopped, or never started).
         /// They stay wanted: the next run takes them.
         public var unfinished = 0
+        /// The run was cancelled (Ctrl-C, SIGTERM) after it got to the clips: what it archived
+        /// until then is counted, the rest is `unfinished`; no pruning, no expiry warnings.
+        public var interrupted = false
         /// The clips this run archived, in the order they were done.
         public var archivedClips: [ArchivedClip] = []
         /// The cameras walked, in the cloud's order, with their names.
@@ -150,7 +153,8 @@ public struct Backup: Sendable {
     }
 
     /// Archives what is new; with `dryRun`, plans against a private copy of the catalog and
-    /// writes nothing at all.
+    /// writes nothing at all. A run cancelled while fetching returns its summary, marked
+    /// `interrupted`; cancelled before, it throws.
     ///
     /// - Throws: `ArchiveFolderError` when `options.archive` is not an archive (nothing is
     ///   fetched); `BackupError` (`locked`, `archive`, `storage`, `unknownDevice`);
@@ -209,11 +213,13 @@ public struct Backup: Sendable {
         }
         if Task.isCancelled {
             // Interrupted: the run is recorded as such (from a task of its own, which the
-            // interruption does not cancel), and what is done stays archived.
+            // interruption does not cancel), what is done stays archived, and the summary says
+            // what that is.
             run.result = .stopped("interrupted")
-            let (finished, summary) = (run, summary)
-            _ = await Task.detached { try? await self.finish(finished, summary, catalog: catalog) }.value
-            throw CancellationError()
+            summary.interrupted = true
+            let (finished, done) = (run, summary)
+            _ = await Task.detached { try? await self.finish(finished, done, catalog: catalog) }.value
+            return summary
         }
         summary.warnings = try await expiring(context, cameras: plan.cameras, listed: plan.listed, now: now)
         if summary.failures.isEmpty, summary.unfinished == 0, let keepDays = options.keepDays {

@@ -159,6 +159,7 @@ public struct Export: Sendable {
         options.jobs = request.jobs
         let backup = Backup(client: client, transport: transport, limiter: limiter, policy: policy, logger: logger)
         let summary = try await backup.run(options)
+        if summary.interrupted { throw CancellationError() }
         if !summary.failures.isEmpty { logger.warning("--save: \(summary.failures.count) clips could not be archived; they come from the cloud") }
     }
 

@@ -87,8 +87,10 @@ import Testing
             #expect(status == 130)
             #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
             #expect(mp4Files(in: archive).isEmpty, "neither clip had finished")
-            // The clips under way were interrupted, not failed; the run is recorded as such.
+            // The clips under way were interrupted, not failed; the run is recorded as such, and
+            // the summary says what was done.
             #expect(!stdout.contains("FAILED"), "\(stdout)")
+            #expect(stdout.contains("0 archived, 0 already there, 0 failed, 2 left for the next run (interrupted)"), "\(stdout)")
             let runs = try await Subprocess.run("sqlite3", [archive + "/.ivy-archiver/catalog.sqlite", "SELECT result, endedAt IS NOT NULL FROM run ORDER BY id DESC LIMIT 1"])
             #expect(runs.stdout == "stopped: interrupted|1\n", "\(runs.stdout)\(runs.stderr)")
             let failed = try await Subprocess.run("sqlite3", [archive + "/.ivy-archiver/catalog.sqlite", "SELECT count(*) FROM clip WHERE state = 'failed'"])

@@ -124,11 +124,14 @@ struct BackupCommand: AsyncParsableCommand {
         } else {
             var line = "\(summary.archived - summary.partial.count) archived, \(summary.skipped) already there, \(summary.failures.count) failed"
             if !summary.partial.isEmpty { line += ", \(summary.partial.count) partial (kept with holes, tried again)" }
-            if summary.unfinished > 0 { line += ", \(summary.unfinished) left for the next run (deadline)" }
+            if summary.unfinished > 0 { line += ", \(summary.unfinished) left for the next run (\(summary.interrupted ? "interrupted" : "deadline"))" }
             if summary.pruned > 0 { line += ", \(summary.pruned) pruned" }
             if !summary.warnings.isEmpty { line += ", \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s")" }
             Output.line(line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(done.elapsedSeconds)) s")
         }
+        // Interrupted: the summary above says what was done; the interruption itself is the
+        // one line on stderr, and exit 130.
+        if summary.interrupted { throw Interruption.Interrupted() }
         if Self.exitCode(of: summary) != 0 {
             // One line on stderr too, for cron mail and journals that keep stderr only.
             var parts: [String] = []
@@ -141,7 +144,8 @@ struct BackupCommand: AsyncParsableCommand {
     }
 
     private static func exitCode(of summary: Backup.Summary) -> Int32 {
-        summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? 0 : ExitStatus.Code.partialFailure.rawValue
+        if summary.interrupted { return ExitStatus.Code.interrupted.rawValue }
+        return summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? 0 : ExitStatus.Code.partialFailure.rawValue
     }
 
     /// Written from a task of its own: an interrupted run (its task cancelled) still records

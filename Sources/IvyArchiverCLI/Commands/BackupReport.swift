@@ -43,6 +43,8 @@ struct BackupReport: Encodable {
     var partial: [Partial]
     var warnings: [Warning]
     var unfinished: Int
+    /// Stopped by Ctrl-C or SIGTERM once it got to the clips.
+    var interrupted: Bool
     var pruned: Int
     /// With `--dry-run`: archive-relative paths.
     var planned: [String]
@@ -62,6 +64,7 @@ struct BackupReport: Encodable {
         partial = summary.partial.map { Partial(camera: $0.device.mac, start: time($0.device, $0.start), path: $0.path, holes: $0.holes.map(\.description)) }
         warnings = summary.warnings.map { Warning(camera: $0.device.mac, start: time($0.device, $0.start), message: $0.message) }
         unfinished = summary.unfinished
+        interrupted = summary.interrupted
         pruned = summary.pruned
         planned = summary.planned
         prunable = summary.prunable
