@@ -18,7 +18,8 @@ public struct ArchiveFolder: Sendable {
 
     static let markerName = "archive"
 
-    private init(root: String) {
+    /// The archive at `root`, unchecked: for paths inside a folder already opened or made.
+    init(root: String) {
         self.root = (root as NSString).standardizingPath
     }
 

@@ -45,8 +45,6 @@ extension Backup {
                 let mac = item.camera
                 switch outcome {
                 case .archived(let archived):
-                    summary.archived += 1
-                    summary.bytes += archived.bytes
                     summary.archivedClips.append(.init(device: mac, start: item.recording.start, path: archived.path, bytes: archived.bytes))
                     let missing = archived.holes.filter(\.isUnavailable)
                     if missing.isEmpty {
@@ -102,11 +100,7 @@ extension Backup {
             failure.device.map { camera in failure.start.map { keys.contains(ClipKey(camera: camera, start: $0)) } ?? false } ?? false
         }
         summary.partial.removeAll { keys.contains(ClipKey(camera: $0.device, start: $0.start)) }
-        for (index, clip) in summary.archivedClips.enumerated().reversed() where keys.contains(ClipKey(camera: clip.device, start: clip.start)) {
-            summary.archived -= 1
-            summary.bytes -= clip.bytes
-            summary.archivedClips.remove(at: index)
-        }
+        summary.archivedClips.removeAll { keys.contains(ClipKey(camera: $0.device, start: $0.start)) }
         return await fetch(items, context: context, into: &summary)
     }
 

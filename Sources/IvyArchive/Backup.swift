@@ -55,11 +55,13 @@ public struct Backup: Sendable {
     }
 
     public struct Summary: Sendable, Codable {
-        public var archived = 0
+        /// Clips written by this run (partial ones included): `archivedClips`' count.
+        public var archived: Int { archivedClips.count }
         /// Clips already in the archive.
         public var skipped = 0
         public var failures: [Failure] = []
-        public var bytes: Int64 = 0
+        /// Bytes written by this run.
+        public var bytes: Int64 { archivedClips.reduce(0) { $0 + $1.bytes } }
         /// With `dryRun`: what would be fetched, as archive-relative paths.
         public var planned: [String] = []
         /// Missing clips that the cloud deletes soon, or has deleted.

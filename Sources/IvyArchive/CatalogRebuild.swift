@@ -71,8 +71,9 @@ public enum CatalogRebuild {
     /// old catalog where it was, never a half-made one that would leave clips unchecked.
     static func rebuild(root: String, layout: ArchiveLayout, timeZone: (CameraID) -> TimeZone,
                         progress: (Int, Int) -> Void) async throws -> Report {
-        let path = root + "/.ivy-archiver/catalog.sqlite"
-        let building = root + "/.ivy-archiver/catalog.rebuilding.sqlite"
+        let folder = ArchiveFolder(root: root)
+        let path = folder.catalogPath
+        let building = folder.state + "/catalog.rebuilding.sqlite"
         let suffixes = ["", "-wal", "-shm", "-journal"]
         func remove(_ base: String) { for suffix in suffixes { try? FileManager.default.removeItem(atPath: base + suffix) } }
         remove(building)

@@ -205,7 +205,7 @@ public struct Export: Sendable {
     }
 
     static func catalogPath(_ archive: String) -> String {
-        (archive as NSString).standardizingPath + "/.ivy-archiver/catalog.sqlite"
+        ArchiveFolder(root: archive).catalogPath
     }
 
     static func hours(_ seconds: Int64) -> String {

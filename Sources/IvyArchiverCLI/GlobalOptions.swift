@@ -31,7 +31,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of tables.")
     var json = false
 
-    @Flag(name: [.short, .long], help: "Print only warnings, errors and the final summary.")
+    @Flag(name: [.short, .long], help: "backup, export: print only warnings, errors and the final summary.")
     var quiet = false
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default warning).", transform: LogLevel.parse)

@@ -36,8 +36,7 @@ extension CloudClient {
             }
             switch state.next(after: outcome) {
             case .backOff(let delay, let reason):
-                logger.log(level: delay >= .seconds(2) ? .warning : .info, "the cloud keeps failing; retrying in \(Self.seconds(delay))",
-                           metadata: ["service": "\(service)", "reason": "\(reason)"])
+                logRetry(service, after: outcome, delay: delay, reason: reason)
                 try await Task.sleep(for: delay)
             case .fail(let error):
                 throw error

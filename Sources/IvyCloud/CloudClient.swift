@@ -122,11 +122,7 @@ public actor CloudClient {
             logger.debug("the call did not succeed", metadata: ["service": "\(call.service)", "outcome": "\(outcome)"])
             switch state.next(after: outcome) {
             case .backOff(let delay, let reason):
-                // A first hiccup is routine; a call that keeps failing, or that waited out its
-                // timeout, is said at the default level.
-                let waitedOut = if case .transportFailed(let error) = outcome { error == .timedOut } else { false }
-                logger.log(level: delay >= .seconds(2) || waitedOut ? .warning : .info, "the cloud keeps failing; retrying in \(Self.seconds(delay))",
-                           metadata: ["service": "\(call.service)", "reason": "\(reason)"])
+                logRetry(call.service, after: outcome, delay: delay, reason: reason)
                 try await Task.sleep(for: delay)
             case .reauthenticate(let code):
                 try await reauthenticate(after: code, rejected: token)
@@ -252,9 +248,17 @@ public actor CloudClient {
         }
     }
 
+    /// A retry, said at the default level when the call keeps failing (a delay of 2 s or more)
+    /// or waited out its timeout; a first hiccup is routine (info).
+    func logRetry(_ service: String, after outcome: CallRetryState.Outcome, delay: Duration, reason: String) {
+        let waitedOut = if case .transportFailed(let error) = outcome { error == .timedOut } else { false }
+        logger.log(level: delay >= .seconds(2) || waitedOut ? .warning : .info, "the cloud keeps failing; retrying in \(Self.seconds(delay))",
+                   metadata: ["service": "\(service)", "reason": "\(reason)"])
+    }
+
     /// `4 s`, `0.5 s`: a delay as a person reads it.
     static func seconds(_ delay: Duration) -> String {
-        let value = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        let value = delay.inSeconds
         return value >= 10 ? "\(Int(value.rounded())) s" : String(format: "%.1f s", value)
     }
 }

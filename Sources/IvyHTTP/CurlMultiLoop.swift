@@ -167,8 +167,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Milliseconds `curl_multi_poll` may wait: a second, or until a throttled transfer is due.
     private func pollTimeout() -> Int32 {
         guard let next = throttled.map(\.at).min() else { return 1000 }
-        let wait = next - .now
-        return Int32(clamping: max(1, min(1000, wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)))
+        return Int32(clamping: max(1, min(1000, (next - .now).milliseconds)))
     }
 
     private func resume(_ id: UInt64) {

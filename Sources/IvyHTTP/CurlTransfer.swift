@@ -171,10 +171,3 @@ final class CurlTransfer: @unchecked Sendable {
         easy = nil
     }
 }
-
-extension Duration {
-    var milliseconds: Int {
-        let parts = components
-        return Int(parts.seconds) * 1000 + Int(parts.attoseconds / 1_000_000_000_000_000)
-    }
-}

@@ -21,7 +21,7 @@ struct RateBudget: Sendable {
     mutating func take(_ count: Int, now: ContinuousClock.Instant) -> Duration? {
         let elapsed = now - last
         last = now
-        tokens = min(burst, tokens + rate * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        tokens = min(burst, tokens + rate * elapsed.inSeconds)
         guard tokens > 0 else {
             // Until the debt is paid, and a little more so that the next delivery fits.
             return .milliseconds(Int64(((-tokens + 1) / rate * 1000).rounded(.up)))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IvyArchive
+import IvyHTTP
 import IvyHLS
 import Synchronization
 import IvyDomain
@@ -151,9 +152,7 @@ struct BackupCommand: AsyncParsableCommand {
     /// Written from a task of its own: an interrupted run (its task cancelled) still records
     /// that it was interrupted.
     private static func write(_ path: String, account: String, started: ContinuousClock.Instant, exitCode: Int32, summary: Backup.Summary?) async throws {
-        let elapsed = ContinuousClock.now - started
-        let metrics = BackupMetrics(account: account, finishedAt: Date(),
-                                    durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+        let metrics = BackupMetrics(account: account, finishedAt: Date(), durationSeconds: (ContinuousClock.now - started).inSeconds,
                                     exitCode: exitCode, lastSuccess: BackupMetrics.lastSuccess(inFileAt: path), summary: summary)
         let result = await Task.detached { try await metrics.write(to: path) }.result
         if case .failure(let error) = result { throw UserError("cannot write the metrics file \(path): \(error.localizedDescription)") }

@@ -1,5 +1,6 @@
 import Foundation
 import IvyArchive
+import IvyHTTP
 import Synchronization
 import IvyDomain
 
@@ -40,8 +41,7 @@ final class BackupProgress: Sendable {
     }
 
     var elapsedSeconds: Double {
-        let elapsed = ContinuousClock.now - started
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        (ContinuousClock.now - started).inSeconds
     }
 
     func handle(_ event: Backup.Event) {
@@ -106,8 +106,7 @@ final class BackupProgress: Sendable {
         if let listing = state.listing { return listing + ", \(state.planned) new clips so far" }
         var rate = 0.0
         if let first = state.samples.first, first.0 < now {
-            let span = now - first.0
-            rate = Double(bytes - first.1) / (Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18)
+            rate = Double(bytes - first.1) / (now - first.0).inSeconds
         }
         var text = "cameras \(state.devicesDone)/\(state.devices), clips \(state.done)/\(state.planned), "
             + "\(ProgressLine.bytes(Int(bytes))), \(ProgressLine.bytes(Int(rate)))/s"

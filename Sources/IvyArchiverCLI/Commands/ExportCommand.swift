@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IvyArchive
+import IvyHTTP
 import IvyHLS
 import Synchronization
 
@@ -79,7 +80,7 @@ struct ExportCommand: AsyncParsableCommand {
             if now.joining { return "joining \(now.clips) clips" }
             let bytes = transport.receivedBytes - baseline
             let elapsed = ContinuousClock.now - started
-            let rate = Double(bytes) / max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            let rate = Double(bytes) / max(0.001, elapsed.inSeconds)
             return "\(now.clips) clips, fetched \(now.fetched)/\(now.fetch) from the cloud, \(ProgressLine.bytes(Int(bytes))), \(ProgressLine.bytes(Int(rate)))/s"
         }
         defer { display.clear() }
