@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Ours, with no dependencies, so that its tests also run in release builds in seconds.
         .package(path: "Packages/IvyConcurrency"),
     ],
@@ -93,6 +94,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The archive's pages (HTML): drawn from its listing, never touching the cloud.
+        .target(
+            name: "IvyArchivePages",
+            dependencies: [
+                "IvyArchive", "IvyCloud", "IvyDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "IvySandbox",
             dependencies: [
@@ -113,6 +124,7 @@ let package = Package(
             name: "IvyArchiverCLI",
             dependencies: [
                 "IvyArchive",
+                "IvyArchivePages",
                 "IvyCloud",
                 "IvyDomain",
                 "IvyHLS",
@@ -142,6 +154,7 @@ let package = Package(
             dependencies: ["IvyArchive", "IvyDomain", "IvyHLS", "IvyCloud", "IvySandbox", "IvyTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        .testTarget(name: "IvyArchivePagesTests", dependencies: ["IvyArchivePages", "IvyArchive", "IvyDomain", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvyTestSupport"], swiftSettings: strict),
     ]

@@ -63,6 +63,9 @@ struct BackupCommand: AsyncParsableCommand {
             }
             throw error
         }
+        if !dryRun, !done.summary.interrupted {
+            await ArchivePagesRefresh.afterBackup(archive: done.options.archive, options: done.options, quiet: global.quiet || global.json)
+        }
         // A finished run, however it went: its counts are in the metrics, exit 1 included.
         if let metricsFile, !dryRun {
             try await Self.write(metricsFile, account: account, started: started, exitCode: Self.exitCode(of: done.summary), summary: done.summary)

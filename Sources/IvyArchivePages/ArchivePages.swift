@@ -1,0 +1,93 @@
+public import Foundation
+public import IvyArchive
+import IvyCloud
+import IvyDomain
+import Mustache
+
+/// The archive's pages: `ARCHIVE/index.html` (every camera, its last days), and under
+/// `ARCHIVE/.ivy-archiver/pages/` one page per camera (all its days) and one per camera and
+/// day (a 24-hour bar in the camera's time zone, clips coloured by type, gaps, partial and
+/// lost clips marked, thumbnails, a player). Static HTML with relative links: opened straight
+/// from the disk, with no server and nothing fetched from elsewhere.
+public struct ArchivePages: Sendable {
+    public let folder: ArchiveFolder
+    /// Shown in each page's footer (`0.2.0 (commit cc7e604)`).
+    public let toolVersion: String
+    /// Days shown per camera on the archive's first page.
+    public var recentDays = 7
+
+    public init(folder: ArchiveFolder, toolVersion: String) {
+        self.folder = folder
+        self.toolVersion = toolVersion
+    }
+
+    /// What `write` did, in files.
+    public struct Result: Sendable, Equatable {
+        public var written = 0
+        public var unchanged = 0
+        public var removed = 0
+        /// `ARCHIVE/index.html`.
+        public var index: String
+    }
+
+    /// `ARCHIVE/.ivy-archiver/pages`.
+    public var pagesFolder: String { folder.state + "/pages" }
+    public var indexPath: String { folder.root + "/index.html" }
+
+    /// Writes every page of `listing` (read with no filter: a page per day it holds), each
+    /// only when its text changed, and removes the pages of days and cameras no longer there.
+    ///
+    /// - Throws: file system errors (a full disk, a read-only archive).
+    public func write(_ listing: ArchiveListing, now: Date = Date()) throws -> Result {
+        let library = try PageTemplates.library()
+        var files = PageFiles(folder: pagesFolder)
+        // No time in the pages below the index: a day that did not change is not rewritten.
+        let footer = "Made by IvyArchiver \(toolVersion). Times are the camera's local time."
+        try files.put("archive.css", PageAssets.css)
+        try files.put("archive.js", PageAssets.js)
+        var cards: [CameraCard] = []
+        for camera in listing.cameras {
+            let pages = CameraPages(camera: camera, folder: folder, footer: footer)
+            let days = camera.days.reversed().map { pages.row($0, href: "\($0.date).html") }
+            for (index, day) in camera.days.enumerated() {
+                let page = pages.dayPage(day, previous: index > 0 ? camera.days[index - 1] : nil,
+                                         next: index + 1 < camera.days.count ? camera.days[index + 1] : nil)
+                try files.put("\(camera.id.mac)/\(day.date).html", render(library, page, "day"))
+            }
+            try files.put("\(camera.id.mac)/index.html", render(library, pages.cameraPage(days: days), "camera"))
+            let base = ".ivy-archiver/pages/\(camera.id.mac)/"
+            let recent = camera.days.suffix(recentDays).reversed().map { pages.row($0, href: base + "\($0.date).html") }
+            cards.append(CameraCard(name: camera.name, mac: camera.id.description, zone: camera.timeZone.identifier, href: base + "index.html",
+                                    facts: pages.cameraFacts, thumb: pages.latestThumbnail(from: ""), recent: recent,
+                                    more: camera.days.count > recentDays ? "All \(camera.days.count) days ›" : nil))
+        }
+        let clips = listing.cameras.reduce(0) { $0 + $1.clipCount }
+        let bytes = listing.cameras.reduce(Int64(0)) { $0 + $1.bytes }
+        let facts = "\(listing.cameras.count) camera\(listing.cameras.count == 1 ? "" : "s") · \(clips) clip\(clips == 1 ? "" : "s") · \(PageText.bytes(bytes))"
+        let updated = "Updated \(RecordingTime(unix: now.timeIntervalSince1970).wallClock(in: .current)) by IvyArchiver \(toolVersion)."
+        let index = IndexPage(assets: ".ivy-archiver/pages", facts: facts, cards: cards, footer: updated)
+        var result = try files.finish()
+        result.index = indexPath
+        if try PageFiles.writeIfChanged(indexPath, render(library, index, "index")) { result.written += 1 } else { result.unchanged += 1 }
+        return result
+    }
+
+    private func render(_ library: MustacheLibrary, _ page: Any, _ template: String) throws -> String {
+        guard let text = library.render(page, withTemplate: template) else { throw PagesError("no page template '\(template)'") }
+        return text
+    }
+}
+
+/// A page could not be made.
+public struct PagesError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension ArchivePages {
+    /// Where a clip's thumbnail is, relative to the archive's root:
+    /// `.ivy-archiver/thumbnails/<the clip's path, .jpg for .mp4>`.
+    static func thumbnailPath(forClipFile file: String) -> String {
+        ".ivy-archiver/thumbnails/" + (file.hasSuffix(".mp4") ? String(file.dropLast(4)) : file) + ".jpg"
+    }
+}

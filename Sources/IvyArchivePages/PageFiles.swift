@@ -1,0 +1,48 @@
+import Foundation
+import IvyArchive
+
+/// Writes pages into their folder, each only when its text changed (so a rerun that changed
+/// nothing touches nothing), and afterwards removes the files no page was written to: the
+/// pages of days and cameras no longer listed.
+struct PageFiles {
+    let folder: String
+    private var kept: Set<String> = []
+    private var result = ArchivePages.Result(index: "")
+
+    init(folder: String) {
+        self.folder = folder
+    }
+
+    /// `relative` to the pages' folder.
+    mutating func put(_ relative: String, _ text: String) throws {
+        kept.insert(relative)
+        if try Self.writeIfChanged(folder + "/" + relative, text) { result.written += 1 } else { result.unchanged += 1 }
+    }
+
+    /// Removes every file of the folder `put` was not called for, and folders left empty.
+    mutating func finish() throws -> ArchivePages.Result {
+        let manager = FileManager.default
+        for relative in (manager.subpaths(atPath: folder) ?? []).sorted().reversed() {
+            let path = folder + "/" + relative
+            var isFolder: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isFolder) else { continue }
+            if isFolder.boolValue {
+                if (try? manager.contentsOfDirectory(atPath: path))?.isEmpty == true { try manager.removeItem(atPath: path) }
+            } else if !kept.contains(relative) {
+                try manager.removeItem(atPath: path)
+                result.removed += 1
+            }
+        }
+        return result
+    }
+
+    /// Writes `text` at `path` atomically (a temporary file renamed over it), unless the file
+    /// already holds it. Returns whether it wrote.
+    static func writeIfChanged(_ path: String, _ text: String) throws -> Bool {
+        let data = Data(text.utf8)
+        if FileManager.default.contents(atPath: path) == data { return false }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        return true
+    }
+}
