@@ -29,8 +29,8 @@ public struct Thumbnail: Sendable, Equatable {
 
     /// Decodes the first frame of `clip` (any file FFmpeg opens; decoding starts at its first
     /// keyframe, and when that frame comes out damaged, for a clip that starts with a hole, goes
-    /// on to the next good one, within the clip's first `Thumbnail.searchPackets` video
-    /// packets), scales it to `width` pixels across (at most the picture's own display width;
+    /// on to the next good one, within the clip's first 300 video packets: seconds of a
+    /// camera's stream), scales it to `width` pixels across (at most the picture's own display width;
     /// height from the display aspect ratio, so a non-square-pixel picture is not stretched;
     /// both even) and writes it to `destination` as a JPEG, atomically: a temporary file in
     /// `temporaryDirectory` (default: `destination`'s folder, which must be on the same file
