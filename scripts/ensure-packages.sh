@@ -4,7 +4,7 @@
 # Uses sudo when not root. Sourced or run by scripts/test.sh and scripts/demo.sh.
 set -euo pipefail
 
-needed=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libcurl4-openssl-dev libsqlite3-dev zlib1g-dev "$@")
+needed=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libcurl4-openssl-dev libsqlite3-dev zlib1g-dev "$@")
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -11,6 +11,8 @@
 #include <libavutil/mathematics.h>
 #include <libavutil/channel_layout.h>
 #include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+#include <libavutil/pixdesc.h>
 #include <libavutil/audio_fifo.h>
 #include <errno.h>
 

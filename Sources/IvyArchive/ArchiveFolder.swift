@@ -15,6 +15,8 @@ public struct ArchiveFolder: Sendable {
     var lockPath: String { state + "/lock" }
     /// Files being written; never complete, never in the catalog.
     var temporary: String { state + "/tmp" }
+    /// Each clip's thumbnail, by the clip's relative path (`ArchiveThumbnails`).
+    public var thumbnails: String { state + "/thumbnails" }
 
     static let markerName = "archive"
 

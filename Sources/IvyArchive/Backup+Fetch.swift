@@ -158,6 +158,8 @@ extension Backup {
             try? FileManager.default.removeItem(atPath: destination)
             throw error
         }
+        // Made anew each time, so a partial clip's is replaced with the clip; a failure is a warning.
+        await ArchiveThumbnails(folder: ArchiveFolder(root: context.root)).refresh(clipFile: path, logger: logger)
         return Archived(path: path, bytes: Int64(result.bytes), holes: result.holes)
     }
 }

@@ -58,6 +58,7 @@ extension Backup {
             if let file = clip.file {
                 let path = context.root + "/" + file
                 if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+                ArchiveThumbnails(folder: ArchiveFolder(root: context.root)).remove(clipFile: file)
                 removeEmptyFolders(from: (path as NSString).deletingLastPathComponent, root: context.root)
                 context.events(.pruned(path: file))
             }
