@@ -83,11 +83,3 @@ public struct PagesError: Error, Sendable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
 }
-
-extension ArchivePages {
-    /// Where a clip's thumbnail is, relative to the archive's root:
-    /// `.ivy-archiver/thumbnails/<the clip's path, .jpg for .mp4>`.
-    static func thumbnailPath(forClipFile file: String) -> String {
-        ".ivy-archiver/thumbnails/" + (file.hasSuffix(".mp4") ? String(file.dropLast(4)) : file) + ".jpg"
-    }
-}

@@ -71,7 +71,7 @@ struct CameraPages {
 
     /// The clip's thumbnail, archive-relative, when it exists.
     func thumbnail(of file: String) -> String? {
-        let relative = ArchivePages.thumbnailPath(forClipFile: file)
+        let relative = ArchiveThumbnails(folder: folder).relativePath(forClipFile: file)
         return FileManager.default.fileExists(atPath: folder.root + "/" + relative) ? relative : nil
     }
 

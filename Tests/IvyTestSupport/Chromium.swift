@@ -8,9 +8,18 @@ public enum Chromium {
     public struct Visit: Sendable {
         /// The DOM after scripts ran (`--dump-dom`).
         public var dom: String
-        /// Connections Chromium opened to the network during both visits.
-        public var connections: Int
+        /// The hosts of every request Chromium sent to the network during both visits.
+        public var requests: [String]
+
+        /// Requests but those Chromium makes for itself whatever the page (Debian's build
+        /// checks for component updates and accounts despite the flags that should stop it).
+        public var pageRequests: [String] { requests.filter { !Chromium.ownHosts.contains($0) } }
     }
+
+    static let ownHosts: Set<String> = [
+        "update.googleapis.com", "accounts.google.com", "clients2.google.com", "redirector.gvt1.com",
+        "safebrowsing.googleapis.com", "optimizationguide-pa.googleapis.com", "content-autofill.googleapis.com",
+    ]
 
     public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") }
 
@@ -34,7 +43,7 @@ public enum Chromium {
         guard FileManager.default.fileExists(atPath: screenshot) else { throw ChromiumError("no screenshot: \(shot.stderr.suffix(2000))") }
         let dump = try await Subprocess.run("/usr/bin/chromium", common + ["--dump-dom", url], environment: ["PATH": "/usr/bin:/bin"])
         guard dump.status == 0, dump.stdout.contains("<html") else { throw ChromiumError("no DOM: \(dump.stderr.suffix(2000))") }
-        return Visit(dom: dump.stdout, connections: proxy.connections)
+        return Visit(dom: dump.stdout, requests: proxy.hosts)
     }
 
     public struct ChromiumError: Error, CustomStringConvertible {
@@ -43,11 +52,12 @@ public enum Chromium {
     }
 }
 
-/// A listener on 127.0.0.1 that accepts connections, counts them and closes them at once.
+/// A listener on 127.0.0.1 standing for an HTTP proxy: it notes the host of each request's
+/// first line (`GET http://host/...`, `CONNECT host:443`) and closes the connection.
 final class ConnectionCounter: Sendable {
     let port: UInt16
     private let listener: Int32
-    private let count = Mutex(0)
+    private let seen = Mutex<[String]>([])
 
     init() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -74,12 +84,27 @@ final class ConnectionCounter: Sendable {
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 { break }
-            count.withLock { $0 += 1 }
+            var timeout = timeval(tv_sec: 2, tv_usec: 0)
+            setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let count = recv(connection, &buffer, buffer.count, 0)
+            let line = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).split(separator: "\r\n").first.map(String.init) ?? ""
+            seen.withLock { $0.append(Self.host(ofRequestLine: line)) }
             close(connection)
         }
     }
 
-    var connections: Int { count.withLock { $0 } }
+    var hosts: [String] { seen.withLock { $0 } }
+
+    /// `GET http://host:80/x HTTP/1.1` and `CONNECT host:443 HTTP/1.1` -> `host`; the line
+    /// itself when it is neither (still a request).
+    static func host(ofRequestLine line: String) -> String {
+        let parts = line.split(separator: " ")
+        guard parts.count >= 2 else { return line.isEmpty ? "(no request line)" : line }
+        var target = Substring(parts[1])
+        if let scheme = target.range(of: "://") { target = target[scheme.upperBound...] }
+        return String(target.prefix { $0 != "/" && $0 != ":" })
+    }
 
     func stop() {
         // Wakes the blocked accept on Linux.

@@ -9,8 +9,11 @@ struct IndexCommand: AsyncParsableCommand {
         commandName: "index", abstract: "Write the archive's pages: ARCHIVE/index.html, a page per camera and per day.",
         discussion: """
             Every backup does this by itself; run it for an archive made before, or after \
-            changing time zones in the config. No cloud call is made. The pages are plain \
-            HTML: open ARCHIVE/index.html in a browser, from the disk or any web server.
+            changing time zones in the config. It first makes the thumbnails that are missing \
+            or older than their clip (one JPEG per clip, from its first keyframe, in \
+            ARCHIVE/.ivy-archiver/thumbnails) and removes those of clips no longer there. No \
+            cloud call is made. The pages are plain HTML: open ARCHIVE/index.html in a \
+            browser, from the disk or any web server.
 
             Examples:
               ivy-archiver index --archive /srv/camera-archive
@@ -23,12 +26,34 @@ struct IndexCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try global.settings()
         let folder = try ArchiveFolder.open(try settings.archiveFolder(archive))
+        let display = ProgressLine(enabled: !settings.json && isatty(STDERR_FILENO) == 1)
+        let (thumbnails, removed) = try await ArchiveThumbnails(folder: folder).bringUpToDate(logger: try global.makeLogger()) { done, total in
+            display.show("thumbnails \(done)/\(total)")
+        }
+        display.clear()
         let result = try await ArchivePagesRefresh.run(folder) { settings.deviceTimeZones[$0] ?? settings.timeZone }
         if settings.json {
-            try Output.json(["index": result.index, "written": "\(result.written)", "unchanged": "\(result.unchanged)", "removed": "\(result.removed)"])
+            try Output.json(IndexReport(index: result.index, pagesWritten: result.written, pagesUnchanged: result.unchanged, pagesRemoved: result.removed,
+                                        thumbnailsMade: thumbnails.made, thumbnailsKept: thumbnails.kept, thumbnailsRemoved: removed,
+                                        thumbnailFailures: thumbnails.failed.map { "\($0.file): \($0.reason)" }))
         } else {
-            print("\(result.written) page\(result.written == 1 ? "" : "s") written, \(result.unchanged) unchanged, \(result.removed) removed")
+            thumbnails.failed.forEach { Output.warning("no thumbnail for \($0.file): \($0.reason)") }
+            print("thumbnails: \(thumbnails.made) made, \(thumbnails.kept) kept, \(removed) removed"
+                  + (thumbnails.failed.isEmpty ? "" : ", \(thumbnails.failed.count) could not be made"))
+            print("pages: \(result.written) written, \(result.unchanged) unchanged, \(result.removed) removed")
             print("open \(URL(fileURLWithPath: result.index).absoluteString)")
         }
     }
+}
+
+/// `index --json`.
+struct IndexReport: Encodable {
+    var index: String
+    var pagesWritten: Int
+    var pagesUnchanged: Int
+    var pagesRemoved: Int
+    var thumbnailsMade: Int
+    var thumbnailsKept: Int
+    var thumbnailsRemoved: Int
+    var thumbnailFailures: [String]
 }
