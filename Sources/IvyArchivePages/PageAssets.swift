@@ -143,6 +143,9 @@ enum PageAssets {
               play(clip);
             });
           });
+          // A link to `DAY.html#play-clip-N` opens the page playing that clip.
+          var wanted = /^#play-(clip-[0-9]+)$/.exec(location.hash);
+          if (wanted) { play(document.getElementById(wanted[1])); }
           // A thumbnail that cannot be read is marked, and shown as a plain box.
           document.querySelectorAll(".thumb img").forEach(function (img) {
             function broken() { img.dataset.broken = "true"; img.closest(".thumb").classList.add("missing"); }

@@ -23,7 +23,11 @@ struct ArchivePagesBrowserTests {
     @Test func aDayPageRendersItsClipsAndThumbnailsAndFetchesNothing() async throws {
         try await withSandbox({ configuration in
             var account = SandboxAccount.demo()
-            account.devices = [SandboxDevice(mac: "00626E00EE01", name: "Porch", productName: "VD1", profile: .h264AAC, fixedRecordings: Self.recordings)]
+            account.devices = [
+                SandboxDevice(mac: "00626E00EE01", name: "Porch", productName: "VD1", profile: .h264AAC, fixedRecordings: Self.recordings),
+                SandboxDevice(mac: "00626E00EE02", name: "Gate", productName: "VD1", profile: .hevcAAC,
+                              fixedRecordings: [SandboxRecording(start: Self.day0 + 3600, end: Self.day0 + 3608, type: 2)]),
+            ]
             configuration.account = account
             configuration.faults.brokenClips = [Self.day0 + 21 * 3600]
             configuration.faults.missingSegments = [6]
@@ -71,8 +75,24 @@ struct ArchivePagesBrowserTests {
 
             let index = try await Chromium.visit(archive + "/index.html", screenshot: shots + "/index.png")
             #expect(index.pageRequests.isEmpty, "\(index.pageRequests)")
-            #expect(index.dom.components(separatedBy: "<section class=\"camera-card\">").count - 1 == 1)
+            #expect(index.dom.components(separatedBy: "<section class=\"camera-card\">").count - 1 == 2)
             #expect(index.dom.contains("1 partial, 1 failed"), "the day's row says what is not whole")
+
+            // `#play-clip-N` plays a clip: an H.264 one in the page's video element; an HEVC
+            // one too where the browser decodes HEVC, else a note says why not and links the file.
+            let h264 = try await Chromium.visit(page, fragment: "play-clip-0", screenshot: shots + "/h264.png")
+            #expect(h264.dom.contains(#"<section id="player" class="player">"#), "the player is shown")
+            #expect(h264.dom.contains(#"src="../../../Porch_00626E00EE01/\#(ListCommandTests.day(0))/020000-020020_continuous.mp4""#), "\(h264.dom)")
+            #expect(h264.dom.contains(#"<p class="player-note" hidden="">"#), "no note for a clip the browser plays")
+            let hevcPage = archive + "/.ivy-archiver/pages/00626E00EE02/\(ListCommandTests.day(0)).html"
+            let hevc = try await Chromium.visit(hevcPage, fragment: "play-clip-0", screenshot: shots + "/hevc.png")
+            #expect(hevc.dom.contains(#"data-video="hevc""#))
+            if hevc.dom.contains(#"<p class="player-note">"#) {
+                #expect(hevc.dom.contains("This clip is HEVC (H.265), which this browser cannot play"), "\(hevc.dom)")
+                #expect(hevc.dom.contains(#"<a href="../../../Gate_00626E00EE02/"#), "the note links the file")
+            } else {
+                #expect(hevc.dom.contains(#"src="../../../Gate_00626E00EE02/"#), "\(hevc.dom)")
+            }
         }
     }
 

@@ -25,12 +25,13 @@ public enum Chromium {
 
     /// Opens `page` (a file) twice: once for a PNG screenshot of `width` x `height` pixels at
     /// `screenshot`, once to dump its DOM.
-    public static func visit(_ page: String, screenshot: String, width: Int = 1200, height: Int = 900) async throws -> Visit {
+    /// `fragment` (without `#`) is added to the page's URL.
+    public static func visit(_ page: String, fragment: String? = nil, screenshot: String, width: Int = 1200, height: Int = 900) async throws -> Visit {
         let proxy = try ConnectionCounter()
         defer { proxy.stop() }
         let profile = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: profile) }
-        let url = URL(fileURLWithPath: page).absoluteString
+        let url = URL(fileURLWithPath: page).absoluteString + (fragment.map { "#" + $0 } ?? "")
         let common = [
             "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile)",
             "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
