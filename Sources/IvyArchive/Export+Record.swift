@@ -105,7 +105,10 @@ extension Export {
             var text = "\(SummaryWording.duration(output.duration)) of video (\(media)) joined from \(SummaryWording.plural(used.count, "clip")) "
                 + "(\(archived) from the archive, \(used.count - archived) from the cloud)"
             let left = clips.count - used.count
-            if left > 0 { text += "; \(SummaryWording.plural(left, "other clip")) in the window \(left == 1 ? "is" : "are") listed, not joined: their time is in the file from the clips joined" }
+            if left > 0 {
+                text += "; \(SummaryWording.plural(left, "other clip")) in the window \(left == 1 ? "is" : "are") listed, not joined: "
+                    + (left == 1 ? "its time is" : "their time is") + " in the file from the clips joined"
+            }
             return text
         }
 
@@ -128,11 +131,19 @@ extension Export {
             } else if abs(late) >= 0.001 {
                 lines.append("the file ends \(SummaryWording.duration(abs(late))) \(late > 0 ? "after" : "before") the requested end, at \(actual.to.time)")
             }
-            if let first = used.first, let from = first.used?.from, from.unix - first.start.unix >= 0.001 {
-                lines.append("of the first clip (\(first.type), \(first.start.time) to \(first.end.time)), \(SummaryWording.span(first.start, from)) is left out")
+            // What of the first and the last clip lies outside the file (one clip: both ends).
+            var ends: [(clip: ExportRecord.Clip, name: String, left: [String])] = []
+            let edges = used.count == 1 ? [(used[0], "the clip", true, true)]
+                : [(used[0], "the first clip", true, false), (used[used.count - 1], "the last clip", false, true)]
+            for (clip, name, start, end) in edges {
+                var left: [String] = []
+                if start, let from = clip.used?.from, from.unix - clip.start.unix >= 0.001 { left.append(SummaryWording.span(clip.start, from)) }
+                if end, let to = clip.used?.to, clip.end.unix - to.unix >= 0.001 { left.append(SummaryWording.span(to, clip.end)) }
+                if !left.isEmpty { ends.append((clip, name, left)) }
             }
-            if let last = used.last, let to = last.used?.to, last.end.unix - to.unix >= 0.001 {
-                lines.append("of the last clip (\(last.type), \(last.start.time) to \(last.end.time)), \(SummaryWording.span(to, last.end)) is left out")
+            for end in ends {
+                lines.append("of \(end.name) (\(end.clip.type), \(end.clip.start.time) to \(end.clip.end.time)), "
+                    + end.left.joined(separator: " and ") + (end.left.count == 1 ? " is" : " are") + " left out")
             }
             for (before, clip) in zip(used, used.dropFirst()) {
                 guard let previousEnd = before.used?.to, let from = clip.used?.from else { continue }
@@ -163,3 +174,4 @@ extension Export {
         }
     }
 }
+

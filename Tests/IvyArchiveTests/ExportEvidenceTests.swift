@@ -56,6 +56,7 @@ import Testing
             #expect(summaryKeys == ["camera", "model", "mac", "timeZone", "requested", "actual", "contents", "cuts", "events", "gaps", "partialClips", "tool", "createdAt"]
                     + ["name"], "\(summaryKeys)")
             #expect(text.contains("\"format\" : \"ivy-archiver-export/2\""))
+            #expect(try JSONDecoder().decode(ExportRecord.self, from: Data(text.utf8)) == record, "the sidecar reads back as written")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + ".json"))) as? [String: Any])
             var instants = 0
             func walk(_ value: Any) {

@@ -128,9 +128,9 @@ struct ExportCommand: AsyncParsableCommand {
         display.clear()
         // The sidecar's own bytes, in its reading order.
         if json { return print(String(decoding: try record.encoded(), as: UTF8.self), terminator: "") }
-        let fromArchive = record.clips.count { $0.source == .archive }
-        print("exported \(record.output.file): \(Self.duration(record.output.duration)) from \(record.clips.count) clip\(record.clips.count == 1 ? "" : "s") "
-            + "(\(fromArchive) from the archive, \(record.clips.count - fromArchive) from the cloud), \(record.gaps.count) gap\(record.gaps.count == 1 ? "" : "s") cut out")
+        let joined = record.clips.count { $0.used != nil }, fromArchive = record.clips.count { $0.source == .archive }
+        print("exported \(record.output.file): \(Self.duration(record.output.duration)) from \(joined) clip\(joined == 1 ? "" : "s") "
+            + "(\(fromArchive) from the archive, \(joined - fromArchive) from the cloud), \(record.gaps.count) gap\(record.gaps.count == 1 ? "" : "s") cut out")
         print("actual window \(record.actual.from.time) to \(record.actual.to.time) (\(record.mode.rawValue))")
         print("record: \(ExportRecord.sidecarPath(for: output)) (SHA-256 \(record.output.sha256))")
         if let signingKey {
