@@ -44,7 +44,7 @@ extension Export {
                 createdAt: RecordingTime(unix: Date().timeIntervalSince1970.rounded()).iso8601(),
                 signature: request.signingKey.map { key in
                     "Ed25519 (RFC 8032) over the bytes of this file exactly as written; the signature is in "
-                        + "\(output.file).json.sig (base64); public key SHA-256 fingerprint \(key.publicKey.fingerprint)"
+                        + "\(output.file).json.sig (base64); public key fingerprint \(key.publicKey.fingerprint)"
                 })
             return ExportRecord(
                 summary: summary,
