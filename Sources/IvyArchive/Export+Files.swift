@@ -7,6 +7,8 @@ extension Export {
     struct SourceFile: Sendable {
         var path: String
         var sha256: String
+        /// Bytes.
+        var size: Int64
         var url: String?
         /// Archive-relative, when it came from the archive.
         var archiveFile: String?
@@ -28,7 +30,7 @@ extension Export {
                 // A digest cut short by cancellation is no reason to fetch the clip again.
                 let digest = FileManager.default.fileExists(atPath: path) ? try await valueUnlessCancelled({ try await FileDigest.sha256(path: path) }) : nil
                 if let digest, digest == clip.sha256 {
-                    files[source.start] = SourceFile(path: path, sha256: digest, url: clip.sourceURL, archiveFile: file, holes: clip.holes)
+                    files[source.start] = SourceFile(path: path, sha256: digest, size: Self.size(path), url: clip.sourceURL, archiveFile: file, holes: clip.holes)
                     continue
                 }
                 guard source.listed else {
@@ -44,10 +46,15 @@ extension Export {
             let (result, url) = try await fetcher.fetch(recordingOf: device, start: source.start, from: client, to: path,
                                                         temporaryDirectory: work)
             events(.fetched(start: source.start, bytes: Int64(result.bytes)))
-            return SourceFile(path: path, sha256: try await FileDigest.sha256(path: path), url: url, holes: result.holes)
+            return SourceFile(path: path, sha256: try await FileDigest.sha256(path: path), size: Self.size(path), url: url, holes: result.holes)
         } handle: { index, file in
             files[fetch[index].start] = file
         }
         return files
+    }
+
+    /// Bytes; -1 for a file that cannot be read.
+    static func size(_ path: String) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? -1
     }
 }

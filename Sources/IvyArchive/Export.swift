@@ -8,7 +8,8 @@ public import Logging
 
 /// An incident as one file: the clips of one camera that overlap a window, from the archive
 /// where they are there (checked against the catalog) and from the cloud otherwise, joined in
-/// time order into one MP4 with a chapter per clip, and a sidecar that says what it holds.
+/// time order into one MP4 with a chapter per clip and per event, and a sidecar that says what
+/// it holds (`ExportRecord`), optionally signed (`ExportSignature`).
 public struct Export: Sendable {
     public struct Request: Sendable {
         /// A MAC, or a camera's name.
@@ -33,6 +34,11 @@ public struct Export: Sendable {
         public var deviceTimeZones: [CameraID: TimeZone] = [:]
         /// Clips fetched from the cloud at once.
         public var jobs = 2
+        /// The program and its version, as the sidecar names it (`ivy-archiver 0.2.0 (...)`):
+        /// given by the caller, which knows its build.
+        public var tool = "IvyArchive (version not given)"
+        /// Signs the sidecar (`FILE.mp4.json.sig`, see `ExportSignature`); `nil`: not signed.
+        public var signingKey: ExportSigningKey?
 
         public init(device: String, from: ExportTime, to: ExportTime, output: String) {
             self.device = device
@@ -121,6 +127,8 @@ public struct Export: Sendable {
         /// As the cloud spells it, for its calls.
         var mac: String
         var name: String
+        /// The cloud's `productName`; `nil` offline (the catalog keeps no model).
+        var model: String?
     }
 
     /// A MAC (in any notation) or a name; a name two cameras share is refused. When the cloud
@@ -131,7 +139,7 @@ public struct Export: Sendable {
         do {
             // The cameras that could be read: one unreadable entry must not stop an incident export.
             cameras = try await client.deviceListing().elements.compactMap { device in
-                CameraID(device.macAddr).map { Camera(id: $0, mac: device.macAddr, name: device.deviceName) }
+                CameraID(device.macAddr).map { Camera(id: $0, mac: device.macAddr, name: device.deviceName, model: device.productName) }
             }
         } catch let error as CloudClientError where error.isUnavailable {
             guard let archive, FileManager.default.fileExists(atPath: Self.catalogPath(archive)) else { throw error }
@@ -164,10 +172,12 @@ public struct Export: Sendable {
     }
 
     /// Clips overlapping the window: the cloud's listing and the archive's catalog together
-    /// (the archive may hold clips the cloud has deleted).
+    /// (the archive may hold clips the cloud has deleted). A clip is its start and its type:
+    /// an event may start on the same second as a continuous chunk, and both are listed.
     private func sources(device: Camera, window: ExportPlan.Window, archive: String?, offline: inout String?,
                          unreadable: inout [String]) async throws -> [ExportPlan.Source] {
-        var byStart: [Int64: ExportPlan.Source] = [:]
+        struct Key: Hashable { var start: Int64, type: Int }
+        var byStart: [Key: ExportPlan.Source] = [:]
         var lists: [[Recording]] = []
         if offline == nil {
             do {
@@ -182,18 +192,24 @@ public struct Export: Sendable {
                 lists = []
             }
         }
-        for recording in RecordingSet.merge(lists) where recording.end > window.from && recording.start < window.to {
-            byStart[recording.start] = ExportPlan.Source(start: recording.start, end: recording.end, type: recording.type)
+        // Merged per type, so that a longer continuous chunk does not hide an event at its start.
+        let types = Set(lists.joined().map(\.type.rawValue))
+        for type in types {
+            let merged = RecordingSet.merge(lists.map { $0.filter { $0.type.rawValue == type } })
+            for recording in merged where recording.end > window.from && recording.start < window.to {
+                byStart[Key(start: recording.start, type: type)] = ExportPlan.Source(start: recording.start, end: recording.end, type: recording.type)
+            }
         }
         if let archive, FileManager.default.fileExists(atPath: Self.catalogPath(archive)) {
             for clip in try await Catalog(path: Self.catalogPath(archive), readOnly: true).archived(device.id) where clip.end > window.from && clip.start < window.to {
-                var source = byStart[clip.start] ?? ExportPlan.Source(start: clip.start, end: clip.end, type: RecordType(rawValue: clip.type), listed: false)
+                let key = Key(start: clip.start, type: clip.type)
+                var source = byStart[key] ?? ExportPlan.Source(start: clip.start, end: clip.end, type: RecordType(rawValue: clip.type), listed: false)
                 source.archived = clip
                 source.end = max(source.end, clip.end)
-                byStart[clip.start] = source
+                byStart[key] = source
             }
         }
-        return byStart.values.sorted { $0.start < $1.start }
+        return Array(byStart.values)
     }
 
     private static func check(_ window: ExportPlan.Window, longest: Int64) throws {

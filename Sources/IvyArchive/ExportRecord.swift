@@ -2,17 +2,27 @@ public import Foundation
 public import IvyDomain
 
 /// The sidecar `FILE.mp4.json`: what an exported file holds and where it came from, so that
-/// whoever receives it can check it (`export --check`) and see where time jumps.
+/// whoever receives it can read it (`summary`, first) and check it (`export --check`).
+///
+/// Format `ivy-archiver-export/2`. The keys are written in reading order, not sorted: the
+/// summary for a person, then the camera, the windows, the clips, the gaps, the output. Every
+/// instant is ISO 8601 with the camera zone's offset (and Unix seconds beside it); source URLs
+/// carry no query (their signature). `ExportRecord.verify` also reads `/1` sidecars.
 public struct ExportRecord: Sendable, Codable, Equatable {
-    public static let formatName = "ivy-archiver-export/1"
+    public static let formatName = "ivy-archiver-export/2"
+    /// The formats `verify` reads.
+    public static let readableFormats = ["ivy-archiver-export/1", formatName]
 
     public struct Device: Sendable, Codable, Equatable {
-        public var mac: CameraID
         public var name: String
+        /// The cloud's model name (`productName`); `unknown` when the export ran offline.
+        public var model: String
+        public var mac: CameraID
         public var timeZone: String
     }
 
-    /// An instant twice: for a person (ISO 8601 in the camera's zone) and for a program.
+    /// An instant twice: for a person (ISO 8601 with the offset of the camera's zone) and for
+    /// a program (Unix seconds, to the millisecond).
     public struct Instant: Sendable, Codable, Equatable {
         public var time: String
         public var unix: Double
@@ -23,26 +33,42 @@ public struct ExportRecord: Sendable, Codable, Equatable {
         public var to: Instant
     }
 
+    /// A chapter of the MP4 (an event's): its title and where it starts in the file (seconds).
+    public struct Chapter: Sendable, Codable, Equatable {
+        public var title: String
+        public var at: Double
+    }
+
+    /// A clip of the camera that overlaps the window. A clip whose time the file shows from
+    /// another clip (an event inside continuous recording) has no `used`, `source` or hash:
+    /// it was not read.
     public struct Clip: Sendable, Codable, Equatable {
         public var start: Instant
         public var end: Instant
+        /// `continuous`, `motion`, `human`, ... (`RecordType.name`).
         public var type: String
-        public var source: ClipSource
-        /// The cloud's playlist URL without its signature, when known.
-        public var url: String?
-        /// SHA-256 of the clip file the export read (the archived file, or the clip as fetched).
-        public var sha256: String
+        /// For an event: its chapter in the file.
+        public var chapter: Chapter?
+        /// What of the clip is in the file, and where it sits in the output (seconds).
+        public var used: Window?
+        public var outputStart: Double?
+        public var outputEnd: Double?
+        /// Frames re-encoded by `--exact`.
+        public var reencodedFrames: Int?
+        public var source: ClipSource?
         /// Archive-relative, when it came from the archive.
         public var file: String?
-        /// What of the clip is in the export, and where it sits in the output (seconds).
-        public var used: Window
-        public var outputStart: Double
-        public var outputEnd: Double
-        /// Frames re-encoded by `--exact`.
-        public var reencodedFrames: Int
+        /// The cloud's playlist URL without its query (the signature), when known.
+        public var url: String?
+        /// Bytes of the clip file the export read.
+        public var size: Int64?
+        /// SHA-256 of the clip file the export read (the archived file, or the clip as fetched).
+        public var sha256: String?
         /// Stretches of the clip without media: `missing` says why for segments the cloud did
         /// not give (a partial clip); without it, the recording itself has a gap (`EXT-X-GAP`).
         public var holes: [Hole]?
+        /// Why a clip is not in the file, or anything else a reader should know about it.
+        public var note: String?
     }
 
     public struct Hole: Sendable, Codable, Equatable {
@@ -54,16 +80,17 @@ public struct ExportRecord: Sendable, Codable, Equatable {
     public struct Output: Sendable, Codable, Equatable {
         /// The file's name, next to this sidecar.
         public var file: String
+        /// Bytes.
         public var size: Int64
         public var sha256: String
+        /// Seconds.
         public var duration: Double
         public var video: String?
         public var audio: String?
     }
 
     public var format = ExportRecord.formatName
-    public var tool = "IvyArchiver"
-    public var createdAt: String
+    public var summary: Summary
     public var device: Device
     public var requested: Window
     /// From the first frame to the end of the last: wider than requested with keyframe cuts,
@@ -81,31 +108,17 @@ public struct ExportRecord: Sendable, Codable, Equatable {
     /// `FILE.mp4` -> `FILE.mp4.json`.
     public static func sidecarPath(for output: String) -> String { output + ".json" }
 
+    /// The sidecar's bytes: pretty-printed, keys in the order of the declarations here
+    /// (`OrderedJSONEncoder`: Foundation's encoder either sorts them or writes them in hash
+    /// order), slashes unescaped, a newline at the end. These bytes are what a signature covers.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try OrderedJSONEncoder.encode(self) + Data("\n".utf8)
     }
 
     /// Checks an exported file against its sidecar: the size and the SHA-256 it records.
-    /// Returns the problems found (empty: the file is what was exported).
+    /// Returns the problems found (empty: the file is what was exported). `verify` also checks
+    /// a signature and the source clips.
     public static func check(_ path: String) async throws -> [String] {
-        let sidecar = sidecarPath(for: path)
-        guard FileManager.default.fileExists(atPath: path) else { throw ExportError.refused("\(path) does not exist") }
-        guard let data = FileManager.default.contents(atPath: sidecar) else {
-            throw ExportError.refused("\(sidecar) does not exist: there is nothing to check \(path) against")
-        }
-        let record: ExportRecord
-        do {
-            record = try JSONDecoder().decode(ExportRecord.self, from: data)
-        } catch {
-            throw ExportError.refused("\(sidecar) is not an IvyArchiver export record")
-        }
-        var problems: [String] = []
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? -1
-        if size != record.output.size { problems.append("size is \(size) bytes, the record says \(record.output.size)") }
-        let digest = try await FileDigest.sha256(path: path)
-        if digest != record.output.sha256 { problems.append("SHA-256 is \(digest), the record says \(record.output.sha256)") }
-        return problems
+        try await verify(path).problems
     }
 }

@@ -151,7 +151,9 @@ import Testing
             let output = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: output) }
             let record = try await Self.export(client, archive: archive, from: 5, to: 30, output: output + "/incident.mp4")
-            #expect(record.notes?.contains { $0.contains("partial") && $0.contains("12-16 s missing") } == true, "\(record.notes ?? [])")
+            let twelve = RecordingTime(Self.start + 12).iso8601(in: TimeZone(identifier: "UTC")!, milliseconds: true)
+            #expect(record.summary.partialClips.count == 1 && record.summary.partialClips[0].contains("is partial: \(twelve) to "),
+                    "\(record.summary.partialClips)")
             #expect(record.clips.first?.holes?.first?.missing != nil)
         }
         // The cloud gives the segment now: the partial files are replaced by whole ones.

@@ -17,6 +17,35 @@ import Testing
         #expect(plan.gaps == [.init(from: 40, to: 60)])
     }
 
+    /// Events get a chapter where they start (at the window's start for one that began
+    /// before it) and where the last running one ends, in the piece that shows that second,
+    /// joined or not; an event on a continuous chunk's first second is kept apart from it.
+    @Test func eventsAreMarkedWhereTheyStartAndWhereTheLastOneEnds() {
+        let clips: [(Int64, Int64, RecordType)] = [(0, 600, .continuous), (0, 30, .motion), (100, 130, .motion), (120, 160, .human),
+                                                   (700, 730, .sound), (-20, 10, .motion), (900, 950, .timer)]
+        let plan = ExportPlan(sources: clips.map { ExportPlan.Source(start: $0.0, end: $0.1, type: $0.2) }, window: .init(from: 5, to: 800))
+        #expect(plan.clips.map { [$0.start, $0.end] } == [[-20, 10], [0, 600], [0, 30], [100, 130], [120, 160], [700, 730]])
+        #expect(plan.pieces.map { [Int64($0.clip), $0.from, $0.to] } == [[0, 5, 10], [1, 10, 600], [5, 700, 730]])
+        #expect(plan.gaps == [.init(from: 600, to: 700)])
+        #expect(plan.marks == [.init(at: 5, piece: 0, starting: [0, 2]), .init(at: 30, piece: 1, starting: []), .init(at: 100, piece: 1, starting: [3]),
+                               .init(at: 120, piece: 1, starting: [4]), .init(at: 160, piece: 1, starting: []),
+                               .init(at: 700, piece: 2, starting: [5])])
+        #expect(plan.clips.map(\.isEvent) == [true, false, true, true, true, true])
+    }
+
+    /// The sidecar's encoder: keys in declaration order, nils left out, text escaped, numbers
+    /// as JSON has them; what it writes reads back the same.
+    @Test func theOrderedEncoderKeepsTheDeclaredOrder() throws {
+        struct Inner: Codable, Equatable { var z = "a \"quoted\"\nline\t/ \u{1} é"; var a: [Double] = [1, 0.1, -2.5, 1e-7, 1_795_611_780.123] }
+        struct Outer: Codable, Equatable { var zeta = 1; var alpha: String?; var middle = Inner(); var empty: [Int] = []; var flag = true; var big: Int64 = -9_000_000_000 }
+        let data = try OrderedJSONEncoder.encode(Outer())
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.hasPrefix("{\n  \"zeta\" : 1,\n  \"middle\" : {\n    \"z\" : \"a \\\"quoted\\\"\\nline\\t/ \\u0001 é\",\n"), "\(text)")
+        #expect(!text.contains("alpha") && text.contains("\"empty\" : []") && text.contains("1795611780.123"))
+        #expect(try JSONDecoder().decode(Outer.self, from: data) == Outer())
+        #expect(throws: EncodingError.self) { try OrderedJSONEncoder.encode([Double.nan]) }
+    }
+
     @Test func aWindowWithNothingRecordedHasNoPieces() {
         #expect(Self.plan([(0, 40)], from: 50, to: 90).pieces.isEmpty)
         #expect(Self.plan([], from: 50, to: 90).gaps.isEmpty)

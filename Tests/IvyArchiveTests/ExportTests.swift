@@ -59,7 +59,7 @@ import Testing
             try await Self.judge(output, expected: 20, tolerance: 4, chapters: 1)
             #expect(record.actual.from.unix <= Double(Self.base + 10) && record.actual.to.unix >= Double(Self.base + 30))
             #expect(record.clips.count == 1 && record.gaps.isEmpty && record.mode == .copy)
-            #expect(record.clips[0].source == .cloud && record.clips[0].url?.contains("sign=") == false)
+            #expect(record.clips[0].source == .cloud && record.clips[0].url?.contains("?") == false)
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["inside.mp4", "inside.mp4.json"])
         }
     }
@@ -75,17 +75,37 @@ import Testing
             let record = try await Self.export(client).run(request)
             // A 20-40, B 60-100, C 100-140, E 140-150 (D lies inside C; E's start is under C).
             let recorded: Double = exact ? 19 + 40 + 40 + 9 : 20 + 40 + 40 + 10
-            try await Self.judge(output, expected: recorded, tolerance: exact ? 1.0 / 15 + 0.001 : 4, chapters: 4)
-            #expect(record.clips.map { $0.start.unix - Double(Self.base) } == [0, 60, 100, 120])
+            // A chapter per joined clip, and one where each motion event starts (D at 110 and
+            // E at 120, both inside C); D ends while E runs: no chapter there.
+            try await Self.judge(output, expected: recorded, tolerance: exact ? 1.0 / 15 + 0.001 : 4, chapters: 6)
+            // Every clip of the window is listed, D too, though its time comes from C.
+            #expect(record.clips.map { $0.start.unix - Double(Self.base) } == [0, 60, 100, 110, 120])
             #expect(record.gaps.map { [$0.from.unix - Double(Self.base), $0.to.unix - Double(Self.base)] } == [[40, 60]])
-            #expect(record.clips.map(\.type) == ["continuous", "continuous", "continuous", "motion"])
-            #expect(zip(record.clips, record.clips.dropFirst()).allSatisfy { $0.outputEnd <= $1.outputStart + 0.001 })
+            #expect(record.clips.map(\.type) == ["continuous", "continuous", "continuous", "motion", "motion"])
+            #expect(record.clips.map { $0.used != nil } == [true, true, true, false, true])
+            #expect(record.clips[3].note?.contains("its time is in the file from the continuous clip from") == true, "\(record.clips[3].note ?? "")")
+            let joined = record.clips.filter { $0.used != nil }
+            #expect(zip(joined, joined.dropFirst()).allSatisfy { $0.outputEnd! <= $1.outputStart! + 0.001 })
             if exact {
                 #expect(record.actual.from.unix == Double(Self.base + 21) && record.actual.to.unix == Double(Self.base + 149))
                 #expect(record.clips[0].reencodedFrames == 45, "21 s to the keyframe at 24 s")
             }
+            // ffprobe's chapters: each joined clip's at its place, each event's titled with its
+            // start and type, 10 s and 20 s into C.
             let chapters = try await FFprobe.chapters(output)
-            #expect(zip(chapters, record.clips).allSatisfy { abs($0.start - $1.outputStart) < 0.01 })
+            let clock = { (offset: Int64) in RecordingTime(Self.base + offset).wallClock(in: TimeZone(identifier: "UTC")!) }
+            let b: Double = joined[1].outputStart ?? -1, c: Double = joined[2].outputStart ?? -1, e: Double = joined[3].outputStart ?? -1
+            let motion110: String = clock(110) + " motion", motion120: String = clock(120) + " motion"
+            let expected: [(Double, String)] = [(0, clock(exact ? 21 : 20)), (b, clock(60)), (c, clock(100)), (c + 10, motion110), (c + 20, motion120), (e, clock(140))]
+            #expect(chapters.count == expected.count)
+            for (chapter, (start, title)) in zip(chapters, expected) {
+                #expect(abs(chapter.start - start) < 0.01 && chapter.title == title, "\(chapter) is not \(start) \(title)")
+            }
+            let d: ExportRecord.Chapter? = record.clips[3].chapter, e2: ExportRecord.Chapter? = record.clips[4].chapter
+            #expect(d?.title == motion110 && abs((d?.at ?? 0) - (c + 10)) < 0.002)
+            #expect(e2?.title == motion120 && abs((e2?.at ?? 0) - (c + 20)) < 0.002)
+            let events: [String] = record.summary.events
+            #expect(events.count == 2 && events[0].contains("motion: chapter '\(motion110)' at"), "\(events)")
             // Only the clips the window needs were fetched.
             let fetched = Set(endpoint.cloud.stats.segmentRequestsByClip.keys)
             #expect(fetched == Set([Int64(0), 60, 100, 120].map { "\(Self.mac)/\(Self.base + $0)" }))
@@ -115,15 +135,17 @@ import Testing
             request.archive = archive
             let record = try await Self.export(client).run(request)
             #expect(endpoint.cloud.stats.segmentRequests == 0 && endpoint.cloud.stats.playlistRequests == 0)
-            #expect(record.clips.allSatisfy { $0.source == .archive && $0.file != nil })
+            let joined = record.clips.filter { $0.used != nil }
+            #expect(joined.count == 4 && joined.allSatisfy { $0.source == .archive && $0.file != nil })
             let catalog = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
-            for clip in record.clips {
+            for clip in joined {
                 let known = try #require(try await catalog.clip(ClipKey(camera: CameraID(Self.mac)!, start: Int64(clip.start.unix))))
                 #expect(clip.sha256 == known.sha256)
                 #expect(clip.sha256 == (try await sha256sum(archive + "/" + (clip.file ?? ""))))
-                #expect(clip.url != nil && clip.url?.contains("sign=") == false)
+                #expect(clip.url != nil && clip.url?.contains("?") == false)
+                #expect(clip.size == known.size)
             }
-            try await Self.judge(folder + "/from-archive.mp4", expected: 110, tolerance: 4, chapters: 4)
+            try await Self.judge(folder + "/from-archive.mp4", expected: 110, tolerance: 4, chapters: 6)
 
             // An archived clip changed by hand is not trusted: that one comes from the cloud.
             let changed = archive + "/" + (record.clips[1].file ?? "")
@@ -133,7 +155,7 @@ import Testing
             endpoint.cloud.resetStats()
             request.force = true
             let again = try await Self.export(client).run(request)
-            #expect(again.clips.map(\.source) == [.archive, .cloud, .archive, .archive])
+            #expect(again.clips.map(\.source) == [.archive, .cloud, .archive, nil, .archive])
             #expect(Set(endpoint.cloud.stats.segmentRequestsByClip.keys) == ["\(Self.mac)/\(Self.base + 60)"])
         }
     }
@@ -153,9 +175,10 @@ import Testing
                                                   retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), maxDelay: .milliseconds(10))),
                 transport: sharedTransport, logger: quietLogger)
             let record = try await Self.export(unreachable).run(request)
-            #expect(record.clips.allSatisfy { $0.source == .archive } && record.clips.count == 4)
+            #expect(record.clips.allSatisfy { $0.source == .archive || $0.used == nil } && record.clips.count == 5)
             #expect(record.notes?.first?.contains("the cloud could not be reached") == true)
-            try await Self.judge(folder + "/offline.mp4", expected: 110, tolerance: 4, chapters: 4)
+            #expect(record.device.model == "unknown" && record.summary.model == "unknown", "the catalog keeps no model")
+            try await Self.judge(folder + "/offline.mp4", expected: 110, tolerance: 4, chapters: 6)
 
             // Without an archive there is nothing to fall back on: the cloud's failure is the answer.
             request.archive = nil

@@ -13,16 +13,22 @@ struct ExportCommand: AsyncParsableCommand {
             camera's time zone unless they carry an offset. Clips come from the archive where they are there and \
             match their checksum, from the cloud otherwise. Gaps are cut out; each clip starts a chapter. By \
             default cuts fall on keyframes, so the file holds at least the window; --exact re-encodes the frames from \
-            the start to the next keyframe and cuts the end on the frame. FILE.mp4.json records what the file holds; --check FILE.mp4 verifies a file \
-            against it. Exit 2 for a request that cannot be met (nothing is written), 1 when something failed, 3 when the \
-            cloud cannot be reached and no archive can stand in, 130 when interrupted.
+            the start to the next keyframe and cuts the end on the frame. Each event (motion, sound, ...) in the window \
+            is a chapter too. FILE.mp4.json records what the file holds, a summary first; --sign-key KEY.pem signs it \
+            (Ed25519, FILE.mp4.json.sig); --check FILE.mp4 verifies a file against it, with --public-key PUB.pem its \
+            signature too, with --archive the source clips in the archive. Exit 2 for a request that cannot be met \
+            (nothing is written; also a missing or damaged key file), 1 when something failed or a check found a \
+            difference, 3 when the cloud cannot be reached and no archive can stand in, 130 when interrupted.
 
             Examples:
               ivy-archiver export --device "Front Door" \\
                   --from "2026-11-25 14:00" --to "2026-11-25 14:30" -o incident.mp4
               ivy-archiver export --device Garage --exact -o car.mp4 \\
                   --from 2026-11-25T14:03:00+01:00 --to 2026-11-25T14:05:00+01:00
-              ivy-archiver export --check incident.mp4
+              ivy-archiver export --make-key export-key.pem
+              ivy-archiver export --device "Front Door" --sign-key export-key.pem \\
+                  --from "2026-11-25 14:00" --to "2026-11-25 14:30" -o incident.mp4
+              ivy-archiver export --check incident.mp4 --public-key export-key.pub.pem
             """)
 
     @Option(name: .long, help: "The camera: its MAC or its name.") var device: String?
@@ -39,23 +45,43 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-rate"), parsing: .unconditional, help: "Download cap for all connections together, bytes per second: 2M, 500K (1024-based; max_rate in the config).",
             transform: Rate.parse) var maxRate: Int?
     @Option(name: .customLong("check"), help: "Verify FILE.mp4 against its sidecar FILE.mp4.json instead.") var check: String?
+    @Option(name: .customLong("sign-key"), help: "Sign the sidecar with this Ed25519 private key (PEM, PKCS#8: openssl genpkey -algorithm ed25519).")
+    var signKey: String?
+    @Option(name: .customLong("public-key"), help: "With --check: verify the sidecar's signature with this Ed25519 public key (PEM).")
+    var publicKey: String?
+    @Option(name: .customLong("make-key"), help: "Write a new Ed25519 key pair: FILE (private, mode 600) and its public key beside it (KEY.pub.pem).")
+    var makeKey: String?
     @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     func validate() throws {
-        if check != nil {
-            guard device == nil, from == nil, to == nil, output == nil, !exact, !save, !force else {
-                throw ValidationError("--check takes only the exported file")
+        if makeKey != nil {
+            guard check == nil, device == nil, from == nil, to == nil, output == nil, !exact, !save, !force, signKey == nil, publicKey == nil, archive == nil else {
+                throw ValidationError("--make-key takes only the key file to write")
             }
             return
         }
+        if check != nil {
+            guard device == nil, from == nil, to == nil, output == nil, !exact, !save, !force, signKey == nil else {
+                throw ValidationError("--check takes only the exported file, --public-key and --archive")
+            }
+            return
+        }
+        if publicKey != nil { throw ValidationError("--public-key goes with --check (an export is signed with --sign-key)") }
         guard device != nil, from != nil, to != nil, output != nil else {
             throw ValidationError("export needs --device, --from, --to and --output (or --check FILE.mp4)")
         }
     }
 
     func run() async throws {
+        if let makeKey { return try Self.makeKeys(makeKey) }
         if let check { return try await verify(check) }
         guard let device, let from, let to, let output else { return }
+        // A missing or damaged key stops the export before anything is fetched.
+        let signingKey = try signKey.map { path in
+            let loaded = try ExportSigningKey.load(path)
+            if let warning = loaded.warning { Output.warning(warning) }
+            return loaded.key
+        }
         let session = try await global.makeSession(maxRate: maxRate)
         let hours = maxHours ?? session.settings.exportMaxHours ?? 24
         guard hours > 0 else { throw UserError("--max-hours must be more than 0") }
@@ -69,6 +95,8 @@ struct ExportCommand: AsyncParsableCommand {
         request.timeZone = session.settings.timeZone
         request.deviceTimeZones = session.settings.deviceTimeZones
         request.jobs = jobs
+        request.tool = BuildInfo.line
+        request.signingKey = signingKey
 
         let json = session.settings.json
         let display = ProgressLine(enabled: !json && !global.quiet && isatty(STDERR_FILENO) == 1)
@@ -98,25 +126,56 @@ struct ExportCommand: AsyncParsableCommand {
             display.refresh()
         }
         display.clear()
-        if json { return try Output.json(record) }
-        let fromArchive = record.clips.count { $0.source == .archive }
-        print("exported \(record.output.file): \(Self.duration(record.output.duration)) from \(record.clips.count) clip\(record.clips.count == 1 ? "" : "s") "
-            + "(\(fromArchive) from the archive, \(record.clips.count - fromArchive) from the cloud), \(record.gaps.count) gap\(record.gaps.count == 1 ? "" : "s") cut out")
+        // The sidecar's own bytes, in its reading order.
+        if json { return print(String(decoding: try record.encoded(), as: UTF8.self), terminator: "") }
+        let joined = record.clips.count { $0.used != nil }, fromArchive = record.clips.count { $0.source == .archive }
+        print("exported \(record.output.file): \(Self.duration(record.output.duration)) from \(joined) clip\(joined == 1 ? "" : "s") "
+            + "(\(fromArchive) from the archive, \(joined - fromArchive) from the cloud), \(record.gaps.count) gap\(record.gaps.count == 1 ? "" : "s") cut out")
         print("actual window \(record.actual.from.time) to \(record.actual.to.time) (\(record.mode.rawValue))")
         print("record: \(ExportRecord.sidecarPath(for: output)) (SHA-256 \(record.output.sha256))")
+        if let signingKey {
+            print("signed: \(ExportSignature.signaturePath(for: ExportRecord.sidecarPath(for: output))) (public key \(signingKey.publicKey.fingerprint))")
+        }
+        record.summary.events.forEach { print("EVENT \($0)") }
+        record.summary.partialClips.forEach { print("PARTIAL \($0)") }
         record.notes?.forEach { print("NOTE \($0)") }
     }
 
     private func verify(_ file: String) async throws {
-        let problems = try await ExportRecord.check(file)
+        let key = try publicKey.map(ExportPublicKey.load)
+        let report = try await ExportRecord.verify(file, publicKey: key, archive: archive)
+        let problems = report.problems
         if global.json {
-            struct Report: Encodable { var file: String; var matches: Bool; var problems: [String] }
-            try Output.json(Report(file: file, matches: problems.isEmpty, problems: problems.map { "\($0)" }))
+            struct Report: Encodable {
+                var file: String
+                var matches: Bool
+                var problems: [String]
+                var signature: ExportRecord.Verification.Signature
+                var sourcesChecked: Int
+                var notes: [String]
+            }
+            try Output.json(Report(file: file, matches: problems.isEmpty, problems: problems, signature: report.signature,
+                                   sourcesChecked: report.sourcesChecked, notes: report.notes))
         } else {
             problems.forEach { print("\(file): \($0)") }
+            report.notes.forEach { print("\(file): NOTE \($0)") }
         }
-        guard problems.isEmpty else { throw CheckFailed(message: "\(file) does not match its record") }
-        if !global.json { print("\(file): matches its record") }
+        guard problems.isEmpty else {
+            throw CheckFailed(message: "\(file) does not match its record: \(problems[0])" + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""))
+        }
+        guard !global.json else { return }
+        if report.signature == .valid, let key { print("\(file): signature good (public key \(key.fingerprint))") }
+        if archive != nil { print("\(file): \(report.sourcesChecked) source clip\(report.sourcesChecked == 1 ? "" : "s") match the archive") }
+        print("\(file): matches its record")
+    }
+
+    /// `--make-key FILE`: a new key pair, the private key readable by its owner only. An
+    /// existing file is never replaced (a lost key cannot be made again).
+    static func makeKeys(_ path: String) throws {
+        let publicPath = ExportKeyFiles.publicPath(for: path)
+        try ExportKeyFiles.write(ExportSigningKey.generate(), to: path, publicKeyTo: publicPath)
+        print("private key: \(path) (keep it; sign with --sign-key \(path))")
+        print("public key: \(publicPath) (give it to whoever checks: --check FILE.mp4 --public-key \(publicPath))")
     }
 
     static func duration(_ seconds: Double) -> String {

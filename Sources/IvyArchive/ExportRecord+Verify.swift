@@ -1,0 +1,125 @@
+import Foundation
+import IvyDomain
+
+extension ExportRecord {
+    /// What `verify` found: the problems (empty: everything checked matches), and what the
+    /// signature's state is.
+    public struct Verification: Sendable, Encodable {
+        public enum Signature: String, Sendable, Encodable {
+            /// No `FILE.mp4.json.sig`.
+            case unsigned
+            /// Signed, but no public key was given to check it with.
+            case unchecked
+            case valid
+            case invalid
+        }
+
+        /// The sidecar's format (`ivy-archiver-export/1` or `/2`).
+        public var format: String
+        public var problems: [String] = []
+        public var signature: Signature
+        /// Source clips re-checked against the archive.
+        public var sourcesChecked = 0
+        /// What was not checked, and why.
+        public var notes: [String] = []
+    }
+
+    /// The fields `verify` needs, in both formats (`/1` had no sizes of source clips).
+    private struct Checkable: Decodable {
+        struct Device: Decodable { var mac: CameraID }
+        struct Clip: Decodable {
+            var start: Instant
+            var type: String
+            var file: String?
+            var size: Int64?
+            var sha256: String?
+        }
+        struct Output: Decodable {
+            var size: Int64
+            var sha256: String
+        }
+        var format: String
+        var device: Device
+        var clips: [Clip]
+        var output: Output
+    }
+
+    /// Checks an exported file against its sidecar: its size and SHA-256; with `publicKey`,
+    /// the sidecar's signature (`ExportSignature`); with `archive`, every source clip the
+    /// sidecar names from the archive: still there, its size and SHA-256 those of the sidecar
+    /// and of the catalog.
+    ///
+    /// - Throws: `ExportError.refused` when the file or its sidecar is missing or unreadable,
+    ///   or the archive is not one; `CancellationError`.
+    public static func verify(_ path: String, publicKey: ExportPublicKey? = nil, archive: String? = nil) async throws -> Verification {
+        let sidecar = sidecarPath(for: path)
+        guard FileManager.default.fileExists(atPath: path) else { throw ExportError.refused("\(path) does not exist") }
+        guard let data = FileManager.default.contents(atPath: sidecar) else {
+            throw ExportError.refused("\(sidecar) does not exist: there is nothing to check \(path) against")
+        }
+        guard let record = try? JSONDecoder().decode(Checkable.self, from: data) else {
+            throw ExportError.refused("\(sidecar) is not an IvyArchiver export record")
+        }
+        guard readableFormats.contains(record.format) else {
+            throw ExportError.refused("\(sidecar) is in the format \(record.format), which this version does not know (it reads \(readableFormats.joined(separator: ", ")))")
+        }
+        let folder = try archive.map { try ArchiveFolder.open($0) }
+
+        let signatureFile = FileManager.default.contents(atPath: ExportSignature.signaturePath(for: sidecar))
+        var report = Verification(format: record.format, signature: signatureFile == nil ? .unsigned : .unchecked)
+        let size = Export.size(path)
+        if size != record.output.size { report.problems.append("size is \(size) bytes, the record says \(record.output.size)") }
+        let digest = try await FileDigest.sha256(path: path)
+        if digest != record.output.sha256 { report.problems.append("SHA-256 is \(digest), the record says \(record.output.sha256)") }
+
+        if let publicKey {
+            if let signatureFile {
+                let valid = ExportSignature.verify(data, signatureFile: signatureFile, with: publicKey)
+                report.signature = valid ? .valid : .invalid
+                if !valid {
+                    report.problems.append("the signature in \((sidecar as NSString).lastPathComponent).sig does not match the sidecar: the sidecar was changed "
+                        + "after it was signed, or signed with another key than \(publicKey.fingerprint)")
+                }
+            } else {
+                report.problems.append("the sidecar is not signed: there is no \((sidecar as NSString).lastPathComponent).sig")
+            }
+        } else if signatureFile != nil {
+            report.notes.append("the sidecar is signed, but the signature was not checked: give --public-key")
+        }
+
+        if let folder { try await checkSources(record, archive: folder, into: &report) }
+        return report
+    }
+
+    /// Each clip the sidecar says came from the archive, against the file there now and the
+    /// catalog's record of it.
+    private static func checkSources(_ record: Checkable, archive: ArchiveFolder, into report: inout Verification) async throws {
+        let catalog = FileManager.default.fileExists(atPath: archive.catalogPath) ? try Catalog(path: archive.catalogPath, readOnly: true) : nil
+        if catalog == nil { report.problems.append("the archive \(archive.root) has no catalog to check the source clips against") }
+        let fromCloud = record.clips.count { $0.file == nil && $0.sha256 != nil }
+        if fromCloud > 0 {
+            report.notes.append("\(fromCloud) source clip\(fromCloud == 1 ? " was" : "s were") fetched from the cloud for the export: not in the archive to re-check")
+        }
+        for clip in record.clips {
+            guard let file = clip.file, let recorded = clip.sha256 else { continue }
+            let name = "source clip \(file) (\(clip.type) from \(clip.start.time))"
+            let path = archive.root + "/" + file
+            report.sourcesChecked += 1
+            guard FileManager.default.fileExists(atPath: path) else {
+                report.problems.append("\(name) is missing from the archive")
+                continue
+            }
+            let size = Export.size(path)
+            if let expected = clip.size, size != expected { report.problems.append("\(name) is \(size) bytes, the sidecar says \(expected)") }
+            let digest = try await FileDigest.sha256(path: path)
+            if digest != recorded { report.problems.append("\(name) changed: its SHA-256 is \(digest), the sidecar says \(recorded)") }
+            guard let catalog else { continue }
+            guard let known = try await catalog.clip(ClipKey(camera: record.device.mac, start: Int64(clip.start.unix.rounded()))), known.file == file else {
+                report.problems.append("\(name) is not in the archive's catalog")
+                continue
+            }
+            if let catalogued = known.sha256, catalogued != recorded { report.problems.append("the catalog's SHA-256 of \(name) is \(catalogued), the sidecar says \(recorded)") }
+            if let catalogued = known.size, catalogued != size { report.problems.append("the catalog says \(name) is \(catalogued) bytes, it is \(size)") }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import IvyTestSupport
+import Testing
+
+/// `export --make-key`, `--sign-key`, `--check --public-key` and `--check --archive` as a person
+/// runs them: one line and exit 2 for a key that cannot be used, exit 1 and the cause named for
+/// a check that fails.
+@Suite struct ExportEvidenceCommandTests {
+    static let window = ["--device", "Door", "--from", "2026-11-25 08:03:04", "--to", "2026-11-25 08:03:20"]
+
+    @Test func aSignedExportChecksAndARehashedOneFails() async throws {
+        try await ExportCommandTests.withAccount { env, folder in
+            let key = folder + "/export-key.pem", publicKey = folder + "/export-key.pub.pem", output = folder + "/signed.mp4"
+            let made = try await CLIProcess.run(["export", "--make-key", key])
+            #expect(made.status == 0 && made.stdout.contains("public key: \(publicKey)"), "\(made.stdout)\(made.stderr)")
+            #expect(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int == 0o600)
+            let again = try await CLIProcess.run(["export", "--make-key", key])
+            #expect(again.status == 2 && again.stderr.contains("exists: a key file is never replaced"), "\(again.stderr)")
+
+            let export = try await CLIProcess.run(["export"] + Self.window + ["--output", output, "--sign-key", key], environment: env)
+            #expect(export.status == 0 && export.stderr.isEmpty, "\(export.stderr)")
+            #expect(export.stdout.contains("signed: \(output).json.sig (public key SHA256:"), "\(export.stdout)")
+            #expect(export.stdout.contains("EVENT ") && export.stdout.contains("motion: chapter '2026-11-25 08:03:00 motion' at 0.0 s"), "\(export.stdout)")
+            // The tool and its version, as --version says them.
+            let version = try await CLIProcess.run(["--version"])
+            let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + ".json"))) as? [String: Any] ?? [:]
+            let summary = sidecar["summary"] as? [String: Any] ?? [:]
+            #expect(summary["tool"] as? String == version.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "\(summary)")
+            #expect(summary["model"] as? String == "FI9900P" && summary["camera"] as? String == "Door" && summary["timeZone"] as? String == "America/New_York")
+            let chapters = try await FFprobe.chapters(output)
+            #expect(chapters.first?.title == "2026-11-25 08:03:00 motion", "\(chapters)")
+
+            let good = try await CLIProcess.run(["export", "--check", output, "--public-key", publicKey])
+            #expect(good.status == 0 && good.stdout.contains("signature good") && good.stdout.contains("matches its record"), "\(good.stdout)\(good.stderr)")
+            let unchecked = try await CLIProcess.run(["export", "--check", output])
+            #expect(unchecked.status == 0 && unchecked.stdout.contains("the signature was not checked: give --public-key"), "\(unchecked.stdout)")
+
+            // Change the MP4, rewrite the sidecar's hash to match: the hashes pass, the signature does not.
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: output))
+            bytes[bytes.count / 2] ^= 0x01
+            try bytes.write(to: URL(fileURLWithPath: output))
+            let old = try #require(sidecar["output"] as? [String: Any])["sha256"] as? String ?? "?"
+            let text = try String(contentsOfFile: output + ".json", encoding: .utf8)
+            try text.replacingOccurrences(of: old, with: try await sha256sum(output)).write(toFile: output + ".json", atomically: true, encoding: .utf8)
+            let rehashed = try await CLIProcess.run(["export", "--check", output])
+            #expect(rehashed.status == 0, "only the hashes are checked: \(rehashed.stderr)")
+            let caught = try await CLIProcess.run(["export", "--check", output, "--public-key", publicKey])
+            #expect(caught.status == 1, "\(caught.stdout)\(caught.stderr)")
+            #expect(caught.stderr.split(separator: "\n").count == 1 && caught.stderr.contains("does not match its record: the signature in signed.mp4.json.sig "
+                + "does not match the sidecar"), "\(caught.stderr)")
+            let asJSON = try await CLIProcess.run(["export", "--check", output, "--public-key", publicKey, "--json"])
+            let report = try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any] ?? [:]
+            #expect(asJSON.status == 1 && report["signature"] as? String == "invalid", "\(asJSON.stdout)")
+        }
+    }
+
+    @Test func aKeyThatCannotBeUsedIsOneLineAndExit2() async throws {
+        try await ExportCommandTests.withAccount { env, folder in
+            try "not a key\n".write(toFile: folder + "/garbled.pem", atomically: true, encoding: .utf8)
+            for (arguments, message) in [
+                (["--sign-key", folder + "/missing.pem"], "cannot read the signing key \(folder)/missing.pem: no such file"),
+                (["--sign-key", folder + "/garbled.pem"], "the signing key \(folder)/garbled.pem is not a PEM file"),
+            ] {
+                let result = try await CLIProcess.run(["export"] + Self.window + ["--output", folder + "/refused.mp4"] + arguments, environment: env)
+                #expect(result.status == 2 && result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(message), "\(result.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: folder + "/refused.mp4"))
+            }
+            let check = try await CLIProcess.run(["export", "--check", folder + "/garbled.pem", "--public-key", folder + "/garbled.pem"])
+            #expect(check.status == 2 && check.stderr.split(separator: "\n").count == 1 && check.stderr.contains("is not a PEM file"), "\(check.stderr)")
+            let alone = try await CLIProcess.run(["export", "--public-key", folder + "/garbled.pem"] + Self.window + ["--output", folder + "/x.mp4"], environment: env)
+            #expect(alone.status == 2 && alone.stderr.contains("--public-key goes with --check"), "\(alone.stderr)")
+
+            // An OpenSSL key anyone may read: used, with a warning.
+            let key = folder + "/openssl.pem"
+            #expect(try await Subprocess.run("/usr/bin/openssl", ["genpkey", "-algorithm", "ed25519", "-out", key]).status == 0)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+            let warned = try await CLIProcess.run(["export"] + Self.window + ["--output", folder + "/warned.mp4", "--sign-key", key], environment: env)
+            #expect(warned.status == 0 && warned.stderr.contains("warning: the signing key \(key) can be read by others (mode 0644): chmod 600"), "\(warned.stderr)")
+        }
+    }
+
+    @Test func theArchiveCheckNamesAChangedSourceClip() async throws {
+        try await ExportCommandTests.withAccount { env, folder in
+            let archive = try makeArchiveDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            let output = folder + "/saved.mp4"
+            let export = try await CLIProcess.run(["export"] + Self.window + ["--output", output, "--save", "--archive", archive], environment: env)
+            #expect(export.status == 0, "\(export.stderr)")
+            let good = try await CLIProcess.run(["export", "--check", output, "--archive", archive])
+            #expect(good.status == 0 && good.stdout.contains("1 source clip match the archive"), "\(good.stdout)\(good.stderr)")
+
+            let clip = try #require(mp4Files(in: archive).first)
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: archive + "/" + clip))
+            bytes[bytes.count / 2] ^= 0xFF
+            try bytes.write(to: URL(fileURLWithPath: archive + "/" + clip))
+            let changed = try await CLIProcess.run(["export", "--check", output, "--archive", archive])
+            #expect(changed.status == 1 && changed.stderr.contains("source clip \(clip) (motion from 2026-11-25T08:03:00.000-05:00) changed"), "\(changed.stderr)")
+            try FileManager.default.removeItem(atPath: archive + "/" + clip)
+            let missing = try await CLIProcess.run(["export", "--check", output, "--archive", archive])
+            #expect(missing.status == 1 && missing.stderr.contains("\(clip) (motion from 2026-11-25T08:03:00.000-05:00) is missing from the archive"), "\(missing.stderr)")
+        }
+    }
+}
