@@ -1,4 +1,5 @@
 import Foundation
+import IvyDomain
 import Synchronization
 
 /// One line of progress on a terminal, redrawn in place twice a second from what `render`
@@ -83,20 +84,8 @@ final class ProgressLine: Sendable {
         return ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 80
     }
 
-    static func bytes(_ count: Int) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
-    }
+    static func bytes(_ count: Int) -> String { HumanReadable.bytes(Int64(count)) }
 
     /// `1h02m`, `4m05s`, `12s`.
-    static func duration(_ seconds: Int) -> String {
-        seconds >= 3600 ? String(format: "%dh%02dm", seconds / 3600, seconds % 3600 / 60)
-            : seconds >= 60 ? String(format: "%dm%02ds", seconds / 60, seconds % 60) : "\(seconds)s"
-    }
+    static func duration(_ seconds: Int) -> String { HumanReadable.duration(Double(seconds)) }
 }
