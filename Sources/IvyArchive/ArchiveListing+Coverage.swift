@@ -7,8 +7,8 @@ extension ArchiveListing.Coverage {
     /// that runs into it).
     static func of(_ clips: [Catalog.Clip], day: ArchiveListing.Day, isFirst: Bool, now: Double) -> Self {
         let bounds = ArchiveListing.Span(start: Double(day.start), end: Double(day.end))
-        let recorded = union(clips.map { ArchiveListing.Span(start: Double($0.start), end: Double($0.end)) }, within: bounds)
-        let held = union(clips.filter { ClipState.withFile.contains($0.state) }.flatMap(media(of:)), within: bounds)
+        let recorded = union(clips.flatMap { media(of: $0, less: { $0.unavailableReason == nil }) }, within: bounds)
+        let held = union(clips.filter { ClipState.withFile.contains($0.state) }.flatMap { media(of: $0, less: { _ in true }) }, within: bounds)
         // Before a camera's first recording nothing was missed; after now nothing is due yet.
         let from = isFirst ? (recorded.first?.start ?? bounds.start) : bounds.start
         let to = min(bounds.end, max(now, recorded.last?.end ?? bounds.start))
@@ -21,11 +21,12 @@ extension ArchiveListing.Coverage {
         return Self(recorded: total(recorded), archived: total(held), gaps: gaps.filter { $0.duration >= minimumGap })
     }
 
-    /// A clip's stretches with media: all of it, less the holes of a partial clip.
-    static func media(of clip: Catalog.Clip) -> [ArchiveListing.Span] {
+    /// A clip's stretches, less the holes `less` picks: its `EXT-X-GAP`s (nothing was
+    /// recorded there), or all of them (also the segments the cloud did not give).
+    static func media(of clip: Catalog.Clip, less: (ClipHole) -> Bool) -> [ArchiveListing.Span] {
         var spans: [ArchiveListing.Span] = []
         var cursor = Double(clip.start)
-        for hole in clip.holes.sorted(by: { $0.start < $1.start }) {
+        for hole in clip.holes.filter(less).sorted(by: { $0.start < $1.start }) {
             let start = Double(clip.start) + hole.start
             if start > cursor { spans.append(ArchiveListing.Span(start: cursor, end: start)) }
             cursor = max(cursor, start + hole.duration)

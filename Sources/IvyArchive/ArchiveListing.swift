@@ -42,7 +42,7 @@ public struct ArchiveListing: Sendable {
         /// Local midnight and the next one, Unix seconds.
         public var start: Int64
         public var end: Int64
-        /// The clips that start on this day, oldest first.
+        /// The clips that start on this day and that the query admits, oldest first.
         public var clips: [Catalog.Clip]
         public var coverage: Coverage
 
@@ -63,12 +63,14 @@ public struct ArchiveListing: Sendable {
         }
     }
 
-    /// What a day's listed clips cover, within the day.
+    /// What the day's recordings cover, within the day: all of the camera's clips, whatever
+    /// the query's filters.
     public struct Coverage: Sendable {
-        /// Seconds the camera recorded (the union of the clips, whatever their state).
+        /// Seconds the camera recorded: the union of the clips, whatever their state, less the
+        /// stretches a recording marks as having no media (`EXT-X-GAP`).
         public var recorded: Double
         /// Seconds of it whose media is in the archive: archived clips, and partial clips less
-        /// their holes.
+        /// the segments the cloud did not give.
         public var archived: Double
         /// Stretches of at least `Coverage.minimumGap` with no recording, from the day's start
         /// (or its first recording, on the camera's first listed day) to its end (or the listing's
@@ -93,16 +95,22 @@ public struct ArchiveListing: Sendable {
         let catalog = try Catalog(path: folder.catalogPath, readOnly: true)
         let names = Dictionary(try await catalog.cameras().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let clips = try await catalog.clips(of: query.cameras)
+        // Whole seconds: today's last gap ends now.
+        let now = now.timeIntervalSince1970.rounded(.down)
         var cameras: [Camera] = []
         for (id, ofCamera) in Dictionary(grouping: clips, by: \.camera).sorted(by: { $0.key.mac < $1.key.mac }) {
             let zone = timeZone(id)
-            let days = Self.days(of: ofCamera.filter(query.admits), zone: zone, now: now.timeIntervalSince1970)
+            // Coverage is the day's, whatever the filters: a gap is a stretch the camera
+            // recorded nothing in, not one without clips of the type asked for.
+            var days = Self.days(of: ofCamera, zone: zone, now: now)
                 .filter { day in query.firstDay.map { day.date >= $0 } ?? true && query.lastDay.map { day.date <= $0 } ?? true }
+            for index in days.indices { days[index].clips.removeAll { !query.admits($0) } }
+            days.removeAll { $0.clips.isEmpty }
             guard !days.isEmpty else { continue }
             cameras.append(Camera(id: id, name: names[id] ?? id.description, timeZone: zone, days: days))
         }
         cameras.sort { ($0.name.lowercased(), $0.id.mac) < ($1.name.lowercased(), $1.id.mac) }
-        return ArchiveListing(cameras: cameras, readAt: now.timeIntervalSince1970)
+        return ArchiveListing(cameras: cameras, readAt: now)
     }
 
     /// The clips (of one camera, by start) grouped by the local day they start on, each day

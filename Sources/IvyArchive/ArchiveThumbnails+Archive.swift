@@ -23,6 +23,11 @@ extension ArchiveThumbnails {
             try? FileManager.default.removeItem(atPath: folder.root + "/" + path)
             removed += 1
         }
+        // Folders the removals emptied, deepest first.
+        for relative in (FileManager.default.subpaths(atPath: folder.thumbnails) ?? []).sorted(by: >) {
+            let path = folder.thumbnails + "/" + relative
+            if (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true { try? FileManager.default.removeItem(atPath: path) }
+        }
         return (report, removed)
     }
 }

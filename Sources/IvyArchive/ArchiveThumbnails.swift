@@ -87,7 +87,10 @@ public struct ArchiveThumbnails: Sendable {
     private func outcome(_ file: String) async throws -> Outcome {
         guard !file.split(separator: "/").contains("..") else { return .failed("the path leads out of the archive") }
         guard let clipChanged = Self.modificationDate(folder.root + "/" + file) else { return .failed("the clip file is missing") }
-        if let thumbnailChanged = Self.modificationDate(path(forClipFile: file)), thumbnailChanged >= clipChanged { return .kept }
+        // An empty file is what a full disk or a crash leaves: made again.
+        let thumbnail = (try? FileManager.default.attributesOfItem(atPath: path(forClipFile: file))) ?? [:]
+        if let thumbnailChanged = thumbnail[.modificationDate] as? Date, thumbnailChanged >= clipChanged,
+           (thumbnail[.size] as? NSNumber)?.int64Value ?? 0 > 0 { return .kept }
         do {
             try await make(clipFile: file)
             return .made

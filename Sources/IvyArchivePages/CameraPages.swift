@@ -28,7 +28,7 @@ struct CameraPages {
 
     func row(_ day: ArchiveListing.Day, href: String) -> DayRow {
         let timeline = PageTimeline(day: day, zone: zone)
-        return DayRow(date: day.date, href: href, pieces: timeline.gapPieces(day.coverage.gaps) + timeline.clipPieces(day.clips, label: label),
+        return DayRow(date: day.date, href: href, pieces: timeline.gapPieces(day.coverage.gaps) + timeline.clipPieces(day.clips, dayPage: href, label: label),
                       facts: dayFacts(day), warnings: warnings(day))
     }
 
@@ -102,6 +102,9 @@ struct CameraPages {
         case .partial:
             let missing = clip.holes.filter { $0.unavailableReason != nil }.reduce(0) { $0 + $1.duration }
             return "\(PageText.duration(missing)) missing: the cloud did not give every segment"
+        case .archived where clip.holes.contains { $0.unavailableReason == nil }:
+            let gaps = clip.holes.filter { $0.unavailableReason == nil }.reduce(0) { $0 + $1.duration }
+            return "\(PageText.duration(gaps)) without picture: the camera recorded none there"
         case .lost: return "Never archived; the cloud no longer holds it"
         case .failed: return "Not archived yet: " + (clip.lastError ?? "the last try failed")
         case .seen: return "Not archived yet"
@@ -124,12 +127,13 @@ struct CameraPages {
     static let legend: [LegendItem] = [
         LegendItem(type: "continuous", state: "archived", label: "continuous"),
         LegendItem(type: "motion", state: "archived", label: "motion"),
-        LegendItem(type: "person", state: "archived", label: "person"),
+        LegendItem(type: "human", state: "archived", label: "human, face"),
         LegendItem(type: "sound", state: "archived", label: "sound"),
         LegendItem(type: "event", state: "archived", label: "other events"),
         LegendItem(type: "motion", state: "partial", label: "partial"),
         LegendItem(type: "event", state: "lost", label: "lost"),
         LegendItem(type: "event", state: "failed", label: "not archived yet"),
+        LegendItem(type: "motion", state: "pruned", label: "pruned (keep_days)"),
         LegendItem(type: "gap", state: "gap", label: "no recording"),
     ]
 }

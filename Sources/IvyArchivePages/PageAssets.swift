@@ -4,7 +4,7 @@
 enum PageAssets {
     static let css = """
         :root { --bg: #fafaf9; --fg: #1c1917; --muted: #57534e; --card: #fff; --line: #e7e5e4; --none: #f1f0ef;
-          --continuous: #2563eb; --motion: #ea580c; --person: #c026d3; --sound: #0d9488; --event: #ca8a04; --lost: #dc2626; }
+          --continuous: #2563eb; --motion: #ea580c; --human: #c026d3; --sound: #0d9488; --event: #ca8a04; --lost: #dc2626; }
         @media (prefers-color-scheme: dark) {
           :root { --bg: #1c1917; --fg: #f5f5f4; --muted: #a8a29e; --card: #292524; --line: #44403c; --none: #33302e; }
         }
@@ -42,7 +42,7 @@ enum PageAssets {
         .lane-gap { background: repeating-linear-gradient(135deg, transparent 0 4px, var(--line) 4px 6px); }
         .t-continuous { background-color: var(--continuous); }
         .t-motion { background-color: var(--motion); }
-        .t-person { background-color: var(--person); }
+        .t-human { background-color: var(--human); }
         .t-sound { background-color: var(--sound); }
         .t-event { background-color: var(--event); }
         .s-partial { background-image: repeating-linear-gradient(45deg, transparent 0 3px, rgba(255,255,255,.55) 3px 6px); }
@@ -64,6 +64,8 @@ enum PageAssets {
         .clip-text .state { background: var(--muted); }
         .clip-text .state.s-partial, .clip-text .state.s-lost, .clip-text .state.s-failed { background: var(--lost); }
         .note { color: var(--lost); }
+        .note.s-pruned, .note.s-archived { color: var(--muted); }
+        .type, .state, .date { white-space: nowrap; }
         .file { font-size: .8rem; word-break: break-all; }
         .player { position: sticky; top: 0; z-index: 2; background: var(--bg); padding: .4rem 0; }
         .player video { width: 100%; max-height: 60vh; background: #000; border-radius: 6px; }
@@ -75,6 +77,7 @@ enum PageAssets {
           .day-row { grid-template-columns: 1fr; }
           .day-row .day-facts { grid-column: 1; }
           .player { position: static; }
+          span.tick:nth-of-type(even) { display: none; }
         }
         """
 

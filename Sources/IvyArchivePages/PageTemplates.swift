@@ -28,7 +28,7 @@ enum PageTemplates {
     static let bar = """
         <div class="bar" role="img" aria-label="{{date}}: recordings over 24 hours">
         {{#ticks}}<span class="tick" style="left:{{left}}%">{{label}}</span>{{/ticks}}
-        {{#pieces}}<a class="piece lane-{{lane}} t-{{type}} s-{{state}}" style="left:{{left}}%;width:{{width}}%" title="{{label}}"{{#clip}} href="#clip-{{clip}}" data-clip="{{clip}}"{{/clip}}></a>{{/pieces}}
+        {{#pieces}}<a class="piece lane-{{lane}} t-{{type}} s-{{state}}" style="left:{{left}}%;width:{{width}}%" title="{{label}}"{{#link}} href="{{link}}"{{/link}}{{#clip}} data-clip="{{clip}}"{{/clip}}></a>{{/pieces}}
         </div>
         """
 
@@ -97,7 +97,7 @@ enum PageTemplates {
         <ol class="clips">
         {{#clips}}<li class="clip t-{{type}} s-{{state}}" id="clip-{{id}}" data-start="{{start}}" data-end="{{end}}" data-type="{{typeName}}" data-state="{{state}}" data-video="{{video}}"{{#href}} data-file="{{href}}"{{/href}}>
         <button class="thumb" type="button" aria-label="play {{startClock}} {{typeName}}">{{#thumb}}<img src="{{thumb}}" alt="" width="320" height="180" decoding="async">{{/thumb}}{{^thumb}}<span class="no-thumb">{{stateName}}</span>{{/thumb}}</button>
-        <p class="clip-text"><time datetime="{{start}}">{{startClock}}</time>–<time datetime="{{end}}">{{endClock}}</time> <span class="type t-{{type}}">{{typeName}}</span> {{#badge}}<span class="state s-{{state}}">{{badge}}</span>{{/badge}}<br>{{length}}{{#size}} · {{size}}{{/size}}{{#codecs}} · {{codecs}}{{/codecs}}{{#note}}<br><span class="note">{{note}}</span>{{/note}}{{#href}}<br><a class="file" href="{{href}}">{{fileName}}</a>{{/href}}</p>
+        <p class="clip-text"><time datetime="{{start}}">{{startClock}}</time>–<time datetime="{{end}}">{{endClock}}</time> <span class="type t-{{type}}">{{typeName}}</span> {{#badge}}<span class="state s-{{state}}">{{badge}}</span>{{/badge}}<br>{{length}}{{#size}} · {{size}}{{/size}}{{#codecs}} · {{codecs}}{{/codecs}}{{#note}}<br><span class="note s-{{state}}">{{note}}</span>{{/note}}{{#href}}<br><a class="file" href="{{href}}">{{fileName}}</a>{{/href}}</p>
         </li>
         {{/clips}}
         </ol>

@@ -10,7 +10,9 @@ enum PageText {
 
     static func duration(_ seconds: Double) -> String { HumanReadable.duration(seconds) }
 
-    static func bytes(_ count: Int64) -> String { HumanReadable.bytes(count) }
+
+    /// With a no-break space, so a narrow column never splits `28.5 MB`.
+    static func bytes(_ count: Int64) -> String { HumanReadable.bytes(count).replacingOccurrences(of: " ", with: "\u{00A0}") }
 
     /// A relative path as a URL path: each component percent-encoded, so a name with `#`, `?`
     /// or a space still links.

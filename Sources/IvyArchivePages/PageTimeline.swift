@@ -17,8 +17,12 @@ struct PageTimeline {
         var state: String
         var lane: String
         var label: String
-        /// The clip's index on the page, for a click to play it; `nil` for a gap.
+        /// The clip's index on its day's page, for the page's script to play it; `nil` for a gap
+        /// and on the overview pages.
         var clip: String?
+        /// Where a click goes: the clip's card on its day's page, or from an overview that page
+        /// playing it (`DAY.html#play-clip-N`).
+        var link: String?
     }
 
     struct Tick {
@@ -35,14 +39,16 @@ struct PageTimeline {
     static func format(_ value: Double) -> String { String(format: "%.3f", value) }
 
     /// Continuous recordings in the upper lane, events in the lower, so an event inside a
-    /// continuous stretch stays visible.
-    func clipPieces(_ clips: [Catalog.Clip], label: (Catalog.Clip) -> String) -> [Piece] {
+    /// continuous stretch stays visible. `dayPage`: the day's page the pieces link to from an
+    /// overview; `nil` on the day's own page.
+    func clipPieces(_ clips: [Catalog.Clip], dayPage: String? = nil, label: (Catalog.Clip) -> String) -> [Piece] {
         clips.enumerated().map { index, clip in
             let left = percent(Double(clip.start))
             let right = percent(Double(clip.end))
             let type = RecordType(rawValue: clip.type)
             return Piece(left: Self.format(left), width: Self.format(max(0, right - left)), type: PageTimeline.typeClass(type),
-                         state: clip.state.rawValue, lane: type == .continuous ? "continuous" : "events", label: label(clip), clip: String(index))
+                         state: clip.state.rawValue, lane: type == .continuous ? "continuous" : "events", label: label(clip),
+                         clip: dayPage == nil ? String(index) : nil, link: dayPage.map { "\($0)#play-clip-\(index)" } ?? "#clip-\(index)")
         }
     }
 
@@ -51,7 +57,7 @@ struct PageTimeline {
             let left = percent(gap.start)
             let label = "no recording \(PageText.clock(gap.start, zone)) to \(PageText.clock(gap.end, zone)) (\(PageText.duration(gap.duration)))"
             return Piece(left: Self.format(left), width: Self.format(percent(gap.end) - left), type: "gap", state: "gap", lane: "gap",
-                         label: label, clip: nil)
+                         label: label, clip: nil, link: nil)
         }
     }
 
@@ -72,7 +78,7 @@ struct PageTimeline {
         switch type {
         case .continuous, .timer: "continuous"
         case .motion: "motion"
-        case .human, .face: "person"
+        case .human, .face: "human"
         case .sound: "sound"
         default: "event"
         }

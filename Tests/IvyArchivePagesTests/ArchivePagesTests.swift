@@ -44,6 +44,10 @@ import Testing
         #expect(starts.count == 8)
         for state in ["partial", "lost", "failed", "pruned"] { #expect(day.contains("data-state=\"\(state)\"")) }
         #expect(day.contains("1m00s missing"), "the partial clip says what it misses")
+        #expect(day.contains("20s without picture"), "the clip with an EXT-X-GAP says so")
+        // The overview's bars lead to the day page, playing the clip clicked.
+        let index = try String(contentsOfFile: folder.root + "/index.html", encoding: .utf8)
+        #expect(index.contains(#"href=".ivy-archiver/pages/\#(ListedArchive.yard.mac)/2026-11-01.html#play-clip-0""#), "\(index)")
         // Positions are shares of the 25-hour day: 01:00 is 3600/90000 of it.
         #expect(day.contains("left:4.000%;width:0.667%"), "the first continuous clip on the bar")
         let links = try links(in: folder)

@@ -31,10 +31,11 @@ import Testing
         #expect(first.end - first.start == 90_000, "a 25-hour day")
         #expect(first.clips.count == 8, "the clip past midnight belongs to the day it starts on")
         #expect(Set(first.clips.map(\.state)) == Set(ClipState.allCases))
-        // Recorded: 600 + 600 + 4 x 30 + the 300 s before midnight (the motion event is inside
-        // the first continuous clip). Held: archived and partial clips less the hole.
-        #expect(first.coverage.recorded == 600 + 600 + 120 + 300)
-        #expect(first.coverage.archived == 600 + 540 + 300)
+        // Recorded: 600 less its 20 s gap + 600 + 4 x 30 + the 300 s before midnight (the motion
+        // event is inside the first continuous clip). Held: archived and partial clips less the
+        // gap and the hole.
+        #expect(first.coverage.recorded == 580 + 600 + 120 + 300)
+        #expect(first.coverage.archived == 580 + 540 + 300)
         #expect(yard.days[1].coverage.recorded == 300 + 30, "the next day starts with the clip from the night before")
         // Gaps: before the first clip nothing was missed (the camera's first day); then the
         // stretches between clips, none shorter than a minute.
@@ -60,6 +61,10 @@ import Testing
         query.types = [.motion]
         query.cameras = [Self.yard]
         listing = try await self.listing(folder, query)
+        // A day's coverage is the whole day's, whatever the filter: the continuous clips count.
+        let all = try await self.listing(folder).cameras.first { $0.id == Self.yard }?.days.first?.coverage
+        #expect(listing.cameras.first?.days.first?.coverage.recorded == all?.recorded)
+        #expect(listing.cameras.first?.days.first?.coverage.gaps == all?.gaps)
         #expect(listing.cameras.flatMap(\.days).flatMap(\.clips).map(\.start) == [Self.longDay + 3700, Self.longDay + 5 * 3600, Self.longDay + 8 * 3600])
 
         query = ArchiveListing.Query()

@@ -83,6 +83,18 @@ import Testing
             #expect(capture.text.contains("no thumbnail for a clip"))
             for file in files.prefix(2) { try await Self.expectJPEG(thumbnails.path(forClipFile: file)) }
             #expect(Self.thumbnailFiles(archive).count == files.count)
+
+            // Brought up to date from the catalog: an empty thumbnail (what a full disk leaves)
+            // is made again; one whose clip the catalog does not hold is removed, with the
+            // folders that leaves empty.
+            try Data().write(to: URL(fileURLWithPath: thumbnails.path(forClipFile: files[2])))
+            let stray = thumbnails.folder.thumbnails + "/Gone_00626E000000/2099-01-01"
+            try FileManager.default.createDirectory(atPath: stray, withIntermediateDirectories: true)
+            try Data([0xFF, 0xD8]).write(to: URL(fileURLWithPath: stray + "/000000-000010_motion.jpg"))
+            let (updated, removed) = try await thumbnails.bringUpToDate(logger: quietLogger)
+            #expect(updated.made == 1 && updated.kept == files.count - 1 && removed == 1, "\(updated)")
+            try await Self.expectJPEG(thumbnails.path(forClipFile: files[2]))
+            #expect(!FileManager.default.fileExists(atPath: thumbnails.folder.thumbnails + "/Gone_00626E000000"))
         }
     }
 

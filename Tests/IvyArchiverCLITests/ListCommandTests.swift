@@ -69,8 +69,11 @@ import Testing
             #expect(lines.contains { $0.hasPrefix("Yard (00626E00DD01), ") && $0.contains(": 2 days, 4 clips, ") }, "\(plain.stdout)")
             // The event inside the continuous clip adds no recorded time; the failed clip's 8 s
             // are recorded but not archived.
-            #expect(lines.contains { $0.hasPrefix("  \(Self.day(0))  2 clips  20s recorded, all archived  ") }, "\(plain.stdout)")
-            #expect(lines.contains { $0.hasPrefix("  \(Self.day(1))  2 clips  28s recorded, 20s archived  ") && $0.contains("1 failed") }, "\(plain.stdout)")
+            #expect(lines.contains { $0.hasPrefix("  \(Self.day(0))  2 clips    20s recorded, all archived") }, "\(plain.stdout)")
+            #expect(lines.contains { $0.hasPrefix("  \(Self.day(1))  2 clips    28s recorded, 20s archived") && $0.contains("1 failed") }, "\(plain.stdout)")
+            // Days line up: the size starts in the same column on every day's line.
+            let sizes = lines.filter { $0.hasPrefix("  2") }.map { $0.firstRange(of: " KB")?.lowerBound.utf16Offset(in: $0) ?? -1 }
+            #expect(Set(sizes.map { $0 / 10 }).count == 1, "\(plain.stdout)")
 
             let json = try await CLIProcess.run(["ls", "--json"], environment: env)
             #expect(json.status == 0, "\(json.stderr)")
@@ -94,11 +97,11 @@ import Testing
             let gate = try await CLIProcess.run(["ls", "--device", "gate", "--clips"], environment: env)
             #expect(gate.status == 0 && !gate.stdout.contains("Yard"), "\(gate.stdout)")
             let local = Self.newYork(Self.day0 + 43_200).dropFirst(11).prefix(8)
-            #expect(gate.stdout.contains("    \(local)-\(Self.newYork(Self.day0 + 43_208).dropFirst(11).prefix(8))  motion      archived  8s"), "\(gate.stdout)")
+            #expect(gate.stdout.contains("    \(local)-\(Self.newYork(Self.day0 + 43_208).dropFirst(11).prefix(8))  motion            archived  8s"), "\(gate.stdout)")
 
             let failed = try await CLIProcess.run(["ls", "--state", "failed", "--clips"], environment: env)
             let clipLines = failed.stdout.split(separator: "\n").filter { $0.hasPrefix("    ") }
-            #expect(clipLines.count == 1 && clipLines[0].contains("09:30:00-09:30:08  human       failed"), "\(failed.stdout)")
+            #expect(clipLines.count == 1 && clipLines[0].contains("09:30:00-09:30:08  human             failed"), "\(failed.stdout)")
 
             let motion = try await CLIProcess.run(["ls", "--type", "motion", "--json"], environment: env)
             let cameras = (try JSONSerialization.jsonObject(with: Data(motion.stdout.utf8)) as? [String: Any])?["cameras"] as? [[String: Any]] ?? []

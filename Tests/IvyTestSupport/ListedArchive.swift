@@ -5,8 +5,8 @@ public import IvyDomain
 
 /// An archive whose catalog holds clips in every state, made without a cloud: for the
 /// listing's and the pages' tests. Camera `yard` (its days in New York) has, on the 25-hour
-/// 2026-11-01, a continuous clip with a motion event inside it, a partial clip with a 60 s
-/// hole, a lost, a failed, a seen and a pruned clip, and one running past midnight; on
+/// 2026-11-01, a continuous clip with a motion event inside it and a 20 s `EXT-X-GAP` 5 min
+/// in, a partial clip with a 60 s hole, a lost, a failed, a seen and a pruned clip, and one running past midnight; on
 /// 2026-11-02 a sound clip. Camera `gate`, never named, has one clip only listed.
 public enum ListedArchive {
     public static let yard = CameraID("00626E00AA01")!
@@ -46,7 +46,10 @@ public enum ListedArchive {
                 // A file of the clip's name, for links to resolve; not media.
                 try FileManager.default.createDirectory(atPath: root + "/Yard", withIntermediateDirectories: true)
                 if state != .pruned { _ = FileManager.default.createFile(atPath: root + "/Yard/\(start).mp4", contents: Data(count: 1000)) }
-                let holes = state == .partial ? [ClipHole(start: 120, duration: 60, sequence: 30, unavailableReason: "HTTP 404")] : []
+                // The partial clip misses a minute; the first continuous clip has 20 s the
+                // camera recorded nothing in (EXT-X-GAP), 5 min in.
+                let holes = state == .partial ? [ClipHole(start: 120, duration: 60, sequence: 30, unavailableReason: "HTTP 404")]
+                    : start == day + 3600 ? [ClipHole(start: 300, duration: 20, sequence: 75, unavailableReason: nil)] : []
                 try await catalog.markArchived(key, file: "Yard/\(start).mp4", size: 1000, sha256: "00", duration: Double(end - start),
                                                codecs: CodecPair(video: "h264", audio: nil), sourceURL: nil, holes: holes)
                 if state == .pruned { try await catalog.mark(.pruned, key) }

@@ -12,7 +12,9 @@ struct ListCommand: AsyncParsableCommand {
             No cloud call is made. Days are in each camera's time zone ([device_timezones], else \
             timezone). A day's line gives its clips, the time recorded and archived, and its gaps \
             (stretches of a minute or more with no recording); --clips lists each clip with its \
-            type, state (archived, partial, failed, seen, lost, pruned), length and size.
+            type, state (archived, partial, failed, seen, lost, pruned), length and size. The \
+            filters choose the clips listed; a day's recorded time and gaps are always the whole \
+            day's, whatever its clips' types and states.
 
             Examples:
               ivy-archiver ls
@@ -64,7 +66,8 @@ struct ListCommand: AsyncParsableCommand {
         if settings.json {
             try Output.json(ListingReport(listing, clips: true))
         } else {
-            print(ListingText(listing).lines(clips: clips).joined(separator: "\n"))
+            let filtered = !devices.isEmpty || from != nil || to != nil || !types.isEmpty || !states.isEmpty
+            print(ListingText(listing).lines(clips: clips, filtered: filtered).joined(separator: "\n"))
         }
     }
 

@@ -30,6 +30,9 @@ struct ListingReport: Encodable {
         var start: String
         var end: String
         var seconds: Double
+        /// For a clip's hole: why the archive has no media there (the cloud did not give the
+        /// segment); `nil` where the recording itself has none (`EXT-X-GAP`).
+        var missing: String?
     }
 
     struct Clip: Encodable {
@@ -62,7 +65,7 @@ struct ListingReport: Encodable {
                                 file: held ? clip.file : nil, sha256: held ? clip.sha256 : nil, video: clip.codecs?.video, audio: clip.codecs?.audio,
                                 holes: clip.holes.isEmpty ? nil : clip.holes.map { hole in
                                     Gap(start: time(Double(clip.start) + hole.start), end: time(Double(clip.start) + hole.start + hole.duration),
-                                        seconds: hole.duration)
+                                        seconds: hole.duration, missing: hole.unavailableReason)
                                 },
                                 lastError: clip.state == .failed ? clip.lastError : nil)
                 }, bytes: day.bytes, recorded: day.coverage.recorded, archived: day.coverage.archived,

@@ -9,8 +9,9 @@ struct ListingText {
 
     init(_ listing: ArchiveListing) { self.listing = listing }
 
-    func lines(clips: Bool) -> [String] {
-        guard !listing.cameras.isEmpty else { return ["no clips match"] }
+    /// `filtered`: whether the query narrowed the listing (an empty one then says so).
+    func lines(clips: Bool, filtered: Bool) -> [String] {
+        guard !listing.cameras.isEmpty else { return [filtered ? "no clips match" : "the archive holds no clips yet"] }
         var lines: [String] = []
         for camera in listing.cameras {
             let days = camera.days.count
@@ -27,11 +28,13 @@ struct ListingText {
     /// `2026-11-27  48 clips  23h58m recorded, 23h51m archived  612.3 MB  2 partial  gaps: 2, longest 1h02m at 03:10`
     func dayLine(_ day: ArchiveListing.Day, zone: TimeZone) -> String {
         let coverage = day.coverage
-        var parts = [day.date, "\(day.clips.count) clip\(day.clips.count == 1 ? "" : "s")"]
-        let recorded = ProgressLine.duration(Int(coverage.recorded.rounded()))
-        parts.append(abs(coverage.archived - coverage.recorded) < 1 ? "\(recorded) recorded, all archived"
-                     : "\(recorded) recorded, \(ProgressLine.duration(Int(coverage.archived.rounded()))) archived")
-        parts.append(ProgressLine.bytes(Int(day.bytes)))
+        // The first columns padded, so days line up under each other.
+        var parts = [day.date, "\(day.clips.count) clip\(day.clips.count == 1 ? "" : "s")".padding(toLength: 9, withPad: " ", startingAt: 0)]
+        let recorded = HumanReadable.duration(coverage.recorded)
+        let held = abs(coverage.archived - coverage.recorded) < 1 ? "\(recorded) recorded, all archived"
+            : "\(recorded) recorded, \(HumanReadable.duration(coverage.archived)) archived"
+        parts.append(held.padding(toLength: max(held.count, 33), withPad: " ", startingAt: 0))
+        parts.append(HumanReadable.bytes(day.bytes).padding(toLength: 8, withPad: " ", startingAt: 0))
         let states = [ClipState.partial, .failed, .seen, .lost, .pruned].compactMap { state in
             day.count(state) > 0 ? "\(day.count(state)) \(state == .seen ? "not fetched yet" : state.rawValue)" : nil
         }
@@ -51,13 +54,14 @@ struct ListingText {
         let end = RecordingTime(clip.end).wallClock(in: zone).suffix(8)
         let length = ProgressLine.duration(Int((clip.duration ?? Double(clip.end - clip.start)).rounded()))
         let size = ClipState.withFile.contains(clip.state) ? ProgressLine.bytes(Int(clip.size ?? 0)) : "-"
-        var line = "\(start)-\(end)  \(RecordType(rawValue: clip.type).name.padding(toLength: 10, withPad: " ", startingAt: 0))  "
+        var line = "\(start)-\(end)  \(RecordType(rawValue: clip.type).name.padding(toLength: 16, withPad: " ", startingAt: 0))  "
             + "\(clip.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(length.padding(toLength: 6, withPad: " ", startingAt: 0))  "
             + "\(size.padding(toLength: 8, withPad: " ", startingAt: 0))"
         if let file = clip.file, ClipState.withFile.contains(clip.state) { line += "  " + file }
-        if clip.state == .partial, !clip.holes.isEmpty {
-            line += "  (missing \(ProgressLine.duration(Int(clip.holes.reduce(0) { $0 + $1.duration }.rounded()))))"
-        }
+        let missing = clip.holes.filter { $0.unavailableReason != nil }.reduce(0) { $0 + $1.duration }
+        let gaps = clip.holes.filter { $0.unavailableReason == nil }.reduce(0) { $0 + $1.duration }
+        if missing > 0 { line += "  (missing \(HumanReadable.duration(missing)): the cloud did not give every segment)" }
+        if gaps > 0 { line += "  (\(HumanReadable.duration(gaps)) without media: the camera recorded none there)" }
         if [.failed].contains(clip.state), let error = clip.lastError { line += "  " + error }
         return line
     }
