@@ -156,7 +156,11 @@ let package = Package(
             dependencies: ["IvyArchive", "IvyDomain", "IvyHLS", "IvyCloud", "IvySandbox", "IvyTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .testTarget(name: "IvyArchivePagesTests", dependencies: ["IvyArchivePages", "IvyArchive", "IvyDomain", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "IvyArchivePagesTests",
+            dependencies: ["IvyArchivePages", "IvyArchive", "IvyDomain", "IvyTestSupport", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvyTestSupport"], swiftSettings: strict),
     ]

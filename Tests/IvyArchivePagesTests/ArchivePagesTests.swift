@@ -1,6 +1,7 @@
 import Foundation
 import IvyArchive
-import IvyArchivePages
+@testable import IvyArchivePages
+import Mustache
 import IvyDomain
 import IvyTestSupport
 import Testing
@@ -84,5 +85,38 @@ import Testing
         query.lastDay = "2026-11-01"
         let fewer = try await write(folder, query)
         #expect(fewer.removed == 1 && !FileManager.default.fileExists(atPath: day))
+    }
+}
+
+/// The templates read fields by name without reflection: every stored field of every value
+/// they are given must answer by its name.
+@Suite struct PageModelFieldTests {
+    static func unanswered(_ value: some MustacheParent) -> [String] {
+        Mirror(reflecting: value).children.compactMap { child in
+            guard let label = child.label else { return nil }
+            let isNil = Mirror(reflecting: child.value).displayStyle == .optional && Mirror(reflecting: child.value).children.isEmpty
+            return isNil || value.child(named: label) != nil ? nil : label
+        }
+    }
+
+    @Test func everyFieldAnswersByName() async throws {
+        let folder = try await ListedArchive.make()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let listing = try await ListedArchive.listing(folder)
+        let camera = try #require(listing.cameras.first { $0.id == ListedArchive.yard })
+        let pages = CameraPages(camera: camera, folder: folder, footer: "f")
+        let day = pages.dayPage(camera.days[0], previous: nil, next: camera.days[1])
+        let row = pages.row(camera.days[0], href: "x.html")
+        #expect(Self.unanswered(day) == [])
+        #expect(day.clips.flatMap(Self.unanswered) == [])
+        #expect(day.pieces.flatMap(Self.unanswered) == [])
+        #expect(day.ticks.flatMap(Self.unanswered) == [])
+        #expect(day.legend.flatMap(Self.unanswered) == [])
+        #expect(day.next.map(Self.unanswered) == [])
+        #expect(Self.unanswered(row) == [])
+        #expect(Self.unanswered(pages.cameraPage(days: [row])) == [])
+        let card = CameraCard(name: "n", mac: "m", zone: "z", href: "h", facts: "f", thumb: "t", recent: [row], more: "m")
+        #expect(Self.unanswered(card) == [])
+        #expect(Self.unanswered(IndexPage(assets: "a", facts: "f", cards: [card], footer: "f")) == [])
     }
 }
