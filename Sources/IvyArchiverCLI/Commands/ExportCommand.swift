@@ -116,7 +116,8 @@ struct ExportCommand: AsyncParsableCommand {
         let export = Export(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: 8),
                             policy: session.settings.downloadPolicy, logger: session.logger)
         // What --save archived: the archive's pages are brought up to date as after a backup,
-        // whether the export itself then succeeds or not.
+        // whether the export itself then succeeds or fails (not when interrupted: like an
+        // interrupted backup, it stops at once).
         let saved = Mutex<Backup.Options?>(nil)
         let record: ExportRecord
         do {
@@ -135,7 +136,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         } catch {
             display.clear()
-            await Self.refreshPages(saved.withLock { $0 }, quiet: global.quiet || json)
+            if !(error is CancellationError) { await Self.refreshPages(saved.withLock { $0 }, quiet: global.quiet || json) }
             throw error
         }
         display.clear()
