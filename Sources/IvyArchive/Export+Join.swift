@@ -20,13 +20,15 @@ extension Export {
                 let what = hole.isUnavailable ? "missing: the cloud did not give \(from) to \(to)" : "no recording from \(from) to \(to)"
                 return [JoinMark(at: hole.start, title: what), JoinMark(at: hole.start + hole.duration, title: to)]
             }
-            // Events: a chapter where each starts, and where the last running one ends. The
-            // joiner drops a mark at (or before) the piece's own start: that chapter takes the
-            // event's title instead.
+            // Events: a chapter where each starts, and where the last running one ends. A mark
+            // on the piece's own start (an event that began before --from, or before the clip
+            // before it ended) is not a chapter of its own: the piece's chapter, which starts
+            // there or earlier (a keyframe cut reaches back), takes the event's title.
+            let from = Double(piece.from - start)
             let events = plan.marks.filter { $0.piece == index }.map { (at: Double($0.at - start), title: Self.title($0, plan: plan, clock: clock)) }
-            marks += events.map { JoinMark(at: $0.at, title: $0.title) }
-            return JoinPart(path: file.path, from: Double(piece.from - start), to: Double(piece.to - start), marks: marks) { offset in
-                events.last { $0.at <= offset + 0.000_001 }?.title ?? clock(start + Int64(offset.rounded(.down)))
+            marks += events.filter { $0.at > from }.map { JoinMark(at: $0.at, title: $0.title) }
+            return JoinPart(path: file.path, from: from, to: Double(piece.to - start), marks: marks) { offset in
+                events.last { $0.at <= max(offset, from) + 0.000_001 }?.title ?? clock(start + Int64(offset.rounded(.down)))
             }
         }
         let requested = try ExportPlan.Window(from: request.from.resolve(in: zone), to: request.to.resolve(in: zone))

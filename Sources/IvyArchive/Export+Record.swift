@@ -29,6 +29,8 @@ extension Export {
                 requested: "\(window.from.time) to \(window.to.time) (\(zone.identifier))",
                 actual: "\(actual.from.time) to \(actual.to.time) (\(zone.identifier))",
                 contents: contents(clips, output: output),
+                // Said again at the top: a person reads the summary first, not the end.
+                notes: notes.isEmpty ? nil : notes,
                 cuts: cuts(clips, requested: window, actual: actual),
                 events: clips.compactMap { clip in
                     clip.chapter.map { "\(SummaryWording.span(clip.start, clip.end)) \(clip.type): chapter '\($0.title)' at \(SummaryWording.place($0.at)) in the file" }
@@ -41,11 +43,11 @@ extension Export {
                         + missing.map { "\(SummaryWording.span($0.from, $0.to)) missing (\($0.missing ?? ""))" }.joined(separator: "; ")
                 },
                 tool: request.tool,
-                createdAt: RecordingTime(unix: Date().timeIntervalSince1970.rounded()).iso8601(),
+                createdAt: instant(Date().timeIntervalSince1970.rounded()).time,
                 signature: request.signingKey.map { key in
                     "Ed25519 (RFC 8032) over the bytes of this file exactly as written; the signature is in "
                         + "\(output.file).json.sig (base64); public key fingerprint \(key.publicKey.fingerprint)"
-                })
+                } ?? ExportRecord.Summary.notSigned)
             return ExportRecord(
                 summary: summary,
                 device: .init(name: device.name, model: device.model ?? "unknown", mac: device.id, timeZone: zone.identifier),
@@ -85,9 +87,12 @@ extension Export {
             }
         }
 
-        /// Where wall-clock second `at`, shown by piece `piece`, sits in the file (seconds).
+        /// Where wall-clock second `at`, shown by piece `piece`, sits in the file (seconds). A
+        /// second at the piece's planned start is where the piece starts in the file, even when
+        /// a keyframe cut put earlier frames before it: its chapter starts there (see `join`).
         func place(_ at: Int64, piece: Int) -> Double {
             let part = joined.parts[piece]
+            guard at > plan.pieces[piece].from else { return part.outputStart }
             let offset = Double(at - plan.pieces[piece].source.start)
             return ((part.outputStart + max(0, offset - part.from)) * 1000).rounded() / 1000
         }

@@ -49,6 +49,9 @@ public struct Export: Sendable {
     }
 
     public enum Event: Sendable {
+        /// `--save` ran: `archived` clips went into the archive, by a backup run with `options`
+        /// (a caller brings the archive's pages up to date with them).
+        case saved(archived: Int, options: Backup.Options)
         case planned(clips: Int, fromArchive: Int)
         case fetched(start: Int64, bytes: Int64)
         case joining
@@ -96,7 +99,9 @@ public struct Export: Sendable {
         let zone = request.deviceTimeZones[device.id] ?? request.timeZone
         let window = try ExportPlan.Window(from: request.from.resolve(in: zone), to: request.to.resolve(in: zone))
         try Self.check(window, longest: request.maxWindow)
-        if request.save, offline == nil, let archive = request.archive { try await save(window, device: device, request: request, archive: archive) }
+        if request.save, offline == nil, let archive = request.archive {
+            try await save(window, device: device, request: request, archive: archive, events: events)
+        }
 
         var unreadable: [String] = []
         let sources = try await sources(device: device, window: window, archive: request.archive, offline: &offline, unreadable: &unreadable)
@@ -155,7 +160,8 @@ public struct Export: Sendable {
     }
 
     /// `--save`: the window goes into the archive first, like a backup of just this camera.
-    private func save(_ window: ExportPlan.Window, device: Camera, request: Request, archive: String) async throws {
+    private func save(_ window: ExportPlan.Window, device: Camera, request: Request, archive: String,
+                      events: @Sendable (Event) -> Void) async throws {
         var options = Backup.Options(archive: archive, layout: request.layout)
         // On demand: a person waits; what fails here is fetched from the cloud by the export.
         options.retryPause = nil
@@ -167,6 +173,7 @@ public struct Export: Sendable {
         options.jobs = request.jobs
         let backup = Backup(client: client, transport: transport, limiter: limiter, policy: policy, logger: logger)
         let summary = try await backup.run(options)
+        events(.saved(archived: summary.archived, options: options))
         if summary.interrupted { throw CancellationError() }
         if !summary.failures.isEmpty { logger.warning("--save: \(summary.failures.count) clips could not be archived; they come from the cloud") }
     }
@@ -224,9 +231,8 @@ public struct Export: Sendable {
         ArchiveFolder(root: archive).catalogPath
     }
 
-    static func hours(_ seconds: Int64) -> String {
-        seconds % 3600 == 0 ? "\(seconds / 3600) h" : String(format: "%.1f h", Double(seconds) / 3600)
-    }
+    /// A window's length as the tool writes lengths (`24h00m`).
+    static func hours(_ seconds: Int64) -> String { HumanReadable.duration(Double(seconds)) }
 
     /// Wall-clock times in the camera's zone, for messages and chapter names.
     static func clock(_ zone: TimeZone) -> @Sendable (Int64) -> String { { RecordingTime($0).wallClock(in: zone) } }

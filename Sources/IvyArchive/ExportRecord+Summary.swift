@@ -1,4 +1,5 @@
 import Foundation
+import IvyDomain
 
 extension ExportRecord {
     /// The sidecar's first part, for a person handing the file over or receiving it: sentences
@@ -19,6 +20,10 @@ extension ExportRecord {
         public var actual: String
         /// How long the file plays and what it is made of.
         public var contents: String
+        /// What a reader must know about the contents before anything else, e.g. that the
+        /// cloud could not be reached and only archived clips are in the file (the same
+        /// sentences as the record's `notes`); `nil` when there is nothing to say.
+        public var notes: [String]?
         /// What was cut and how: the ends (keyframe or exact cuts), what of the first and last
         /// clips was left out, time shown twice where keyframe cuts overlap.
         public var cuts: [String]
@@ -30,23 +35,36 @@ extension ExportRecord {
         public var partialClips: [String]
         /// The program and its version that made the file.
         public var tool: String
-        /// When the file was made (UTC).
+        /// When the file was made, ISO 8601 with the offset of the camera's zone (like every
+        /// other instant of the record).
         public var createdAt: String
-        /// How the sidecar is signed, when it is: what is signed, where the signature is, and
-        /// the public key's fingerprint.
+        /// How the sidecar is signed: what is signed, where the signature is, and the public
+        /// key's fingerprint; `not signed` for an unsigned one (`nil` only in sidecars written
+        /// before it was always said).
         public var signature: String?
+
+        /// What `signature` says of an unsigned sidecar.
+        public static let notSigned = "not signed"
+
+        /// The public key's fingerprint (`SHA256:` and hex) `signature` names, if it names one.
+        public var signingKeyFingerprint: String? { Self.fingerprint(in: signature) }
+
+        static func fingerprint(in signature: String?) -> String? {
+            guard let signature, let found = try? Regex(#"SHA256:[0-9a-f]{64}"#).firstMatch(in: signature) else { return nil }
+            return String(signature[found.range])
+        }
     }
 }
 
 /// How a summary says things: durations, spans and clips in words.
 enum SummaryWording {
-    /// `20 s`, `1.5 s`, `4 min 2 s`, `1 h 3 min`.
+    /// As the rest of the tool writes lengths (`HumanReadable.duration`: `20s`, `4m02s`,
+    /// `1h03m`), but a tenth of a second under a minute when it is not whole (`1.5s`): what a
+    /// keyframe cut adds or leaves out is often less than a second.
     static func duration(_ seconds: Double) -> String {
-        let rounded = (seconds * 10).rounded() / 10
-        if rounded < 60 { return rounded == rounded.rounded() ? "\(Int(rounded)) s" : String(format: "%.1f s", rounded) }
-        let total = Int(seconds.rounded())
-        if total < 3600 { return total % 60 == 0 ? "\(total / 60) min" : "\(total / 60) min \(total % 60) s" }
-        return total % 3600 / 60 == 0 ? "\(total / 3600) h" : "\(total / 3600) h \(total % 3600 / 60) min"
+        let tenths = (seconds * 10).rounded() / 10
+        if tenths < 60, tenths != tenths.rounded() { return String(format: "%.1fs", tenths) }
+        return HumanReadable.duration(seconds)
     }
 
     /// A place in the file: `95.2 s` (seconds from its start, as players show with chapters).

@@ -2,8 +2,9 @@ import Foundation
 import IvyDomain
 
 extension ExportRecord {
-    /// What `verify` found: the problems (empty: everything checked matches), and what the
-    /// signature's state is.
+    /// What `verify` found, apart: the MP4 against its sidecar, the signature, and the source
+    /// clips in the archive (a changed source clip says nothing about the MP4, and a person
+    /// must be told which of them differs).
     public struct Verification: Sendable, Encodable {
         public enum Signature: String, Sendable, Encodable {
             /// No `FILE.mp4.json.sig`.
@@ -16,12 +17,30 @@ extension ExportRecord {
 
         /// The sidecar's format (`ivy-archiver-export/1` or `/2`).
         public var format: String
-        public var problems: [String] = []
+        /// How the MP4 differs from its sidecar (size, SHA-256); empty: it is what was exported.
+        public var fileProblems: [String] = []
+        /// Why the signature does not vouch for the sidecar, when a public key was given.
+        public var signatureProblems: [String] = []
+        /// How source clips in the archive differ from the sidecar or the catalog, and a
+        /// missing catalog.
+        public var sourceProblems: [String] = []
         public var signature: Signature
+        /// The fingerprint of the key the sidecar says it was signed with (from its summary).
+        public var signingKeyFingerprint: String?
         /// Source clips re-checked against the archive.
         public var sourcesChecked = 0
+        /// Of them, those that differ (missing, changed, not in the catalog).
+        public var sourcesDiffering = 0
+        /// Of them, those missing from the archive.
+        public var sourcesMissing = 0
         /// What was not checked, and why.
         public var notes: [String] = []
+
+        /// Everything that differs: the MP4's problems, the signature's, the source clips'.
+        public var problems: [String] { fileProblems + signatureProblems + sourceProblems }
+
+        /// Every source clip checked is missing: more likely the wrong archive than a lost one.
+        public var noSourceInArchive: Bool { sourcesChecked > 0 && sourcesMissing == sourcesChecked }
     }
 
     /// The fields `verify` needs, in both formats (`/1` had no sizes of source clips).
@@ -38,7 +57,10 @@ extension ExportRecord {
             var size: Int64
             var sha256: String
         }
+        struct Summary: Decodable { var signature: String? }
         var format: String
+        /// `nil` in `/1` sidecars.
+        var summary: Summary?
         var device: Device
         var clips: [Clip]
         var output: Output
@@ -67,24 +89,25 @@ extension ExportRecord {
 
         let signatureFile = FileManager.default.contents(atPath: ExportSignature.signaturePath(for: sidecar))
         var report = Verification(format: record.format, signature: signatureFile == nil ? .unsigned : .unchecked)
+        report.signingKeyFingerprint = record.summary.flatMap { ExportRecord.Summary.fingerprint(in: $0.signature) }
         let size = Export.size(path)
-        if size != record.output.size { report.problems.append("size is \(size) bytes, the record says \(record.output.size)") }
+        if size != record.output.size { report.fileProblems.append("size is \(size) bytes, the record says \(record.output.size)") }
         let digest = try await FileDigest.sha256(path: path)
-        if digest != record.output.sha256 { report.problems.append("SHA-256 is \(digest), the record says \(record.output.sha256)") }
+        if digest != record.output.sha256 { report.fileProblems.append("SHA-256 is \(digest), the record says \(record.output.sha256)") }
 
+        // Without a public key the signature is not judged: `signature` says `unchecked`.
         if let publicKey {
+            let name = (sidecar as NSString).lastPathComponent
             if let signatureFile {
                 let valid = ExportSignature.verify(data, signatureFile: signatureFile, with: publicKey)
                 report.signature = valid ? .valid : .invalid
                 if !valid {
-                    report.problems.append("the signature in \((sidecar as NSString).lastPathComponent).sig does not match the sidecar: the sidecar was changed "
+                    report.signatureProblems.append("the signature in \(name).sig does not match the sidecar: the sidecar was changed "
                         + "after it was signed, or signed with another key than \(publicKey.fingerprint)")
                 }
             } else {
-                report.problems.append("the sidecar is not signed: there is no \((sidecar as NSString).lastPathComponent).sig")
+                report.signatureProblems.append("cannot check the signature: \(name) is not signed (there is no \(name).sig)")
             }
-        } else if signatureFile != nil {
-            report.notes.append("the sidecar is signed, but the signature was not checked: give --public-key")
         }
 
         if let folder { try await checkSources(record, archive: folder, into: &report) }
@@ -95,7 +118,7 @@ extension ExportRecord {
     /// catalog's record of it.
     private static func checkSources(_ record: Checkable, archive: ArchiveFolder, into report: inout Verification) async throws {
         let catalog = FileManager.default.fileExists(atPath: archive.catalogPath) ? try Catalog(path: archive.catalogPath, readOnly: true) : nil
-        if catalog == nil { report.problems.append("the archive \(archive.root) has no catalog to check the source clips against") }
+        if catalog == nil { report.sourceProblems.append("the archive \(archive.root) has no catalog to check the source clips against") }
         let fromCloud = record.clips.count { $0.file == nil && $0.sha256 != nil }
         if fromCloud > 0 {
             report.notes.append("\(fromCloud) source clip\(fromCloud == 1 ? " was" : "s were") fetched from the cloud for the export: not in the archive to re-check")
@@ -106,20 +129,28 @@ extension ExportRecord {
             let path = archive.root + "/" + file
             report.sourcesChecked += 1
             guard FileManager.default.fileExists(atPath: path) else {
-                report.problems.append("\(name) is missing from the archive")
+                report.sourceProblems.append("\(name) is missing from the archive")
+                report.sourcesMissing += 1
+                report.sourcesDiffering += 1
                 continue
             }
+            var problems: [String] = []
             let size = Export.size(path)
-            if let expected = clip.size, size != expected { report.problems.append("\(name) is \(size) bytes, the sidecar says \(expected)") }
+            if let expected = clip.size, size != expected { problems.append("\(name) is \(size) bytes, the sidecar says \(expected)") }
             let digest = try await FileDigest.sha256(path: path)
-            if digest != recorded { report.problems.append("\(name) changed: its SHA-256 is \(digest), the sidecar says \(recorded)") }
-            guard let catalog else { continue }
-            guard let known = try await catalog.clip(ClipKey(camera: record.device.mac, start: Int64(clip.start.unix.rounded()))), known.file == file else {
-                report.problems.append("\(name) is not in the archive's catalog")
-                continue
+            if digest != recorded { problems.append("\(name) changed: its SHA-256 is \(digest), the sidecar says \(recorded)") }
+            if let catalog {
+                if let known = try await catalog.clip(ClipKey(camera: record.device.mac, start: Int64(clip.start.unix.rounded()))), known.file == file {
+                    if let catalogued = known.sha256, catalogued != recorded {
+                        problems.append("the catalog's SHA-256 of \(name) is \(catalogued), the sidecar says \(recorded)")
+                    }
+                    if let catalogued = known.size, catalogued != size { problems.append("the catalog says \(name) is \(catalogued) bytes, it is \(size)") }
+                } else {
+                    problems.append("\(name) is not in the archive's catalog")
+                }
             }
-            if let catalogued = known.sha256, catalogued != recorded { report.problems.append("the catalog's SHA-256 of \(name) is \(catalogued), the sidecar says \(recorded)") }
-            if let catalogued = known.size, catalogued != size { report.problems.append("the catalog says \(name) is \(catalogued) bytes, it is \(size)") }
+            if !problems.isEmpty { report.sourcesDiffering += 1 }
+            report.sourceProblems += problems
         }
     }
 }

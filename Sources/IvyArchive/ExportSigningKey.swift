@@ -101,8 +101,8 @@ enum PEM {
         }
         let label = String(begin.dropFirst("-----BEGIN ".count).dropLast(5))
         guard label == expected else {
-            let hint = label.contains("ENCRYPTED") ? ": it is encrypted (openssl pkey -in KEY -out PLAIN.pem writes it without a passphrase)"
-                : label == "PUBLIC KEY" ? ": it is a public key" : label == "PRIVATE KEY" ? ": it is a private key" : ""
+            // The label says what the file is; only an encrypted key needs a word on what to do.
+            let hint = label.contains("ENCRYPTED") ? ": it is encrypted (openssl pkey -in KEY -out PLAIN.pem writes it without a passphrase)" : ""
             throw ExportError.refused("\(name) holds a \(label), not a \(expected)\(hint)")
         }
         guard let start = lines.firstIndex(of: begin), let end = lines[start...].firstIndex(of: "-----END \(label)-----"),

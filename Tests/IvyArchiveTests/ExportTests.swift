@@ -177,6 +177,12 @@ import Testing
             let record = try await Self.export(unreachable).run(request)
             #expect(record.clips.allSatisfy { $0.source == .archive || $0.used == nil } && record.clips.count == 5)
             #expect(record.notes?.first?.contains("the cloud could not be reached") == true)
+            // Said in the summary too, which a person reads first.
+            #expect(record.summary.notes == record.notes && record.summary.notes?.first?.hasSuffix("only archived clips are in this export") == true,
+                    "\(record.summary)")
+            let text = try String(contentsOfFile: folder + "/offline.mp4.json", encoding: .utf8)
+            let first = try #require(text.range(of: "only archived clips are in this export"))
+            #expect(first.lowerBound < (text.range(of: "\"device\"")?.lowerBound ?? text.startIndex), "in the summary, before the device")
             #expect(record.device.model == "unknown" && record.summary.model == "unknown", "the catalog keeps no model")
             try await Self.judge(folder + "/offline.mp4", expected: 110, tolerance: 4, chapters: 6)
 

@@ -33,7 +33,10 @@ import Testing
             let result = try await CLIProcess.run(["export", "--device", "Door", "--from", "2026-11-25 08:03:04", "--to", "2026-11-25T08:03:20",
                                                    "--output", output], environment: env)
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("exported door.mp4: "), "\(result.stdout)")
+            #expect(result.stdout.contains("exported door.mp4: 16s from 1 clip "), "lengths as the rest of the tool writes them: \(result.stdout)")
+            // Each hash beside the file it is of.
+            #expect(result.stdout.contains("file: \(output) (SHA-256 \(try await sha256sum(output)))\n"), "\(result.stdout)")
+            #expect(result.stdout.contains("record: \(output).json (SHA-256 \(try await sha256sum(output + ".json")))\n"), "\(result.stdout)")
             #expect(result.stdout.contains("actual window 2026-11-25T08:03:04.000-05:00 to 2026-11-25T08:03:20.000-05:00"), "\(result.stdout)")
             let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + ".json"))) as? [String: Any] ?? [:]
             #expect((sidecar["device"] as? [String: Any])?["mac"] as? String == "00626E00FF01")
@@ -52,6 +55,7 @@ import Testing
             let asJSON = try await CLIProcess.run(["export", "--check", output, "--json"])
             let report = try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any] ?? [:]
             #expect(asJSON.status == 1 && report["matches"] as? Bool == false && (report["problems"] as? [String])?.isEmpty == false, "\(asJSON.stdout)")
+            #expect(report["fileMatches"] as? Bool == false && (report["sourceProblems"] as? [String]) == [], "\(asJSON.stdout)")
 
             let existing = try await CLIProcess.run(["export", "--device", "00:62:6e:00:ff:01", "--from", "2026-11-25 13:03Z", "--to",
                                                      "2026-11-25T13:03:10+00:00", "--output", output], environment: env)
@@ -65,7 +69,7 @@ import Testing
     @Test(arguments: [
         (["--device", "Door", "--from", "2026-11-25 09:00", "--to", "2026-11-25 09:10"], "recorded nothing between"),
         (["--device", "Door", "--from", "2026-11-25 08:10", "--to", "2026-11-25 08:00"], "--to is before --from"),
-        (["--device", "Door", "--from", "2026-11-24 08:00", "--to", "2026-11-25 08:30"], "the most is 24 h"),
+        (["--device", "Door", "--from", "2026-11-24 08:00", "--to", "2026-11-25 08:30"], "the most is 24h00m (--max-hours)"),
         (["--device", "Attic", "--from", "2026-11-25 08:00", "--to", "2026-11-25 08:10"], "no camera 'Attic' on the account"),
         (["--device", "Twin", "--from", "2026-11-25 08:00", "--to", "2026-11-25 08:10"], "2 cameras are called 'Twin'"),
         (["--device", "Door", "--from", "yesterday", "--to", "2026-11-25 08:10"], "'yesterday' is not a date-time"),

@@ -32,8 +32,13 @@ import Testing
 
             let good = try await CLIProcess.run(["export", "--check", output, "--public-key", publicKey])
             #expect(good.status == 0 && good.stdout.contains("signature good") && good.stdout.contains("matches its record"), "\(good.stdout)\(good.stderr)")
+            let fingerprint = try #require(summary["signature"] as? String).split(separator: " ").last.map(String.init) ?? "?"
+            #expect(fingerprint.hasPrefix("SHA256:") && good.stdout.contains("matches its record; signature good (public key \(fingerprint))"), "\(good.stdout)")
+            // Without the public key the line itself says the signature was not checked (exit 0:
+            // nothing differs, but nothing vouches for the sidecar either).
             let unchecked = try await CLIProcess.run(["export", "--check", output])
-            #expect(unchecked.status == 0 && unchecked.stdout.contains("the signature was not checked: give --public-key"), "\(unchecked.stdout)")
+            #expect(unchecked.status == 0 && unchecked.stdout == "\(output): matches its record; its signature (key \(fingerprint)) was NOT checked: "
+                + "give --public-key KEY.pub.pem\n", "\(unchecked.stdout)")
 
             // Change the MP4, rewrite the sidecar's hash to match: the hashes pass, the signature does not.
             var bytes = try Data(contentsOf: URL(fileURLWithPath: output))
@@ -43,7 +48,7 @@ import Testing
             let text = try String(contentsOfFile: output + ".json", encoding: .utf8)
             try text.replacingOccurrences(of: old, with: try await sha256sum(output)).write(toFile: output + ".json", atomically: true, encoding: .utf8)
             let rehashed = try await CLIProcess.run(["export", "--check", output])
-            #expect(rehashed.status == 0, "only the hashes are checked: \(rehashed.stderr)")
+            #expect(rehashed.status == 0 && rehashed.stdout.contains("was NOT checked"), "only the hashes are checked: \(rehashed.stdout)\(rehashed.stderr)")
             let caught = try await CLIProcess.run(["export", "--check", output, "--public-key", publicKey])
             #expect(caught.status == 1, "\(caught.stdout)\(caught.stderr)")
             #expect(caught.stderr.split(separator: "\n").count == 1 && caught.stderr.contains("does not match its record: the signature in signed.mp4.json.sig "
@@ -51,6 +56,21 @@ import Testing
             let asJSON = try await CLIProcess.run(["export", "--check", output, "--public-key", publicKey, "--json"])
             let report = try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any] ?? [:]
             #expect(asJSON.status == 1 && report["signature"] as? String == "invalid", "\(asJSON.stdout)")
+
+            // An unsigned sidecar checked with a public key: the signature cannot be checked, which is not a difference.
+            try FileManager.default.removeItem(atPath: output + ".json.sig")
+            try text.write(toFile: output + ".json", atomically: true, encoding: .utf8)
+            bytes[bytes.count / 2] ^= 0x01
+            try bytes.write(to: URL(fileURLWithPath: output))
+            let unsigned = try await CLIProcess.run(["export", "--check", output, "--public-key", publicKey])
+            #expect(unsigned.status == 1 && unsigned.stderr.contains("cannot check the signature: signed.mp4.json is not signed")
+                    && !unsigned.stderr.contains("does not match"), "\(unsigned.stderr)")
+            let plain = folder + "/plain.mp4"
+            #expect(try await CLIProcess.run(["export"] + Self.window + ["--output", plain], environment: env).status == 0)
+            let plainSidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plain + ".json"))) as? [String: Any] ?? [:]
+            #expect((plainSidecar["summary"] as? [String: Any])?["signature"] as? String == "not signed", "\(plainSidecar)")
+            let plainCheck = try await CLIProcess.run(["export", "--check", plain])
+            #expect(plainCheck.status == 0 && plainCheck.stdout == "\(plain): matches its record; not signed\n", "\(plainCheck.stdout)")
         }
     }
 
@@ -86,8 +106,12 @@ import Testing
             let output = folder + "/saved.mp4"
             let export = try await CLIProcess.run(["export"] + Self.window + ["--output", output, "--save", "--archive", archive], environment: env)
             #expect(export.status == 0, "\(export.stderr)")
+            // --save archived the clip: the archive's pages show it, as after a backup.
+            let index = try String(contentsOfFile: archive + "/index.html", encoding: .utf8)
+            #expect(index.contains("Door"), "\(index)")
+            #expect(export.stdout.contains("archive pages: "), "\(export.stdout)")
             let good = try await CLIProcess.run(["export", "--check", output, "--archive", archive])
-            #expect(good.status == 0 && good.stdout.contains("1 source clip match the archive"), "\(good.stdout)\(good.stderr)")
+            #expect(good.status == 0 && good.stdout.contains("\(output): its source clip matches the archive"), "\(good.stdout)\(good.stderr)")
 
             let clip = try #require(mp4Files(in: archive).first)
             var bytes = try Data(contentsOf: URL(fileURLWithPath: archive + "/" + clip))
@@ -95,9 +119,16 @@ import Testing
             try bytes.write(to: URL(fileURLWithPath: archive + "/" + clip))
             let changed = try await CLIProcess.run(["export", "--check", output, "--archive", archive])
             #expect(changed.status == 1 && changed.stderr.contains("source clip \(clip) (motion from 2026-11-25T08:03:00.000-05:00) changed"), "\(changed.stderr)")
+            // The MP4 is intact: it is said apart from the source clip.
+            #expect(changed.stderr.contains(": \(output) matches its record, but its source clip differs from the archive: "), "\(changed.stderr)")
+            #expect(changed.stdout.contains("\(output): matches its record; not signed\n") && changed.stdout.contains("its source clip differs from the archive \(archive):"),
+                    "\(changed.stdout)")
+            #expect(!changed.stdout.contains("does not match") && !changed.stderr.contains("does not match"))
             try FileManager.default.removeItem(atPath: archive + "/" + clip)
             let missing = try await CLIProcess.run(["export", "--check", output, "--archive", archive])
             #expect(missing.status == 1 && missing.stderr.contains("\(clip) (motion from 2026-11-25T08:03:00.000-05:00) is missing from the archive"), "\(missing.stderr)")
+            // Every clip missing: perhaps the wrong archive.
+            #expect(missing.stderr.contains("; the source clip is not in \(archive): is it the archive the export was made from?"), "\(missing.stderr)")
         }
     }
 }

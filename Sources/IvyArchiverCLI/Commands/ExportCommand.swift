@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IvyArchive
+import IvyDomain
 import IvyHTTP
 import IvyHLS
 import Synchronization
@@ -114,25 +115,42 @@ struct ExportCommand: AsyncParsableCommand {
         defer { display.clear() }
         let export = Export(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: 8),
                             policy: session.settings.downloadPolicy, logger: session.logger)
-        let record = try await export.run(request) { event in
-            switch event {
-            case .planned(let clips, let fromArchive):
-                tally.withLock { $0 = (clips, clips - fromArchive, 0, false) }
-            case .fetched:
-                tally.withLock { $0.fetched += 1 }
-            case .joining:
-                tally.withLock { $0.joining = true }
+        // What --save archived: the archive's pages are brought up to date as after a backup,
+        // whether the export itself then succeeds or fails (not when interrupted: like an
+        // interrupted backup, it stops at once).
+        let saved = Mutex<Backup.Options?>(nil)
+        let record: ExportRecord
+        do {
+            record = try await export.run(request) { event in
+                switch event {
+                case .saved(let archived, let options):
+                    if archived > 0 { saved.withLock { $0 = options } }
+                case .planned(let clips, let fromArchive):
+                    tally.withLock { $0 = (clips, clips - fromArchive, 0, false) }
+                case .fetched:
+                    tally.withLock { $0.fetched += 1 }
+                case .joining:
+                    tally.withLock { $0.joining = true }
+                }
+                display.refresh()
             }
-            display.refresh()
+        } catch {
+            display.clear()
+            if !(error is CancellationError) { await Self.refreshPages(saved.withLock { $0 }, quiet: global.quiet || json) }
+            throw error
         }
         display.clear()
+        await Self.refreshPages(saved.withLock { $0 }, quiet: global.quiet || json)
         // The sidecar's own bytes, in its reading order.
         if json { return print(String(decoding: try record.encoded(), as: UTF8.self), terminator: "") }
         let joined = record.clips.count { $0.used != nil }, fromArchive = record.clips.count { $0.source == .archive }
-        print("exported \(record.output.file): \(Self.duration(record.output.duration)) from \(joined) clip\(joined == 1 ? "" : "s") "
+        print("exported \(record.output.file): \(HumanReadable.duration(record.output.duration)) from \(joined) clip\(joined == 1 ? "" : "s") "
             + "(\(fromArchive) from the archive, \(joined - fromArchive) from the cloud), \(record.gaps.count) gap\(record.gaps.count == 1 ? "" : "s") cut out")
         print("actual window \(record.actual.from.time) to \(record.actual.to.time) (\(record.mode.rawValue))")
-        print("record: \(ExportRecord.sidecarPath(for: output)) (SHA-256 \(record.output.sha256))")
+        // Each hash beside the file it is of: the MP4's is also inside the record.
+        let sidecar = ExportRecord.sidecarPath(for: output)
+        print("file: \(output) (SHA-256 \(record.output.sha256))")
+        print("record: \(sidecar) (SHA-256 \(try await FileDigest.sha256(path: sidecar)))")
         if let signingKey {
             print("signed: \(ExportSignature.signaturePath(for: ExportRecord.sidecarPath(for: output))) (public key \(signingKey.publicKey.fingerprint))")
         }
@@ -141,32 +159,10 @@ struct ExportCommand: AsyncParsableCommand {
         record.notes?.forEach { print("NOTE \($0)") }
     }
 
-    private func verify(_ file: String) async throws {
-        let key = try publicKey.map(ExportPublicKey.load)
-        let report = try await ExportRecord.verify(file, publicKey: key, archive: archive)
-        let problems = report.problems
-        if global.json {
-            struct Report: Encodable {
-                var file: String
-                var matches: Bool
-                var problems: [String]
-                var signature: ExportRecord.Verification.Signature
-                var sourcesChecked: Int
-                var notes: [String]
-            }
-            try Output.json(Report(file: file, matches: problems.isEmpty, problems: problems, signature: report.signature,
-                                   sourcesChecked: report.sourcesChecked, notes: report.notes))
-        } else {
-            problems.forEach { print("\(file): \($0)") }
-            report.notes.forEach { print("\(file): NOTE \($0)") }
-        }
-        guard problems.isEmpty else {
-            throw CheckFailed(message: "\(file) does not match its record: \(problems[0])" + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""))
-        }
-        guard !global.json else { return }
-        if report.signature == .valid, let key { print("\(file): signature good (public key \(key.fingerprint))") }
-        if archive != nil { print("\(file): \(report.sourcesChecked) source clip\(report.sourcesChecked == 1 ? "" : "s") match the archive") }
-        print("\(file): matches its record")
+    /// After a `--save` that archived clips (`options`: how it ran; `nil`: nothing archived).
+    static func refreshPages(_ options: Backup.Options?, quiet: Bool) async {
+        guard let options else { return }
+        await ArchivePagesRefresh.afterBackup(archive: options.archive, options: options, quiet: quiet)
     }
 
     /// `--make-key FILE`: a new key pair, the private key readable by its owner only. An
@@ -178,10 +174,6 @@ struct ExportCommand: AsyncParsableCommand {
         print("public key: \(publicPath) (give it to whoever checks: --check FILE.mp4 --public-key \(publicPath))")
     }
 
-    static func duration(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        return total >= 3600 ? "\(total / 3600) h \(total % 3600 / 60) min" : total >= 60 ? "\(total / 60) min \(total % 60) s" : "\(total) s"
-    }
 }
 
 /// A check that ran and found a difference: exit 1, with the reason on stderr.
