@@ -5,8 +5,8 @@ import IvyDomain
 import Mustache
 
 /// The archive's pages: `ARCHIVE/index.html` (every camera, its last days), and under
-/// `ARCHIVE/.ivy-archiver/pages/` one page per camera (all its days) and one per camera and
-/// day (a 24-hour bar in the camera's time zone, clips coloured by type, gaps, partial and
+/// `ARCHIVE/.ivy-archiver/pages/` one page per camera (its last days and its months), one per
+/// camera and month (its days) and one per camera and day (a 24-hour bar in the camera's time zone, clips coloured by type, gaps, partial and
 /// lost clips marked, thumbnails, a player). Static HTML with relative links: opened straight
 /// from the disk, with no server and nothing fetched from elsewhere.
 public struct ArchivePages: Sendable {
@@ -48,18 +48,26 @@ public struct ArchivePages: Sendable {
         var cards: [CameraCard] = []
         for camera in listing.cameras {
             let pages = CameraPages(camera: camera, folder: folder, footer: footer)
-            let days = camera.days.reversed().map { pages.row($0, href: "\($0.date).html") }
             for (index, day) in camera.days.enumerated() {
-                let page = pages.dayPage(day, previous: index > 0 ? camera.days[index - 1] : nil,
-                                         next: index + 1 < camera.days.count ? camera.days[index + 1] : nil)
-                try files.put("\(camera.id.mac)/\(day.date).html", render(library, page, "day"))
+                let previous = index > 0 ? camera.days[index - 1] : nil, next = index + 1 < camera.days.count ? camera.days[index + 1] : nil
+                try files.put("\(camera.id.mac)/\(day.date).html", fingerprint: PageFingerprint.day(day, of: pages, previous: previous, next: next)) {
+                    try render(library, pages.dayPage(day, previous: previous, next: next), "day")
+                }
             }
-            try files.put("\(camera.id.mac)/index.html", render(library, pages.cameraPage(days: days), "camera"))
+            var months: [MonthRow] = []
+            for (month, days) in pages.months {
+                try files.put("\(camera.id.mac)/\(month).html", fingerprint: PageFingerprint.month(month, days: days, of: pages)) {
+                    try render(library, pages.monthPage(month, days: days), "camera")
+                }
+                months.append(pages.monthRow(month, days: days))
+            }
+            let recentRows = camera.days.suffix(recentDays).reversed().map { pages.row($0, href: "\($0.date).html") }
+            try files.put("\(camera.id.mac)/index.html", render(library, pages.cameraPage(recent: recentRows, months: months), "camera"))
             let base = ".ivy-archiver/pages/\(camera.id.mac)/"
             let recent = camera.days.suffix(recentDays).reversed().map { pages.row($0, href: base + "\($0.date).html") }
             cards.append(CameraCard(name: camera.name, mac: camera.id.description, zone: camera.timeZone.identifier, href: base + "index.html",
                                     facts: pages.cameraFacts, thumb: pages.latestThumbnail(from: ""), recent: recent,
-                                    more: camera.days.count > recentDays ? "All \(camera.days.count) days ›" : nil))
+                                    more: camera.days.count > recentDays ? "All \(camera.days.count) days, by month ›" : nil))
         }
         let clips = listing.cameras.reduce(0) { $0 + $1.clipCount }
         let bytes = listing.cameras.reduce(Int64(0)) { $0 + $1.bytes }

@@ -21,20 +21,43 @@ struct CameraPages {
         return "\(days) day\(days == 1 ? "" : "s") · \(camera.clipCount) clip\(camera.clipCount == 1 ? "" : "s") · \(PageText.bytes(camera.bytes))"
     }
 
-    func cameraPage(days: [DayRow]) -> CameraPage {
+    /// The camera's days by month (`YYYY-MM`), newest first.
+    var months: [(month: String, days: [ArchiveListing.Day])] {
+        Dictionary(grouping: camera.days) { String($0.date.prefix(7)) }.map { ($0.key, $0.value) }.sorted { $0.month > $1.month }
+    }
+
+    /// Its last days, and a line per month.
+    func cameraPage(recent: [DayRow], months: [MonthRow]) -> CameraPage {
         CameraPage(title: "\(camera.name) · IvyArchiver", assets: "..", root: Self.root, name: camera.name, mac: camera.id.description,
-                   zone: zone.identifier, facts: cameraFacts, days: days, legend: Self.legend, footer: footer)
+                   zone: zone.identifier, facts: cameraFacts, month: nil, daysTitle: "Last days", days: recent,
+                   hasMonths: !months.isEmpty, months: months, legend: Self.legend, footer: footer)
+    }
+
+    func monthPage(_ month: String, days: [ArchiveListing.Day]) -> CameraPage {
+        CameraPage(title: "\(camera.name) · \(month) · IvyArchiver", assets: "..", root: Self.root, name: camera.name, mac: camera.id.description,
+                   zone: zone.identifier, facts: Self.facts(of: days), month: month, daysTitle: nil,
+                   days: days.reversed().map { row($0, href: "\($0.date).html") }, hasMonths: false, months: [], legend: Self.legend, footer: footer)
+    }
+
+    func monthRow(_ month: String, days: [ArchiveListing.Day]) -> MonthRow {
+        MonthRow(label: month, href: "\(month).html", facts: Self.facts(of: days), warnings: warnings(days.flatMap(\.clips)))
+    }
+
+    /// `30 days · 452 clips · 12.1 GB`.
+    static func facts(of days: [ArchiveListing.Day]) -> String {
+        let clips = days.reduce(0) { $0 + $1.clips.count }
+        return "\(days.count) day\(days.count == 1 ? "" : "s") · \(clips) clip\(clips == 1 ? "" : "s") · \(PageText.bytes(days.reduce(0) { $0 + $1.bytes }))"
     }
 
     func row(_ day: ArchiveListing.Day, href: String) -> DayRow {
         let timeline = PageTimeline(day: day, zone: zone)
         return DayRow(date: day.date, href: href, pieces: timeline.gapPieces(day.coverage.gaps) + timeline.clipPieces(day.clips, dayPage: href, label: label),
-                      facts: dayFacts(day), warnings: warnings(day))
+                      facts: dayFacts(day), warnings: warnings(day.clips))
     }
 
     func dayPage(_ day: ArchiveListing.Day, previous: ArchiveListing.Day?, next: ArchiveListing.Day?) -> DayPage {
         let timeline = PageTimeline(day: day, zone: zone)
-        let facts = dayFacts(day) + (warnings(day).map { " · " + $0 } ?? "")
+        let facts = dayFacts(day) + (warnings(day.clips).map { " · " + $0 } ?? "")
         return DayPage(title: "\(camera.name) · \(day.date) · IvyArchiver", assets: "..", root: Self.root, name: camera.name,
                        mac: camera.id.description, date: day.date, zone: zone.identifier, facts: facts,
                        previous: previous.map { PageLink(href: "\($0.date).html", label: $0.date) },
@@ -90,9 +113,10 @@ struct CameraPages {
     }
 
     /// What a person should notice: clips that are not whole in the archive.
-    func warnings(_ day: ArchiveListing.Day) -> String? {
+    func warnings(_ clips: [Catalog.Clip]) -> String? {
         let parts = [ClipState.partial, .lost, .failed, .seen].compactMap { state in
-            day.count(state) > 0 ? "\(day.count(state)) \(Self.stateName(state))" : nil
+            let count = clips.filter { $0.state == state }.count
+            return count > 0 ? "\(count) \(Self.stateName(state))" : nil
         }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }

@@ -2,15 +2,33 @@ import Foundation
 import IvyArchive
 
 /// Writes pages into their folder, each only when its text changed (so a rerun that changed
-/// nothing touches nothing), and afterwards removes the files no page was written to: the
-/// pages of days and cameras no longer listed.
+/// nothing touches nothing), skips drawing those whose inputs did not change (their
+/// fingerprints are kept in `fingerprints.json` beside them), and afterwards removes the files
+/// no page was written to: the pages of days and cameras no longer listed.
 struct PageFiles {
     let folder: String
     private var kept: Set<String> = []
     private var result = ArchivePages.Result(index: "")
+    private var fingerprints: [String: String]
+    private var drawn: [String: String] = [:]
+
+    static let manifest = "fingerprints.json"
 
     init(folder: String) {
         self.folder = folder
+        let data = FileManager.default.contents(atPath: folder + "/" + Self.manifest) ?? Data()
+        fingerprints = (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
+    }
+
+    /// `relative` drawn by `draw`, unless its file exists and was drawn from the same inputs.
+    mutating func put(_ relative: String, fingerprint: String, _ draw: () throws -> String) throws {
+        drawn[relative] = fingerprint
+        if fingerprints[relative] == fingerprint, FileManager.default.fileExists(atPath: folder + "/" + relative) {
+            kept.insert(relative)
+            result.unchanged += 1
+            return
+        }
+        try put(relative, draw())
     }
 
     /// `relative` to the pages' folder.
@@ -21,6 +39,10 @@ struct PageFiles {
 
     /// Removes every file of the folder `put` was not called for, and folders left empty.
     mutating func finish() throws -> ArchivePages.Result {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        _ = try Self.writeIfChanged(folder + "/" + Self.manifest, String(decoding: try encoder.encode(drawn), as: UTF8.self))
+        kept.insert(Self.manifest)
         let manager = FileManager.default
         for relative in (manager.subpaths(atPath: folder) ?? []).sorted().reversed() {
             let path = folder + "/" + relative

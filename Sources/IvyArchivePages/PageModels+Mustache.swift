@@ -65,9 +65,25 @@ extension CameraPage: MustacheParent {
         case "mac": self.mac
         case "zone": self.zone
         case "facts": self.facts
+        case "month": self.month
+        case "daysTitle": self.daysTitle
         case "days": self.days
+        case "hasMonths": self.hasMonths
+        case "months": self.months
         case "legend": self.legend
         case "footer": self.footer
+        default: nil
+        }
+    }
+}
+
+extension MonthRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": self.label
+        case "href": self.href
+        case "facts": self.facts
+        case "warnings": self.warnings
         default: nil
         }
     }

@@ -43,7 +43,8 @@ struct CameraCard {
     var more: String?
 }
 
-/// `.ivy-archiver/pages/MAC/index.html`: every day of one camera.
+/// `.ivy-archiver/pages/MAC/index.html` (a camera's last days and its months) and
+/// `.ivy-archiver/pages/MAC/YYYY-MM.html` (a month's days, `month` set).
 struct CameraPage {
     var title: String
     var assets: String
@@ -52,9 +53,21 @@ struct CameraPage {
     var mac: String
     var zone: String
     var facts: String
+    var month: String?
+    var daysTitle: String?
     var days: [DayRow]
+    var hasMonths: Bool
+    var months: [MonthRow]
     var legend: [LegendItem]
     var footer: String
+}
+
+/// A month on its camera's page.
+struct MonthRow {
+    var label: String
+    var href: String
+    var facts: String
+    var warnings: String?
 }
 
 /// A day as one line: its date, a small bar and its figures.

@@ -62,17 +62,24 @@ enum PageTemplates {
         </html>
         """
 
+    /// A camera's page (its last days and its months) and a month's page (its days).
     static let camera = """
         {{> head}}
         <body class="camera-page">
-        <header><nav><a href="{{root}}/index.html">Archive</a> › {{name}}</nav>
-        <h1>{{name}}</h1><p class="facts">{{mac}} · {{zone}} · {{facts}}</p></header>
+        <header><nav><a href="{{root}}/index.html">Archive</a> › {{#month}}<a href="index.html">{{name}}</a> › {{month}}{{/month}}{{^month}}{{name}}{{/month}}</nav>
+        <h1>{{name}}{{#month}} <small>{{month}}</small>{{/month}}</h1><p class="facts">{{mac}} · {{zone}} · {{facts}}</p></header>
         <main>
         {{> legend}}
+        {{#daysTitle}}<h2>{{daysTitle}}</h2>{{/daysTitle}}
         <ol class="days">
         {{#days}}<li class="day-row"><a class="date" href="{{href}}">{{date}}</a>{{> bar}}<span class="day-facts">{{facts}}{{#warnings}} <strong class="warn">{{warnings}}</strong>{{/warnings}}</span></li>
         {{/days}}
         </ol>
+        {{#hasMonths}}<h2>Months</h2>
+        <ol class="months">
+        {{#months}}<li><a class="date" href="{{href}}">{{label}}</a> <span class="day-facts">{{facts}}{{#warnings}} <strong class="warn">{{warnings}}</strong>{{/warnings}}</span></li>
+        {{/months}}
+        </ol>{{/hasMonths}}
         </main>
         <footer>{{footer}}</footer>
         </body>

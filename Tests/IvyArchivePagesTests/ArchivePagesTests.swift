@@ -80,6 +80,16 @@ import Testing
         let again = try await write(folder)
         #expect(again.written == 0 && again.unchanged == first.written)
         #expect(try FileManager.default.attributesOfItem(atPath: day)[.modificationDate] as? Date == before)
+        // Pages whose inputs did not change are not even drawn: a day page changed by hand stays.
+        try "by hand".write(toFile: day, atomically: true, encoding: .utf8)
+        _ = try await write(folder)
+        #expect(try String(contentsOfFile: day, encoding: .utf8) == "by hand")
+        // A day whose clips changed is drawn again.
+        let catalog = try Catalog(path: folder.catalogPath)
+        try await catalog.mark(.lost, ClipKey(camera: ListedArchive.yard, start: ListedArchive.nextDay + 3600))
+        let changed = try await write(folder)
+        #expect(try String(contentsOfFile: day, encoding: .utf8).contains("data-state=\"lost\""))
+        #expect(changed.written >= 2, "the day, its month, the camera's page")
 
         var query = ArchiveListing.Query()
         query.lastDay = "2026-11-01"
@@ -114,7 +124,10 @@ import Testing
         #expect(day.legend.flatMap(Self.unanswered) == [])
         #expect(day.next.map(Self.unanswered) == [])
         #expect(Self.unanswered(row) == [])
-        #expect(Self.unanswered(pages.cameraPage(days: [row])) == [])
+        let month = pages.monthRow("2026-11", days: camera.days)
+        #expect(Self.unanswered(month) == [])
+        #expect(Self.unanswered(pages.cameraPage(recent: [row], months: [month])) == [])
+        #expect(Self.unanswered(pages.monthPage("2026-11", days: camera.days)) == [])
         let card = CameraCard(name: "n", mac: "m", zone: "z", href: "h", facts: "f", thumb: "t", recent: [row], more: "m")
         #expect(Self.unanswered(card) == [])
         #expect(Self.unanswered(IndexPage(assets: "a", facts: "f", cards: [card], footer: "f")) == [])

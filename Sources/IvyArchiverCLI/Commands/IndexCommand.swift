@@ -27,7 +27,10 @@ struct IndexCommand: AsyncParsableCommand {
         let settings = try global.settings()
         let folder = try ArchiveFolder.open(try settings.archiveFolder(archive))
         let display = ProgressLine(enabled: !settings.json && isatty(STDERR_FILENO) == 1)
-        let (thumbnails, removed) = try await ArchiveThumbnails(folder: folder).bringUpToDate(logger: try global.makeLogger()) { done, total in
+        // Failures are reported below, a few by name: not once per clip by the library too.
+        var logger = try global.makeLogger()
+        logger.logLevel = max(logger.logLevel, .error)
+        let (thumbnails, removed) = try await ArchiveThumbnails(folder: folder).bringUpToDate(logger: logger) { done, total in
             display.show("thumbnails \(done)/\(total)")
         }
         display.clear()
@@ -37,7 +40,8 @@ struct IndexCommand: AsyncParsableCommand {
                                         thumbnailsMade: thumbnails.made, thumbnailsKept: thumbnails.kept, thumbnailsRemoved: removed,
                                         thumbnailFailures: thumbnails.failed.map { "\($0.file): \($0.reason)" }))
         } else {
-            thumbnails.failed.forEach { Output.warning("no thumbnail for \($0.file): \($0.reason)") }
+            thumbnails.failed.prefix(5).forEach { Output.warning("no thumbnail for \($0.file): \($0.reason)") }
+            if thumbnails.failed.count > 5 { Output.warning("and \(thumbnails.failed.count - 5) more clips without a thumbnail (--json lists them all)") }
             print("thumbnails: \(thumbnails.made) made, \(thumbnails.kept) kept, \(removed) removed"
                   + (thumbnails.failed.isEmpty ? "" : ", \(thumbnails.failed.count) could not be made"))
             print("pages: \(result.written) written, \(result.unchanged) unchanged, \(result.removed) removed")
