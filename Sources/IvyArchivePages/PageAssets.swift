@@ -29,7 +29,8 @@ enum PageAssets {
         .camera-thumb img, .camera-thumb .no-thumb { width: 100%; height: auto; aspect-ratio: 16 / 9; border-radius: 4px; object-fit: cover; }
         .camera-thumb img { display: block; }
         .camera-text { flex: 1; min-width: 0; }
-        .days { list-style: none; margin: .4rem 0; padding: 0; }
+        .days, .months { list-style: none; margin: .4rem 0; padding: 0; }
+        .months li { margin: .3rem 0; }
         .day-row { display: grid; grid-template-columns: 6.5rem 1fr; gap: .2rem .6rem; align-items: center; margin: .35rem 0; }
         .day-row .day-facts { grid-column: 2; }
         .bar { position: relative; height: 1.6rem; background: var(--none); border-radius: 3px; overflow: hidden; }
