@@ -130,8 +130,10 @@ for file in /usr/bin/ivy-archiver /usr/share/man/man1/ivy-archiver.1.gz \
     /usr/lib/systemd/system/ivy-archiver-failure@.service; do
     [ -e "$root$file" ] || fail "$file is missing"
 done
-zcat "$root/usr/share/man/man1/ivy-archiver.1.gz" | grep -Eq '^\.(TH|Dt) IVY-ARCHIVER 1' || fail "the man page is no man page"
-zcat "$root/usr/share/man/man1/ivy-archiver.1.gz" | grep -q 'backup' || fail "the man page does not describe backup"
+# Read whole first: grep -q stops at its match, and zcat, cut off mid-page, would fail the pipe.
+manual="$(zcat "$root/usr/share/man/man1/ivy-archiver.1.gz")"
+grep -Eq '^\.(TH|Dt) IVY-ARCHIVER 1' <<<"$manual" || fail "the man page is no man page"
+grep -q 'backup' <<<"$manual" || fail "the man page does not describe backup"
 grep -q 'ivy-archiver' "$root/usr/share/bash-completion/completions/ivy-archiver" || fail "no bash completion"
 if grep -rq /usr/local/bin "$root/usr/lib/systemd/system/"ivy-archiver* "$root/usr/share/doc/ivy-archiver/examples"; then
     fail "a packaged unit or sample names /usr/local/bin"
