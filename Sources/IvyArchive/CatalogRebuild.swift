@@ -125,12 +125,20 @@ public enum CatalogRebuild {
             let size = (try FileManager.default.attributesOfItem(atPath: full)[.size] as? Int64) ?? 0
             let duration = info.duration ?? 0
             let expected = Double(identity.recording.duration)
-            var holes: [ClipHole] = []
+            // Stretches without media inside the file: whether the camera recorded nothing
+            // there (EXT-X-GAP) or the cloud did not give a segment, the file cannot say. Taken
+            // as missing, so the next backup fetches the clip again while the cloud has it (and
+            // a whole copy, or the same gaps now named, replaces this one): never a clip with a
+            // hole taken for whole.
+            var holes = try await valueUnlessCancelled({ try await MediaInfo.holes(path: full) })?.map { hole in
+                ClipHole(start: hole.start, duration: hole.duration, sequence: -1,
+                         unavailableReason: "no media here in the file, and the catalog was rebuilt: a gap or a missing segment")
+            } ?? []
             if expected - duration > Verify.durationTolerance {
-                holes = [ClipHole(start: duration, duration: expected - duration, sequence: -1,
-                                  unavailableReason: "shorter than its recording when the catalog was rebuilt")]
-                report.partial += 1
+                holes.append(ClipHole(start: duration, duration: expected - duration, sequence: -1,
+                                      unavailableReason: "shorter than its recording when the catalog was rebuilt"))
             }
+            if !holes.isEmpty { report.partial += 1 }
             let codecs = CodecPair(video: info.streams.first { $0.kind == .video }?.codec, audio: info.streams.first { $0.kind == .audio }?.codec)
             try await catalog.noteSeen(identity.camera, recordings: [identity.recording])
             if !identity.deviceName.isEmpty { try await catalog.noteCamera(identity.camera, name: identity.deviceName) }

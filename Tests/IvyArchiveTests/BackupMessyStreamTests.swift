@@ -65,6 +65,34 @@ import Testing
         return try await ExportTests.export(client).run(request)
     }
 
+    /// A rebuilt catalog cannot tell a recording's gap from a missing segment: the stretch
+    /// without media is found in the file and taken as missing (the clip partial), never lost;
+    /// the next backup fetches the clip again and names the gap.
+    @Test func aRebuiltCatalogKeepsTheStretchesWithoutMedia() async throws {
+        try await withSandbox(Self.configure(.gap)) { _, client in
+            let archive = try makeArchiveDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            _ = try await Self.run(client, archive: archive)
+            let folder = try ArchiveFolder.open(archive)
+            let before = try await Catalog(path: folder.catalogPath, readOnly: true).archived()
+            #expect(before.allSatisfy { $0.state == .archived && $0.holes.map(\.start) == [8] && $0.holes.first?.unavailableReason == nil }, "\(before)")
+
+            _ = try await CatalogRebuild.run(archive: archive, layout: try ArchiveLayout(), timeZone: { _ in TimeZone(identifier: "UTC")! }) { _, _ in }
+            let rebuilt = try await Catalog(path: folder.catalogPath, readOnly: true).archived()
+            #expect(rebuilt.count == before.count)
+            for clip in rebuilt {
+                #expect(clip.state == .partial, "\(clip)")
+                let hole = try #require(clip.holes.first)
+                // Found in the file: from the last packet before the gap to the first after it.
+                #expect(abs(hole.start - 8) < 0.5 && abs(hole.duration - 4) < 0.5 && hole.unavailableReason != nil, "\(clip.holes)")
+            }
+
+            _ = try await Self.run(client, archive: archive)
+            let again = try await Catalog(path: folder.catalogPath, readOnly: true).archived()
+            #expect(again.allSatisfy { $0.state == .archived && $0.holes.first?.unavailableReason == nil && $0.holes.count == 1 }, "\(again)")
+        }
+    }
+
     @Test(arguments: Knob.allCases)
     func everyClipIsArchivedWholeThroughTheFault(_ knob: Knob) async throws {
         try await withSandbox(Self.configure(knob)) { endpoint, client in

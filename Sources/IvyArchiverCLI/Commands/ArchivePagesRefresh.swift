@@ -14,9 +14,14 @@ enum ArchivePagesRefresh {
 
     /// After a backup: a page that cannot be written is a warning, never the run's failure.
     static func afterBackup(archive: String, options: Backup.Options, quiet: Bool) async {
+        await afterChange(archive: archive, timeZone: options.timeZone(of:), quiet: quiet)
+    }
+
+    /// After a command changed the catalog (a backup, a save, a rebuild).
+    static func afterChange(archive: String, timeZone: @escaping (CameraID) -> TimeZone, quiet: Bool) async {
         do {
             let folder = try ArchiveFolder.open(archive)
-            let result = try await run(folder, timeZone: options.timeZone(of:))
+            let result = try await run(folder, timeZone: timeZone)
             if !quiet, result.written > 0 { Output.line("archive pages: \(result.index)") }
         } catch {
             Output.warning("the archive's pages were not updated: \(error)")

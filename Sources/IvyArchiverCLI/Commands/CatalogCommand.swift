@@ -38,13 +38,14 @@ struct CatalogCommand: AsyncParsableCommand {
                 display.show("read \(done)/\(total)")
             }
             display.clear()
+            await ArchivePagesRefresh.afterChange(archive: folder, timeZone: { zones[$0] ?? fallback }, quiet: true)
             if settings.json {
                 try Output.json(report)
             } else {
                 report.unknown.forEach { print("UNKNOWN \($0): names no recording, left alone") }
                 if let kept = report.keptAs { print("the old catalog is kept as \(kept)") }
                 print("catalog rebuilt: \(report.clips) clip\(report.clips == 1 ? "" : "s")"
-                    + (report.partial == 0 ? "" : ", \(report.partial) shorter than recorded (partial: later runs try them again)")
+                    + (report.partial == 0 ? "" : ", \(report.partial) with stretches without media or shorter than recorded (partial: later runs fetch them again while the cloud has them)")
                     + (report.unknown.isEmpty ? "" : ", \(report.unknown.count) unknown file\(report.unknown.count == 1 ? "" : "s")"))
             }
             if !report.unknown.isEmpty { throw ExitCode(ExitStatus.Code.partialFailure.rawValue) }
