@@ -163,7 +163,10 @@ extension Export {
             return lines
         }
 
-        /// The window's gaps with their place in the file, and the gaps inside clips.
+        /// The window's gaps with their place in the file, and the gaps inside clips: only
+        /// what of them lies in the part of the clip that is in the file (a hole of a long
+        /// continuous clip minutes before the window is not in the file, and the cuts already
+        /// say that part was left out).
         func gapLines(_ gaps: [ExportRecord.Window], clips: [ExportRecord.Clip]) -> [String] {
             var lines = zip(plan.gaps, gaps).map { planned, gap in
                 let before = plan.pieces.firstIndex { $0.to == planned.from }
@@ -171,8 +174,13 @@ extension Export {
                     + (before.map { ", the file goes on from \(gap.to.time) at \(SummaryWording.place(joined.parts[$0].outputEnd))" } ?? "")
             }
             for clip in clips {
+                guard let used = clip.used else { continue }
                 for hole in clip.holes ?? [] where hole.missing == nil {
-                    lines.append("inside \(SummaryWording.clip(clip)): no recording from \(SummaryWording.span(hole.from, hole.to)) (a gap in the cloud's recording)")
+                    let from = max(hole.from.unix, used.from.unix), to = min(hole.to.unix, used.to.unix)
+                    guard to - from >= 0.001 else { continue }
+                    // The same words as `ls` and the pages use for an EXT-X-GAP stretch.
+                    lines.append("inside \(SummaryWording.clip(clip)): no recording from \(SummaryWording.span(instant(from), instant(to))) "
+                        + "(the camera recorded nothing there)")
                 }
             }
             return lines

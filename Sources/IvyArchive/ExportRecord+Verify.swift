@@ -31,15 +31,21 @@ extension ExportRecord {
         public var sourcesChecked = 0
         /// Of them, those that differ (missing, changed, not in the catalog).
         public var sourcesDiffering = 0
-        /// Of them, those missing from the archive.
+        /// Of them, those missing from the archive (not those `keep_days` pruned).
         public var sourcesMissing = 0
+        /// Source clips not in the archive because `--keep-days` (`keep_days`) deleted them:
+        /// the catalog marks them `pruned`. Not counted in `sourcesChecked`; each is said in
+        /// `notes` (not tampering, so not a problem), or, when no source clip at all is left to
+        /// check, in `sourceProblems` (what `--archive` asked cannot be done).
+        public var sourcesPruned = 0
         /// What was not checked, and why.
         public var notes: [String] = []
 
         /// Everything that differs: the MP4's problems, the signature's, the source clips'.
         public var problems: [String] { fileProblems + signatureProblems + sourceProblems }
 
-        /// Every source clip checked is missing: more likely the wrong archive than a lost one.
+        /// Every source clip checked is missing, and the catalog does not say `keep_days`
+        /// pruned them: more likely the wrong archive than a lost one.
         public var noSourceInArchive: Bool { sourcesChecked > 0 && sourcesMissing == sourcesChecked }
     }
 
@@ -69,13 +75,18 @@ extension ExportRecord {
     /// Checks an exported file against its sidecar: its size and SHA-256; with `publicKey`,
     /// the sidecar's signature (`ExportSignature`); with `archive`, every source clip the
     /// sidecar names from the archive: still there, its size and SHA-256 those of the sidecar
-    /// and of the catalog.
+    /// and of the catalog. A clip the catalog marks `pruned` (deleted by `keep_days`) is not
+    /// there to check: a note, or a source problem when no source clip is left to check.
     ///
     /// - Throws: `ExportError.refused` when the file or its sidecar is missing or unreadable,
     ///   or the archive is not one; `CancellationError`.
     public static func verify(_ path: String, publicKey: ExportPublicKey? = nil, archive: String? = nil) async throws -> Verification {
         let sidecar = sidecarPath(for: path)
-        guard FileManager.default.fileExists(atPath: path) else { throw ExportError.refused("\(path) does not exist") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            // A sidecar left alone says the MP4 was moved or deleted, not that the path is wrong.
+            throw ExportError.refused(FileManager.default.fileExists(atPath: sidecar)
+                ? "\(path) does not exist, but its sidecar \(sidecar) does" : "\(path) does not exist")
+        }
         guard let data = FileManager.default.contents(atPath: sidecar) else {
             throw ExportError.refused("\(sidecar) does not exist: there is nothing to check \(path) against")
         }
@@ -123,10 +134,19 @@ extension ExportRecord {
         if fromCloud > 0 {
             report.notes.append("\(fromCloud) source clip\(fromCloud == 1 ? " was" : "s were") fetched from the cloud for the export: not in the archive to re-check")
         }
+        var pruned: [String] = []
         for clip in record.clips {
             guard let file = clip.file, let recorded = clip.sha256 else { continue }
             let name = "source clip \(file) (\(clip.type) from \(clip.start.time))"
             let path = archive.root + "/" + file
+            let known = try await catalog?.clip(ClipKey(camera: record.device.mac, start: Int64(clip.start.unix.rounded())))
+            guard FileManager.default.fileExists(atPath: path) || known?.state != .pruned else {
+                // Deleted on purpose by the retention the archive was told to keep: not a
+                // difference, and not a sign of the wrong archive.
+                pruned.append("\(name) was pruned from the archive by keep_days: not there to check")
+                report.sourcesPruned += 1
+                continue
+            }
             report.sourcesChecked += 1
             guard FileManager.default.fileExists(atPath: path) else {
                 report.sourceProblems.append("\(name) is missing from the archive")
@@ -139,8 +159,8 @@ extension ExportRecord {
             if let expected = clip.size, size != expected { problems.append("\(name) is \(size) bytes, the sidecar says \(expected)") }
             let digest = try await FileDigest.sha256(path: path)
             if digest != recorded { problems.append("\(name) changed: its SHA-256 is \(digest), the sidecar says \(recorded)") }
-            if let catalog {
-                if let known = try await catalog.clip(ClipKey(camera: record.device.mac, start: Int64(clip.start.unix.rounded()))), known.file == file {
+            if catalog != nil {
+                if let known, known.file == file {
                     if let catalogued = known.sha256, catalogued != recorded {
                         problems.append("the catalog's SHA-256 of \(name) is \(catalogued), the sidecar says \(recorded)")
                     }
@@ -152,5 +172,7 @@ extension ExportRecord {
             if !problems.isEmpty { report.sourcesDiffering += 1 }
             report.sourceProblems += problems
         }
+        // Pruned clips alone: nothing the archive check was asked for could be done.
+        if report.sourcesChecked == 0 { report.sourceProblems += pruned } else { report.notes += pruned }
     }
 }

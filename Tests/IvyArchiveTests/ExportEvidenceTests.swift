@@ -216,6 +216,41 @@ import Testing
         }
     }
 
+    /// A source clip `keep_days` pruned is not there to check, which is not tampering: a note,
+    /// not a problem, and no hint at the wrong archive; with every source clip pruned, nothing
+    /// could be checked, and that is a problem.
+    @Test func aPrunedSourceClipIsSaidApartFromAMissingOne() async throws {
+        try await withSandbox(ExportTests.configure) { _, client in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let archive = folder + "/archive"
+            _ = try await BackupTests.backup(client).run(try BackupTests.options(archive))
+            var request = Self.request(20, 150, output: folder + "/pruned.mp4")
+            request.archive = archive
+            let record = try await ExportTests.export(client).run(request)
+            let catalog = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
+            let sources = record.clips.filter { $0.file != nil }
+            #expect(sources.count == 4)
+            func prune(_ clip: ExportRecord.Clip) async throws {
+                try FileManager.default.removeItem(atPath: archive + "/" + (clip.file ?? ""))
+                try await catalog.mark(.pruned, ClipKey(camera: CameraID(ExportTests.mac)!, start: Int64(clip.start.unix.rounded())))
+            }
+
+            try await prune(sources[0])
+            let one = try await ExportRecord.verify(request.output, archive: archive)
+            #expect(one.problems.isEmpty, "pruned is not a difference: \(one.problems)")
+            #expect(one.sourcesChecked == 3 && one.sourcesPruned == 1 && one.sourcesMissing == 0 && !one.noSourceInArchive)
+            #expect(one.notes.contains { $0.contains(sources[0].file!) && $0.contains("was pruned from the archive by keep_days") }, "\(one.notes)")
+
+            for clip in sources.dropFirst() { try await prune(clip) }
+            let all = try await ExportRecord.verify(request.output, archive: archive)
+            #expect(all.fileProblems.isEmpty && all.sourcesChecked == 0 && all.sourcesPruned == 4 && !all.noSourceInArchive)
+            #expect(all.sourceProblems.count == 4 && all.sourceProblems.allSatisfy { $0.contains("was pruned from the archive by keep_days") },
+                    "nothing could be checked: \(all.sourceProblems)")
+            #expect(!all.sourceProblems.contains { $0.contains("missing") })
+        }
+    }
+
     /// A sidecar of the first format (sorted keys, no summary, no source sizes) still checks.
     @Test func aFirstFormatSidecarStillChecks() async throws {
         try await withSandbox(ExportTests.configure) { _, client in

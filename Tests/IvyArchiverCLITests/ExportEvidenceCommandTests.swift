@@ -51,8 +51,11 @@ import Testing
             #expect(rehashed.status == 0 && rehashed.stdout.contains("was NOT checked"), "only the hashes are checked: \(rehashed.stdout)\(rehashed.stderr)")
             let caught = try await CLIProcess.run(["export", "--check", output, "--public-key", publicKey])
             #expect(caught.status == 1, "\(caught.stdout)\(caught.stderr)")
-            #expect(caught.stderr.split(separator: "\n").count == 1 && caught.stderr.contains("does not match its record: the signature in signed.mp4.json.sig "
-                + "does not match the sidecar"), "\(caught.stderr)")
+            // The MP4 is what the rewritten sidecar says; the signature is what is bad.
+            #expect(caught.stderr.split(separator: "\n").count == 1 && caught.stderr.contains("\(output) matches its record, but the signature is bad: "
+                + "the signature in signed.mp4.json.sig does not match the sidecar"), "\(caught.stderr)")
+            #expect(!caught.stderr.contains("does not match its record"), "\(caught.stderr)")
+            #expect(caught.stdout.hasPrefix("\(output): matches its record; signature BAD (public key \(fingerprint))\n"), "\(caught.stdout)")
             let asJSON = try await CLIProcess.run(["export", "--check", output, "--public-key", publicKey, "--json"])
             let report = try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any] ?? [:]
             #expect(asJSON.status == 1 && report["signature"] as? String == "invalid", "\(asJSON.stdout)")
@@ -129,6 +132,20 @@ import Testing
             #expect(missing.status == 1 && missing.stderr.contains("\(clip) (motion from 2026-11-25T08:03:00.000-05:00) is missing from the archive"), "\(missing.stderr)")
             // Every clip missing: perhaps the wrong archive.
             #expect(missing.stderr.contains("; the source clip is not in \(archive): is it the archive the export was made from?"), "\(missing.stderr)")
+
+            // The catalog says keep_days deleted it: no wrong archive, but nothing else to check (exit 1).
+            let update = try await Subprocess.run("/usr/bin/sqlite3", [CatalogRecoveryTests.catalog(archive), "UPDATE clip SET state = 'pruned'"])
+            try #require(update.status == 0, "\(update.stderr)")
+            let pruned = try await CLIProcess.run(["export", "--check", output, "--archive", archive])
+            #expect(pruned.status == 1 && pruned.stderr.contains("\(clip) (motion from 2026-11-25T08:03:00.000-05:00) was pruned from the archive by keep_days"),
+                    "\(pruned.stderr)")
+            #expect(!pruned.stderr.contains("is it the archive") && !pruned.stdout.contains("is it the archive")
+                    && !pruned.stderr.contains("is missing"), "\(pruned.stdout)\(pruned.stderr)")
+
+            // An MP4 gone while its sidecar is still there: both named (exit 2).
+            try FileManager.default.removeItem(atPath: output)
+            let gone = try await CLIProcess.run(["export", "--check", output])
+            #expect(gone.status == 2 && gone.stderr.contains("\(output) does not exist, but its sidecar \(output).json does"), "\(gone.stderr)")
         }
     }
 }

@@ -5,7 +5,9 @@ extension ExportCommand {
     /// `--check FILE.mp4`: the MP4 against its sidecar, the signature, and the source clips in
     /// the archive, each said apart (a changed source clip does not make the MP4 wrong, and a
     /// signature that was not checked is said on the line that says the MP4 matches). Exit 1
-    /// when anything differs or a signature asked for cannot be checked.
+    /// when anything differs or a signature asked for cannot be checked, or when every source
+    /// clip from the archive was pruned by keep_days (some pruned, the rest matching: exit 0,
+    /// with a note for each: deleting old clips on purpose is not tampering).
     func verify(_ file: String) async throws {
         let key = try publicKey.map(ExportPublicKey.load)
         let report = try await ExportRecord.verify(file, publicKey: key, archive: archive)
@@ -32,6 +34,10 @@ extension ExportCommand {
         var signingKeyFingerprint: String?
         var sourcesChecked: Int
         var sourcesDiffering: Int
+        /// Of the differing ones, those missing from the archive.
+        var sourcesMissing: Int
+        /// Source clips not checked because keep_days deleted them (the catalog says `pruned`).
+        var sourcesPruned: Int
         var notes: [String]
 
         init(file: String, report: ExportRecord.Verification) {
@@ -46,6 +52,8 @@ extension ExportCommand {
             signingKeyFingerprint = report.signingKeyFingerprint
             sourcesChecked = report.sourcesChecked
             sourcesDiffering = report.sourcesDiffering
+            sourcesMissing = report.sourcesMissing
+            sourcesPruned = report.sourcesPruned
             notes = report.notes
         }
     }
@@ -53,10 +61,9 @@ extension ExportCommand {
     /// What a person reads on stdout: the MP4 and its signature first, then the source clips.
     static func lines(_ file: String, report: ExportRecord.Verification, key: ExportPublicKey?, archive: String?) -> [String] {
         var lines = report.fileProblems.map { "\(file): \($0)" }
+        // The MP4 matching is said even when the signature is bad: the two are apart.
+        if report.fileProblems.isEmpty { lines.append("\(file): matches its record" + signatureClause(report, key: key)) }
         lines += report.signatureProblems.map { "\(file): \($0)" }
-        if report.fileProblems.isEmpty, report.signatureProblems.isEmpty {
-            lines.append("\(file): matches its record" + signatureClause(report, key: key))
-        }
         if let archive {
             if !report.sourceProblems.isEmpty {
                 if report.sourcesDiffering > 0 { lines.append("\(file): \(differing(report)) from the archive \(archive):") }
@@ -78,8 +85,9 @@ extension ExportCommand {
         if !report.fileProblems.isEmpty { return CheckFailed(message: "\(file) does not match its record: \(first(report.fileProblems))") }
         if !report.signatureProblems.isEmpty {
             // A sidecar without a signature is not a difference: what was asked cannot be done.
+            // A bad one is: but the MP4 still is what the (unvouched) sidecar records.
             return CheckFailed(message: report.signature == .unsigned ? "\(file): \(report.signatureProblems[0])"
-                : "\(file) does not match its record: \(first(report.signatureProblems))")
+                : "\(file) matches its record, but the signature is bad: \(first(report.signatureProblems))")
         }
         guard !report.sourceProblems.isEmpty else { return nil }
         let hint = report.noSourceInArchive ? "; \(wrongArchive(report, archive: archive ?? "the archive"))" : ""
@@ -92,11 +100,11 @@ extension ExportCommand {
     static func signatureClause(_ report: ExportRecord.Verification, key: ExportPublicKey?) -> String {
         switch report.signature {
         case .valid: return "; signature good" + (key.map { " (public key \($0.fingerprint))" } ?? "")
+        case .invalid: return "; signature BAD" + (key.map { " (public key \($0.fingerprint))" } ?? "")
         // Matching hashes alone prove nothing against someone who rewrote the sidecar too.
         case .unchecked:
             return "; its signature" + (report.signingKeyFingerprint.map { " (key \($0))" } ?? "") + " was NOT checked: give --public-key KEY.pub.pem"
         case .unsigned: return "; not signed"
-        case .invalid: return ""
         }
     }
 
