@@ -37,10 +37,16 @@ extension Export {
                 },
                 gaps: gapLines(gaps, clips: clips),
                 partialClips: clips.compactMap { clip in
-                    let missing = (clip.holes ?? []).filter { $0.missing != nil }
+                    // Only what is missing from the part of the clip in the file.
+                    guard let used = clip.used else { return nil }
+                    let missing = (clip.holes ?? []).compactMap { hole -> (ExportRecord.Instant, ExportRecord.Instant, String)? in
+                        guard let reason = hole.missing else { return nil }
+                        let from = max(hole.from.unix, used.from.unix), to = min(hole.to.unix, used.to.unix)
+                        return to - from >= 0.001 ? (instant(from), instant(to), reason) : nil
+                    }
                     guard !missing.isEmpty else { return nil }
                     return "\(SummaryWording.clip(clip)) is partial: "
-                        + missing.map { "\(SummaryWording.span($0.from, $0.to)) missing (\($0.missing ?? ""))" }.joined(separator: "; ")
+                        + missing.map { "\(SummaryWording.span($0.0, $0.1)) missing (\($0.2))" }.joined(separator: "; ")
                 },
                 tool: request.tool,
                 createdAt: instant(Date().timeIntervalSince1970.rounded()).time,

@@ -1,6 +1,7 @@
 import Foundation
 import IvyArchive
 import IvyDomain
+import IvyHLS
 import IvySandbox
 import IvyTestSupport
 import Testing
@@ -63,6 +64,43 @@ import Testing
             } else {
                 #expect(part.summary.gaps.isEmpty, "the file ends at \(end.time), before the hole: \(part.summary.gaps)")
             }
+        }
+    }
+
+    /// The same for a segment the cloud never gives (a partial clip): only what is missing from
+    /// the part in the file is listed.
+    @Test func aMissingStretchOutsideTheExportedPartIsNotListed() async throws {
+        try await withSandbox({ configuration in
+            Self.configure(&configuration)
+            configuration.faults.media.gapSegments = []
+            configuration.faults.missingSegments = [2]
+        }) { _, client in
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            // The cloud's copy cannot be exported; the archive keeps the clip as partial.
+            let archive = try makeArchiveDirectory()
+            defer { try? FileManager.default.removeItem(atPath: archive) }
+            var policy = HLSDownloader.Policy()
+            policy.retry.baseDelay = .milliseconds(5)
+            policy.retry.maxDelay = .milliseconds(50)
+            policy.notFoundRetries = 1
+            var options = Backup.Options(archive: archive, layout: try ArchiveLayout())
+            options.timeZone = TimeZone(identifier: "UTC")!
+            options.retryPause = nil
+            options.from = Self.base - 3600
+            options.to = Self.base + 3600
+            let backup = Backup(client: client, transport: sharedTransport, limiter: DownloadLimiter(limit: 8), policy: policy, logger: quietLogger)
+            #expect(try await backup.run(options).partial.count == 1)
+            func request(_ from: Int64, _ to: Int64, _ name: String) -> Export.Request {
+                var request = Self.request(from, to, output: folder + "/" + name)
+                request.archive = archive
+                return request
+            }
+            let whole = try await ExportTests.export(client).run(request(0, 40, "whole.mp4"))
+            #expect(whole.summary.partialClips.count == 1 && whole.summary.partialClips[0].contains("\(Self.time(8)) to \(Self.time(12))"),
+                    "\(whole.summary.partialClips)")
+            let after = try await ExportTests.export(client).run(request(20, 36, "after.mp4"))
+            #expect(after.summary.partialClips.isEmpty, "the missing stretch is not in the file: \(after.summary.partialClips)")
         }
     }
 }
