@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Tests only: children spawned without Foundation's Process (see IvyTestSupport's Spawn.swift).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         // Ours, with no dependencies, so that its tests also run in release builds in seconds.
         .package(path: "Packages/IvyConcurrency"),
     ],
@@ -143,7 +145,10 @@ let package = Package(
         // Shared by the tests: an in-process sandbox and ffprobe as the independent judge.
         .target(
             name: "IvyTestSupport",
-            dependencies: ["IvyArchive", "IvyCloud", "IvyHTTP", "IvySandbox", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "IvyArchive", "IvyCloud", "IvyHTTP", "IvySandbox", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
             path: "Tests/IvyTestSupport",
             swiftSettings: strict
         ),

@@ -31,34 +31,17 @@ public enum CLIProcess {
     }
 }
 
-/// A child process whose end is awaited, not blocked on; output goes through files so that a
-/// chatty child never stalls on a full pipe.
+/// A child process whose end is awaited, not blocked on; its output collected as it comes, so
+/// a chatty child never stalls on a full pipe. Spawned by swift-subprocess: Foundation's
+/// `Process.run()` in Swift 6.3 crashes now and then on Linux (an over-read of `/proc/self/fd`
+/// entries, swift-corelibs-foundation#5472), which a suite spawning hundreds of children hit.
 public enum Subprocess {
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> CLIProcess.Result {
-        let directory = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let out = directory + "/stdout", err = directory + "/stderr"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        let process = Process()
-        if executable.hasPrefix("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
-        if let environment { process.environment = ["HOME": directory].merging(environment) { $1 } }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        return CLIProcess.Result(
-            status: status,
-            stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        // A name without a slash is looked up on the PATH, as `/usr/bin/env` would.
+        let path = executable.contains("/") ? executable : "/usr/bin/env"
+        let arguments = executable.contains("/") ? arguments : [executable] + arguments
+        return try await spawn(path, arguments, environment: environment.map { ["HOME": home].merging($0) { $1 } })
     }
 }
