@@ -28,6 +28,8 @@ echo; echo "== ivy-archiver backup --archive ./demo-archive"
 "$bin" backup --archive demo-archive --timezone UTC
 echo; echo "== the archive"
 find demo-archive -path demo-archive/.ivy-archiver -prune -o -type f -print | sort
+echo; echo "== ivy-archiver ls --archive ./demo-archive (from the catalog alone; the same as pages: demo-archive/index.html)"
+"$bin" ls --archive demo-archive --timezone UTC
 echo; echo "== a second run fetches nothing new"
 "$bin" backup --archive demo-archive --timezone UTC | tail -n 1
 echo; echo "== ivy-archiver export: ten minutes of the front door, from the archive, as one MP4"
