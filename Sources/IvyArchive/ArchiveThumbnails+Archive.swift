@@ -15,12 +15,12 @@ extension ArchiveThumbnails {
         defer { withExtendedLifetime(lock) {} }
         let files = try await Catalog(path: folder.catalogPath, readOnly: true).archived().compactMap(\.file)
         let report = try await ensure(clips: files, logger: logger, progress: progress)
-        let wanted = Set(files.map { relativePath(forClipFile: $0) })
+        let wanted = Set(files.map { path(forClipFile: $0) })
         var removed = 0
         for relative in FileManager.default.subpaths(atPath: folder.thumbnails) ?? [] where relative.hasSuffix(".jpg") {
-            let path = ".ivy-archiver/thumbnails/" + relative
+            let path = folder.thumbnails + "/" + relative
             guard !wanted.contains(path) else { continue }
-            try? FileManager.default.removeItem(atPath: folder.root + "/" + path)
+            try? FileManager.default.removeItem(atPath: path)
             removed += 1
         }
         // Folders the removals emptied, deepest first.

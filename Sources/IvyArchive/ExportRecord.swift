@@ -115,10 +115,4 @@ public struct ExportRecord: Sendable, Codable, Equatable {
         try OrderedJSONEncoder.encode(self) + Data("\n".utf8)
     }
 
-    /// Checks an exported file against its sidecar: the size and the SHA-256 it records.
-    /// Returns the problems found (empty: the file is what was exported). `verify` also checks
-    /// a signature and the source clips.
-    public static func check(_ path: String) async throws -> [String] {
-        try await verify(path).problems
-    }
 }

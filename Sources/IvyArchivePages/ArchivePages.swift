@@ -66,7 +66,7 @@ public struct ArchivePages: Sendable {
             let base = ".ivy-archiver/pages/\(camera.id.mac)/"
             let recent = camera.days.suffix(recentDays).reversed().map { pages.row($0, href: base + "\($0.date).html") }
             cards.append(CameraCard(name: camera.name, mac: camera.id.description, zone: camera.timeZone.identifier, href: base + "index.html",
-                                    facts: pages.cameraFacts, thumb: pages.latestThumbnail(from: ""), recent: recent,
+                                    facts: pages.cameraFacts, thumb: pages.latestThumbnail(), recent: recent,
                                     more: camera.days.count > recentDays ? "All \(camera.days.count) days, by month ›" : nil))
         }
         let clips = listing.cameras.reduce(0) { $0 + $1.clipCount }

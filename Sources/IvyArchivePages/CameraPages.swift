@@ -83,10 +83,10 @@ struct CameraPages {
     }
 
     /// The thumbnail of the newest clip that has one, relative to the archive's root.
-    func latestThumbnail(from prefix: String) -> String? {
+    func latestThumbnail() -> String? {
         for day in camera.days.reversed() {
             for clip in day.clips.reversed() where ClipState.withFile.contains(clip.state) {
-                if let file = clip.file, let thumb = thumbnail(of: file) { return PageText.href(prefix + thumb) }
+                if let file = clip.file, let thumb = thumbnail(of: file) { return PageText.href(thumb) }
             }
         }
         return nil

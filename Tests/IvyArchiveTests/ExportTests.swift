@@ -46,7 +46,7 @@ import Testing
         let video = try await FFprobe.videoFrames(path)
         #expect(abs(video.duration - expected) <= tolerance, "video lasts \(video.duration) s, recorded time in the window \(expected) s")
         #expect(try await FFprobe.chapters(path).count == chapters)
-        #expect(try await ExportRecord.check(path).isEmpty)
+        #expect(try await ExportRecord.verify(path).problems.isEmpty)
     }
 
     @Test func aWindowInsideOneClip() async throws {
@@ -215,12 +215,12 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let output = folder + "/evidence.mp4"
             let record = try await Self.export(client).run(Self.request(0, 40, output: output))
-            #expect(try await ExportRecord.check(output).isEmpty)
+            #expect(try await ExportRecord.verify(output).problems.isEmpty)
             #expect(record.output.sha256 == (try await sha256sum(output)))
             var bytes = try Data(contentsOf: URL(fileURLWithPath: output))
             bytes[bytes.count - 10] ^= 0x01
             try bytes.write(to: URL(fileURLWithPath: output))
-            let problems = try await ExportRecord.check(output)
+            let problems = try await ExportRecord.verify(output).problems
             #expect(problems.count == 1 && problems[0].contains("SHA-256"), "\(problems)")
         }
     }

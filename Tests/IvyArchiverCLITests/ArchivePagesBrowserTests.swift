@@ -96,13 +96,7 @@ struct ArchivePagesBrowserTests {
         }
     }
 
-    static func utc(_ unix: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(unix)))
-    }
+    static func utc(_ unix: Int64) -> String { ListCommandTests.iso(unix, in: "UTC") }
 
     /// The judge itself: a page that asks for something on the network is caught.
     @Test func aPageThatFetchesFromTheNetworkIsCaught() async throws {

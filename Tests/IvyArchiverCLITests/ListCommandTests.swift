@@ -121,12 +121,14 @@ import Testing
         }
     }
 
-    /// ISO 8601 in New York, with its offset that day.
-    static func newYork(_ unix: Int64) -> String {
+    /// ISO 8601 in `zone`, with its offset that day (`Z` in UTC): as the tool writes times.
+    static func iso(_ unix: Int64, in zone: String) -> String {
         let formatter = DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "America/New_York")
+        formatter.timeZone = TimeZone(identifier: zone)
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ssxxx"
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ssXXX"
         return formatter.string(from: Date(timeIntervalSince1970: Double(unix)))
     }
+
+    static func newYork(_ unix: Int64) -> String { iso(unix, in: "America/New_York") }
 }

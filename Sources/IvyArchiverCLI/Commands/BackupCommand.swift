@@ -11,7 +11,8 @@ struct BackupCommand: AsyncParsableCommand {
         commandName: "backup", abstract: "Copy every new cloud recording of every camera into the archive.",
         discussion: """
             Files go to ARCHIVE/<name>_<MAC>/<YYYY-MM-DD>/<HHMMSS>-<HHMMSS>_<type>.mp4, days and times in \
-            --timezone. A second run fetches only what is new. Exit 1 when any clip or a camera's listing failed, a clip \
+            --timezone. A second run fetches only what is new. Each clip gets a thumbnail, and the archive's pages \
+            (ARCHIVE/index.html) are brought up to date after the run (a page that cannot be written is a warning). Exit 1 when any clip or a camera's listing failed, a clip \
             is partial (a segment the cloud did not give: the rest is archived, and the clip is tried again next run), \
             the deadline left clips for the next run, or the disk filled up; 2 for configuration or authentication \
             errors (a locked archive, a damaged catalog); 3 when the cloud is unavailable; 130 when interrupted.
