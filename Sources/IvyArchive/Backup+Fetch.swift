@@ -28,7 +28,9 @@ extension Backup {
         var retry: [Plan.Item] = []
     }
 
-    /// Fetches `items`, `jobs` at a time, oldest first. One clip failing does not stop
+    /// Fetches `items`, oldest first, up to `jobs` at a time, each admitted when the download
+    /// limiter has room for it, so that one clip's last transfers, its remux's end, sync,
+    /// checksum and catalog entry overlap the next clips' transfers. One clip failing does not stop
     /// the others; an archive that cannot be written to (full, read-only) stops the run, and
     /// that reason is returned. At the deadline, clips under way are stopped and no clip starts.
     func fetch(_ items: [Plan.Item], context: Context, into summary: inout Summary) async -> Pass {
@@ -116,12 +118,20 @@ extension Backup {
         }
     }
 
-    /// One clip, stopped by the deadline if there is one.
+    /// One clip, once admitted, stopped by the deadline if there is one.
     private func clip(_ item: Plan.Item, deadline: RunDeadline?, context: Context) async -> Outcome {
         do {
-            guard let deadline else { return .archived(try await archive(item, context: context)) }
+            guard let deadline else {
+                let admission = try await limiter.admission()
+                defer { withExtendedLifetime(admission) {} }
+                return .archived(try await archive(item, context: context))
+            }
             if deadline.hasPassed() { return .unfinished }
-            return .archived(try await deadline.bounding { try await archive(item, context: context) })
+            return .archived(try await deadline.bounding {
+                let admission = try await limiter.admission()
+                defer { withExtendedLifetime(admission) {} }
+                return try await archive(item, context: context)
+            })
         } catch is RunDeadline.Passed {
             return .unfinished
         } catch {

@@ -20,8 +20,9 @@ public struct Backup: Sendable {
         public var overlap: Int64 = 86_400
         /// How far back the cloud is asked at most (no known plan keeps more than 30 days).
         public var horizon: Int64 = 30 * 86_400
-        /// Clips fetched at once (their segments share the download limit).
-        public var jobs = 2
+        /// Clips under way at once, at most. Each starts only when the download limiter has room
+        /// for it (`DownloadLimiter.admission()`): the link, not this, sets how many run.
+        public var jobs = 8
         public var dryRun = false
         public var timeZone = TimeZone.current
         /// Per-camera time zones.
@@ -146,10 +147,12 @@ public struct Backup: Sendable {
 
     let client: CloudClient
     let fetcher: ClipFetcher
+    let limiter: DownloadLimiter
     let logger: Logger
 
     public init(client: CloudClient, transport: any HTTPTransport, limiter: DownloadLimiter, policy: HLSDownloader.Policy = .init(), logger: Logger) {
         self.client = client
+        self.limiter = limiter
         self.fetcher = ClipFetcher(transport: transport, limiter: limiter, policy: policy, logger: logger)
         self.logger = logger
     }

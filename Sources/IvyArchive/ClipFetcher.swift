@@ -83,7 +83,8 @@ public struct ClipFetcher: Sendable {
         let totalSeconds = playlist.duration
         do {
             var holes: [ClipHole] = []
-            let summary = try await Remuxer.remux(to: temporary, metadata: metadata) { feed in
+            // A small hand-over queue: segment bytes wait in the limiter's memory budget, not here.
+            let summary = try await Remuxer.remux(to: temporary, metadata: metadata, bufferBytes: 1 << 20) { feed in
                 var bytes = 0
                 var seconds = 0.0
                 var lastInit: [UInt8]?

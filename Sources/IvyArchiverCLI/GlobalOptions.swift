@@ -80,10 +80,13 @@ struct GlobalOptions: ParsableArguments {
     /// - Parameters:
     ///   - resolved: the settings already resolved, else resolved here.
     ///   - maxRate: a command's `--max-rate`, over the configured one.
-    func makeSession(_ resolved: Settings? = nil, maxRate: Int? = nil) async throws -> Session {
+    ///   - connections: media downloads the command may run at once (the cloud's API calls
+    ///     get a few connections more).
+    func makeSession(_ resolved: Settings? = nil, maxRate: Int? = nil, connections: Int = 32) async throws -> Session {
         let settings = try resolved ?? settings()
         let logger = try makeLogger()
         var configuration = CurlTransport.Configuration()
+        configuration.maxConnectionsPerHost = max(configuration.maxConnectionsPerHost, connections + 4)
         if let rate = maxRate ?? settings.maxRate { configuration.limitRate(to: rate) }
         let transport = CurlTransport(configuration: configuration, logger: logger)
         let client = CloudClient(configuration: try await settings.cloudConfiguration(), transport: transport, logger: logger)

@@ -1,69 +1,220 @@
+public import IvyConcurrency
 import Synchronization
 
-/// One bound on concurrent downloads for the whole process: every segment, key and playlist
-/// fetch of every clip and device takes a permit, so that `--jobs` and the number of devices
-/// never multiply the load on the user's link.
+/// The process's one gate for downloads: every segment, key, init section and playlist request
+/// of every clip and camera takes a permit, so that clip and camera counts never multiply the
+/// load on the user's link; and segment bytes held in memory (in flight, waiting for an earlier
+/// segment, on their way to the remuxer) take a share of one memory budget.
+///
+/// The number of permits is fixed, or found by a `ConcurrencyController` from what the transfers
+/// achieve. Waiters are served first come, first served: a clip's earlier segments, which asked
+/// first, are never starved by its later ones, which is what keeps the budget free of deadlock.
 public final class DownloadLimiter: Sendable {
-    private struct State {
-        var available: Int
-        var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
-        var nextID: UInt64 = 0
+    public enum Concurrency: Sendable, Equatable {
+        /// Always this many transfers at once (`--segment-jobs`).
+        case fixed(Int)
+        /// As many as the link rewards, within the configuration's bounds (`--max-connections`).
+        case adaptive(ConcurrencyController.Configuration)
     }
 
-    private let state: Mutex<State>
-    public let limit: Int
+    /// Bytes of segments held at once by default: 16 MiB, about sixteen 4-second segments of
+    /// 720p video (`docs/PERFORMANCE.md` shows what it costs and gives).
+    public static let defaultMemoryBudget = 16 << 20
+    /// A segment's size before any was seen: 1 MiB.
+    static let initialSegmentEstimate = 1 << 20
 
-    public init(limit: Int) {
+    let state: Mutex<LimiterState>
+    private let origin = ContinuousClock.now
+
+    /// - Parameters:
+    ///   - concurrency: fixed or adaptive permits.
+    ///   - memoryBudget: bytes of segments held at once, in all (at least one segment is always
+    ///     allowed, however large).
+    public init(_ concurrency: Concurrency, memoryBudget: Int = DownloadLimiter.defaultMemoryBudget) {
+        state = Mutex(LimiterState(concurrency: concurrency, memoryBudget: max(1, memoryBudget),
+                                   segmentEstimate: Self.initialSegmentEstimate))
+    }
+
+    /// A fixed number of transfers at once (at least one) and the default memory budget.
+    public convenience init(limit: Int) {
         precondition(limit > 0, "a download limit must allow at least one download")
-        self.limit = limit
-        self.state = Mutex(State(available: limit))
+        self.init(.fixed(limit))
     }
 
-    public func withPermit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await acquire()
-        defer { release() }
-        return try await body()
+    /// What the gate saw so far, for logs and metrics.
+    public struct Snapshot: Sendable, Equatable {
+        /// Transfers allowed at once now.
+        public var limit: Int
+        public var peakInFlight: Int
+        /// `429` answers seen.
+        public var refusals: Int
+        /// Bytes of segments held at once, at most.
+        public var peakHeldBytes: Int
+        public var memoryBudget: Int
+        /// Bytes of segments held now.
+        public var heldBytes: Int
+        /// Waiters now, by what they wait for.
+        public var waitingForPermit: Int
+        public var waitingForMemory: Int
+        public var waitingForAdmission: Int
     }
 
-    private func acquire() async throws {
-        let id: UInt64 = state.withLock { state in
-            state.nextID += 1
-            return state.nextID
+    public var snapshot: Snapshot { state.withLock { $0.snapshot } }
+
+    var now: Duration { ContinuousClock.now - origin }
+
+    // MARK: Permits
+
+    /// One transfer, whose ending `outcome` judges for the concurrency controller (a `429` is
+    /// `.refused`, a timeout `.timedOut`, a body in full `.completed`). `body` reports the body
+    /// bytes as they arrive through the `Transfer` it is given.
+    public func withPermit<T: Sendable>(
+        judging outcome: (Result<T, any Error>) -> ConcurrencyController.Outcome = { _ in .other },
+        _ body: (Transfer) async throws -> T
+    ) async throws -> T {
+        let ticket = try await wait(for: .permit)
+        let transfer = Transfer(limiter: self)
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(transfer))
+        } catch {
+            result = .failure(error)
         }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let granted: Bool = state.withLock { state in
-                    if Task.isCancelled { return false }
-                    if state.available > 0 {
-                        state.available -= 1
-                        return true
-                    }
-                    state.waiters.append((id, continuation))
-                    return false
+        let judged = outcome(result)
+        let at = now
+        resume(state.withLock { state in
+            state.finish(ticket.ticket, judged, at: at)
+            return state.grants(at: at)
+        })
+        return try result.get()
+    }
+
+    /// A transfer under way, as its body sees it.
+    public struct Transfer: Sendable {
+        let limiter: DownloadLimiter
+
+        /// Body bytes arrived: what the adaptive concurrency measures.
+        public func received(_ bytes: Int) {
+            let at = limiter.now
+            limiter.state.withLock { $0.received(bytes, at: at) }
+        }
+    }
+
+    // MARK: Memory
+
+    /// Waits for `bytes` of the memory budget (the running estimate of a segment's size when
+    /// `nil`) and holds them until the reservation is released (or dropped).
+    ///
+    /// - Throws: `CancellationError` when the task is cancelled while waiting.
+    public func reserve(_ bytes: Int? = nil) async throws -> MemoryReservation {
+        let amount = bytes ?? state.withLock { $0.segmentEstimate }
+        _ = try await wait(for: .memory(amount))
+        return MemoryReservation(limiter: self, bytes: amount)
+    }
+
+    func settle(reserved: Int, actual: Int) {
+        state.withLock { $0.settle(reserved: reserved, actual: actual) }
+    }
+
+    func release(_ bytes: Int) {
+        let at = now
+        resume(state.withLock { state in
+            state.held -= bytes
+            return state.grants(at: at)
+        })
+    }
+
+    // MARK: Admission
+
+    /// Waits until the gate has room for one more clip: permits to spare, nobody waiting for
+    /// one or for memory, and the clip admitted before this one already asking for its bytes.
+    /// Clips so admitted start just when the link can take them, and their signed URLs are
+    /// asked for no earlier than that. Keep the `Admission` until the clip is done.
+    ///
+    /// - Throws: `CancellationError` when the task is cancelled while waiting.
+    public func admission() async throws -> Admission {
+        let ticket = try await wait(for: .admission)
+        return Admission(limiter: self, id: ticket.id)
+    }
+
+    func endAdmission(_ id: UInt64) {
+        let at = now
+        resume(state.withLock { state in
+            if state.pendingAdmission == id { state.pendingAdmission = nil }
+            return state.grants(at: at)
+        })
+    }
+
+    // MARK: Waiting
+
+    private func wait(for want: LimiterState.Want) async throws -> LimiterState.Grant {
+        let id = state.withLock { $0.nextID() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<LimiterState.Grant, any Error>) in
+                let at = now
+                let granted = state.withLock { state -> [LimiterState.Granted]? in
+                    if Task.isCancelled { return nil }
+                    state.enqueue(LimiterState.Waiter(id: id, want: want, continuation: continuation))
+                    return state.grants(at: at)
                 }
-                if granted {
-                    continuation.resume()
-                } else if Task.isCancelled {
-                    continuation.resume(throwing: CancellationError())
-                }
+                // The grants may well include this waiter's own.
+                guard let granted else { return continuation.resume(throwing: CancellationError()) }
+                resume(granted)
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index).continuation
-            }
-            waiter?.resume(throwing: CancellationError())
+            let removed = state.withLock { $0.removeWaiter(id) }
+            removed?.resume(throwing: CancellationError())
         }
     }
 
-    private func release() {
-        let next = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-            if state.waiters.isEmpty {
-                state.available += 1
-                return nil
-            }
-            return state.waiters.removeFirst().continuation
-        }
-        next?.resume()
+    private func resume(_ granted: [LimiterState.Granted]) {
+        for grant in granted { grant.continuation.resume(returning: grant.grant) }
     }
+}
+
+/// Bytes of the memory budget, held until released (or until the reservation is dropped).
+public final class MemoryReservation: Sendable {
+    private let limiter: DownloadLimiter
+    private let bytes: Mutex<Int?>
+
+    init(limiter: DownloadLimiter, bytes: Int) {
+        self.limiter = limiter
+        self.bytes = Mutex(bytes)
+    }
+
+    /// The segment turned out `actual` bytes: the budget is charged that instead (without
+    /// waiting: the bytes are already here), and the running estimate learns it.
+    public func settle(actual: Int) {
+        let reserved = bytes.withLock { bytes -> Int? in
+            defer { if bytes != nil { bytes = actual } }
+            return bytes
+        }
+        if let reserved { limiter.settle(reserved: reserved, actual: actual) }
+    }
+
+    /// Gives the bytes back; later calls do nothing.
+    public func release() {
+        if let held = bytes.withLock({ bytes -> Int? in
+            defer { bytes = nil }
+            return bytes
+        }) {
+            limiter.release(held)
+        }
+    }
+
+    deinit { release() }
+}
+
+/// A clip's place among those under way (`DownloadLimiter.admission()`); dropping it tells the
+/// gate the clip is done, so a clip that failed before asking for bytes blocks no other.
+public final class Admission: Sendable {
+    private let limiter: DownloadLimiter
+    private let id: UInt64
+
+    init(limiter: DownloadLimiter, id: UInt64) {
+        self.limiter = limiter
+        self.id = id
+    }
+
+    deinit { limiter.endAdmission(id) }
 }

@@ -6,8 +6,10 @@ public import Logging
 
 /// Fetches a media playlist's segments concurrently and hands them over in order.
 ///
-/// Memory stays flat: at most `reorderWindow` segments are in flight or waiting for an earlier
-/// one. Each request takes a permit of the process-wide `DownloadLimiter`.
+/// Memory stays flat: a segment takes its share of the process-wide `DownloadLimiter`'s memory
+/// budget before it is asked for and gives it back once handed over, and at most
+/// `reorderWindow` segments of a clip are in flight or waiting for an earlier one. Each request
+/// takes a permit of the same limiter.
 public struct HLSDownloader: Sendable {
     public struct Policy: Sendable {
         /// Tries per segment in all, for network failures, short bodies, 429 and 5xx.
@@ -16,9 +18,10 @@ public struct HLSDownloader: Sendable {
         /// Extra tries for a 404: clouds answer spurious ones.
         public var notFoundRetries = 3
         public var requestTimeout: Duration = .seconds(120)
-        /// Segments of one clip in flight or waiting for an earlier one (twice this measured no
-        /// faster in `scripts/bench.sh`, and costs memory).
-        public var reorderWindow = 8
+        /// Segments of one clip in flight or waiting for an earlier one, at most: as many as the
+        /// default `--max-connections`, so that one long clip can fill the link alone. What they
+        /// hold is bounded by the limiter's memory budget, not by this.
+        public var reorderWindow = 32
         /// New playlists asked for after expired URLs (403), per clip.
         public var maxRefreshes = 5
         public var maxSegmentSize = 256 << 20
@@ -88,6 +91,8 @@ public struct HLSDownloader: Sendable {
         try await BoundedConcurrency.forEach(Array(playlist.segments.indices), limit: policy.reorderWindow, order: .elements) { index in
             try await arrival(of: index, from: signed, keys: keys)
         } handle: { index, arrival in
+            // Handed over (or dropped by a failure): its bytes leave the budget.
+            defer { arrival.reservation?.release() }
             var payload = Payload(index: index, segment: arrival.segment, initSection: nil, bytes: ChunkedBytes())
             switch arrival.content {
             case .media(let bytes):
@@ -113,18 +118,26 @@ public struct HLSDownloader: Sendable {
         /// The segment as the playlist it was fetched from names it.
         var segment: Segment
         var content: Content
+        /// Its share of the memory budget, held until the segment is handed over.
+        var reservation: MemoryReservation?
     }
 
     /// Segment `index`, from the newest playlist, fetched again from a renewed one when its
     /// signed URLs expire.
     private func arrival(of index: Int, from signed: SignedPlaylist, keys: KeyCache) async throws -> Arrival {
+        var reservation: MemoryReservation?
         while true {
             let (playlist, generation) = await signed.current()
             let segment = playlist.segments[index]
             // An EXT-X-GAP segment must not be loaded (RFC 8216bis §6.3.3): it is a hole.
             if segment.gap { return Arrival(segment: segment, content: .hole(.gap)) }
             do {
-                return Arrival(segment: segment, content: .media(try await fetch(segment, keys: keys)))
+                // Held across retries and renewals: given back and asked for again, it could
+                // wait behind this clip's later segments, which wait for this one.
+                if reservation == nil { reservation = try await limiter.reserve(segment.byteRange.map { Int($0.length) }) }
+                let bytes = try await fetch(segment, keys: keys)
+                reservation?.settle(actual: bytes.count)
+                return Arrival(segment: segment, content: .media(bytes), reservation: reservation)
             } catch let error as HLSError where policy.keepsPartial && error.isSegmentUnavailable {
                 logger.notice("a segment is unavailable; the clip will have a hole", metadata: ["reason": "\(error)"])
                 return Arrival(segment: segment, content: .hole(.unavailable(error.detail)))
@@ -219,9 +232,9 @@ public struct HLSDownloader: Sendable {
             var retryAfter: Duration?
             do {
                 // The body stays in the chunks it came in: a segment is never joined into one array.
-                let response = try await limiter.withPermit {
+                let response = try await limiter.withPermit(judging: Self.loadOutcome) { transfer in
                     let streamed = try await transport.stream(request)
-                    return (head: streamed.head, body: try await streamed.collectChunks(upTo: policy.maxSegmentSize))
+                    return Response(head: streamed.head, body: try await streamed.collectChunks(upTo: policy.maxSegmentSize) { transfer.received($0) })
                 }
                 switch response.head.status {
                 case 200, 206:
@@ -267,6 +280,29 @@ public struct HLSDownloader: Sendable {
             // one line a user gets, and the progress line shows the download going on.
             logger.info("a download failed; retrying", metadata: ["resource": "\(resource)", "reason": "\(reason)", "delay": "\(delay)"])
             try await Task.sleep(for: delay)
+        }
+    }
+}
+
+extension HLSDownloader {
+    /// An answer in full.
+    struct Response: Sendable {
+        var head: HTTPResponseHead
+        var body: ChunkedBytes
+    }
+
+    /// What an answer says of the link's load, for the adaptive concurrency.
+    static func loadOutcome(_ result: Result<Response, any Error>) -> ConcurrencyController.Outcome {
+        switch result {
+        case .success(let response):
+            switch response.head.status {
+            case 200, 206: .completed
+            case 429: .refused
+            case _ where response.head.isRetryableStatus: .unavailable
+            default: .other
+            }
+        case .failure(let error as HTTPError) where error == .timedOut: .timedOut
+        case .failure: .other
         }
     }
 }

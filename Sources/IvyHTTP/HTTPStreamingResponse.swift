@@ -20,11 +20,13 @@ public struct HTTPStreamingResponse: Sendable {
     /// Reads the rest of the body as it arrived, chunk by chunk, failing past `limit` bytes.
     ///
     /// - Throws: `HTTPError.bodyTooLarge` past `limit`; what the transfer failed with.
-    public func collectChunks(upTo limit: Int) async throws -> ChunkedBytes {
+    /// `progress` hears each chunk's size as it arrives.
+    public func collectChunks(upTo limit: Int, progress: (Int) -> Void = { _ in }) async throws -> ChunkedBytes {
         var bytes = ChunkedBytes()
         for try await chunk in body {
             guard bytes.count + chunk.count <= limit else { throw HTTPError.bodyTooLarge }
             bytes.append(chunk)
+            progress(chunk.count)
         }
         return bytes
     }

@@ -5,6 +5,7 @@ import IvyHTTP
 import IvyHLS
 import Synchronization
 import IvyDomain
+import Logging
 
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,9 +31,13 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(name: .customLong("device"), help: "Only this camera (MAC or name); repeatable. Default: every camera.") var devices: [String] = []
     @Option(name: .long, help: "First day (YYYY-MM-DD). Default: from where the last complete run stopped (all the cloud holds on a first run).", transform: CalendarDay.parse) var from: CalendarDay?
     @Option(name: .long, help: "Last day (YYYY-MM-DD).", transform: CalendarDay.parse) var to: CalendarDay?
-    @Option(name: .long, parsing: .unconditional, help: "Clips downloaded at once (1-16; default 2).", transform: NumberOption.whole(1...16)) var jobs = 2
-    @Option(name: .customLong("segment-jobs"), parsing: .unconditional, help: "Segment downloads at once, for all clips together (1-64; default 8).",
-            transform: NumberOption.whole(1...64)) var segmentJobs = 8
+    @Option(name: .long, parsing: .unconditional, help: "Clips under way at once, at most; each starts when the link has room for it (1-16; default 8).",
+            transform: NumberOption.whole(1...16)) var jobs = 8
+    @Option(name: .customLong("max-connections"), parsing: .unconditional,
+            help: "Segment downloads at once, at most, for all clips together; how many run is found from what the link gives (1-64; default 32).",
+            transform: NumberOption.whole(1...64)) var maxConnections = 32
+    @Option(name: .customLong("segment-jobs"), parsing: .unconditional, help: "Exactly this many segment downloads at once instead of finding it (1-64).",
+            transform: NumberOption.whole(1...64)) var segmentJobs: Int?
     @Flag(name: .customLong("dry-run"), help: "Print what would be fetched and what --keep-days would delete; write nothing.") var dryRun = false
     @Option(name: .customLong("keep-days"), parsing: .unconditional,
             help: "After a run with no failure, delete archived days older than this (keep_days in the config).", transform: NumberOption.whole(1...36_500))
@@ -84,7 +89,7 @@ struct BackupCommand: AsyncParsableCommand {
     private func backup(account: inout String) async throws -> Done {
         let settings = try global.settings()
         account = settings.username ?? settings.openId ?? account
-        let session = try await global.makeSession(settings, maxRate: maxRate)
+        let session = try await global.makeSession(settings, maxRate: maxRate, connections: segmentJobs ?? maxConnections)
         let folder = try session.settings.archiveFolder(archive)
         let days = CalendarDays(timeZone: session.settings.timeZone)
         var options = Backup.Options(archive: folder, layout: try ArchiveLayout(template: session.settings.pathTemplate ?? ArchiveLayout.defaultTemplate))
@@ -102,8 +107,10 @@ struct BackupCommand: AsyncParsableCommand {
         options.retention = session.settings.retentionDays.map { Int64($0) * 86_400 }
         options.retryPause = .milliseconds(Int64(session.settings.retryPauseSeconds * 1000))
 
-        let backup = Backup(client: session.client, transport: session.transport, limiter: DownloadLimiter(limit: segmentJobs),
+        let limiter = DownloadLimiter(segmentJobs.map { .fixed($0) } ?? .adaptive(.init(maximum: maxConnections)))
+        let backup = Backup(client: session.client, transport: session.transport, limiter: limiter,
                             policy: session.settings.downloadPolicy, logger: session.logger)
+        defer { Self.log(limiter.snapshot, to: session.logger) }
         let json = session.settings.json
         let timeZones = options
         let transport = session.transport
@@ -160,5 +167,15 @@ struct BackupCommand: AsyncParsableCommand {
                                     exitCode: exitCode, lastSuccess: BackupMetrics.lastSuccess(inFileAt: path), summary: summary)
         let result = await Task.detached { try await metrics.write(to: path) }.result
         if case .failure(let error) = result { throw UserError("cannot write the metrics file \(path): \(error.localizedDescription)") }
+    }
+}
+
+extension BackupCommand {
+    /// Where the downloads settled: what `--verbose` shows to whoever tunes a link.
+    static func log(_ snapshot: DownloadLimiter.Snapshot, to logger: Logger) {
+        logger.info("downloads", metadata: [
+            "limit": "\(snapshot.limit)", "peak_in_flight": "\(snapshot.peakInFlight)", "refusals_429": "\(snapshot.refusals)",
+            "peak_held_bytes": "\(snapshot.peakHeldBytes)", "memory_budget_bytes": "\(snapshot.memoryBudget)",
+        ])
     }
 }
