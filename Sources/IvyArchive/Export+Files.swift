@@ -17,7 +17,7 @@ extension Export {
     }
 
     /// Archived clips that still match their catalog checksum are read in place; every other
-    /// clip is fetched from the cloud into `work`, `jobs` at a time.
+    /// clip is fetched from the cloud into `work`, up to `jobs` at a time.
     func files(for pieces: [ExportPlan.Piece], device: String, archive: String?, work: String, jobs: Int,
                events: @escaping @Sendable (Event) -> Void) async throws -> [Int64: SourceFile] {
         var files: [Int64: SourceFile] = [:]
@@ -40,8 +40,11 @@ extension Export {
             }
             fetch.append(source)
         }
-        let client = client, fetcher = fetcher
+        let client = client, fetcher = fetcher, limiter = limiter
         try await BoundedConcurrency.forEach(fetch, limit: jobs) { source in
+            // Started when the link has room for it, as backup's clips are.
+            let admission = try await limiter.admission()
+            defer { withExtendedLifetime(admission) {} }
             let path = work + "/clip-\(source.start).mp4"
             let (result, url) = try await fetcher.fetch(recordingOf: device, start: source.start, from: client, to: path,
                                                         temporaryDirectory: work)

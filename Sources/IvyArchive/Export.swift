@@ -33,7 +33,7 @@ public struct Export: Sendable {
         /// Per-device time zones, by MAC.
         public var deviceTimeZones: [CameraID: TimeZone] = [:]
         /// Clips fetched from the cloud at once.
-        public var jobs = 2
+        public var jobs = 8
         /// The program and its version, as the sidecar names it (`ivy-archiver 0.2.0 (...)`):
         /// given by the caller, which knows its build.
         public var tool = "IvyArchive (version not given)"

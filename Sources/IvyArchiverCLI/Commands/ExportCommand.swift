@@ -42,7 +42,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The archive to read clips from ($IVY_ARCHIVE, or archive in the config).") var archive: String?
     @Option(name: .customLong("max-hours"), parsing: .unconditional, help: "The longest window allowed, in hours (export_max_hours in the config; default 24).",
             transform: NumberOption.decimal(above: 0, atMost: 24 * 366)) var maxHours: Double?
-    @Option(name: .customLong("jobs"), parsing: .unconditional, help: "Clips fetched from the cloud at once (1-16; default 2).", transform: NumberOption.whole(1...16)) var jobs = 2
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: "Clips fetched from the cloud at once, at most; each starts when the link has room for it (1-16; default 8).",
+            transform: NumberOption.whole(1...16)) var jobs = 8
     @Option(name: .customLong("max-rate"), parsing: .unconditional, help: "Download cap for all connections together, bytes per second: 2M, 500K (1024-based; max_rate in the config).",
             transform: Rate.parse) var maxRate: Int?
     @Option(name: .customLong("check"), help: "Verify FILE.mp4 against its sidecar FILE.mp4.json instead.") var check: String?
