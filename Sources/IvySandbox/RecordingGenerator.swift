@@ -21,13 +21,15 @@ struct RecordingGenerator {
                 starts.insert(start)
             }
             for event in 0..<layout.eventsPerDay {
-                let duration = Int64(20 + 4 * random.next(upTo: 11))
+                let lengths = layout.eventSeconds
+                let duration = lengths.lowerBound + 4 * Int64(random.next(upTo: UInt64((lengths.upperBound - lengths.lowerBound) / 4 + 1)))
                 var start: Int64
                 if event == 0 && layout.continuousChunksPerDay > 0 {
                     // Motion during continuous recording: an overlapping entry.
                     start = blockStart + 100 + Int64(random.next(upTo: 100)) * 4
                 } else {
-                    start = dayStart + Int64(random.next(upTo: 86_400 - 120))
+                    // Within the day, a minute to spare: no clip ends after the server's now.
+                    start = dayStart + Int64(random.next(upTo: UInt64(86_400 - max(120, lengths.upperBound + 60))))
                 }
                 while starts.contains(start) { start += 1 }
                 starts.insert(start)

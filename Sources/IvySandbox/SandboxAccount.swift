@@ -60,16 +60,21 @@ public struct RecordingLayout: Sendable {
     public var days: Int
     /// Continuous recording comes in 600 s chunks (NOTES.md).
     public var continuousChunksPerDay: Int
-    /// Event clips of 20-60 s, some of them overlapping continuous chunks.
+    /// Event clips (`eventSeconds` long), the first of a day overlapping continuous chunks.
     public var eventsPerDay: Int
     /// Length of a continuous chunk: 600 s like the real cloud; longer for benchmarks.
     public var chunkSeconds: Int64
+    /// Lengths of event clips, seconds, drawn from the seed in 4 s steps from the lower bound
+    /// (then rounded up to whole 4 s segments): 20-60 s by default.
+    public var eventSeconds: ClosedRange<Int64>
 
-    public init(days: Int = 2, continuousChunksPerDay: Int = 1, eventsPerDay: Int = 3, chunkSeconds: Int64 = 600) {
+    public init(days: Int = 2, continuousChunksPerDay: Int = 1, eventsPerDay: Int = 3, chunkSeconds: Int64 = 600,
+                eventSeconds: ClosedRange<Int64> = 20...60) {
         self.days = days
         self.continuousChunksPerDay = continuousChunksPerDay
         self.eventsPerDay = eventsPerDay
         self.chunkSeconds = chunkSeconds
+        self.eventSeconds = eventSeconds
     }
 }
 

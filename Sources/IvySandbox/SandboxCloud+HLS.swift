@@ -139,7 +139,13 @@ extension SandboxCloud {
             jump = faults.media.restartAtDiscontinuity ? -Int64(discontinuity) * MediaTemplate.segmentSeconds : Self.discontinuityJumpSeconds
         }
         var bytes = clip.template.segment(index: index, base90k: base, jumpSeconds: jump, sequence: index)
-        if !fragmented { bytes = Self.applyMediaFaults(faults.media, to: bytes, index: index) }
+        if !fragmented {
+            bytes = Self.applyMediaFaults(faults.media, to: bytes, index: index)
+            // Null packets at the end: as big as a camera's segment, the same media.
+            if let target = configuration.segmentBytes, target > bytes.count {
+                bytes += padding.prefix((target - bytes.count) / TransportStreamPatcher.packetSize * TransportStreamPatcher.packetSize)
+            }
+        }
         if clip.profile.encrypted {
             var iv = [UInt8](repeating: 0, count: 16)
             for byte in 0..<8 { iv[15 - byte] = UInt8(truncatingIfNeeded: index >> (8 * byte)) }

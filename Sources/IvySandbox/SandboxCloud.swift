@@ -13,12 +13,15 @@ public final class SandboxCloud: Sendable {
     let templates: MediaTemplates
     /// Secret for URL signatures; never leaves the sandbox.
     let signingKey: SymmetricKey
+    /// Null packets enough to pad a segment to `configuration.segmentBytes`, made once.
+    let padding: [UInt8]
 
     public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "ivy.sandbox")) throws {
         self.configuration = configuration
         self.logger = logger
         self.templates = try MediaTemplates.load()
         self.signingKey = SymmetricKey(data: SHA256.hash(data: Array("ivy-sandbox-signing-\(configuration.seed)".utf8)))
+        self.padding = TransportStreamPatcher.nullPackets(max(0, configuration.segmentBytes ?? 0) / TransportStreamPatcher.packetSize)
         let nowSeconds = Int64(Date().timeIntervalSince1970) + Int64(configuration.clockOffset.components.seconds)
         self.state = Mutex(SandboxState(configuration: configuration, anchor: nowSeconds / 3600 * 3600))
     }
@@ -58,6 +61,7 @@ public final class SandboxCloud: Sendable {
         var response: SandboxResponse
         var service: String?
         let path = request.path
+        if path.hasPrefix("/sandbox/") { return control(request) }
         if path == "/gateway" || path == "/moved/gateway" {
             service = request.parameter("service")
             response = failureInjected(scope: .api) ?? gateway(request, moved: path.hasPrefix("/moved"))

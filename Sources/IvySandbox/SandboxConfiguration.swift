@@ -26,6 +26,12 @@ public struct SandboxConfiguration: Sendable {
     public var urlLifetimeInRequests: Int?
     /// The server's clock minus the machine's.
     public var clockOffset: Duration = .zero
+    /// MPEG-TS segments are padded to about this many bytes (a whole number of 188-byte
+    /// packets, never more) with null packets (PID 0x1FFF, ISO 13818-1 2.4.3.3), which every
+    /// demuxer skips: segments as big as a real camera's (about 1 MB for 4 s of 720p) from the
+    /// sandbox's small templates. `nil`, or a size below the template's: no padding. fMP4
+    /// segments are never padded.
+    public var segmentBytes: Int?
     public var faults = Faults()
 
     public init() {}
@@ -47,6 +53,11 @@ public struct SandboxConfiguration: Sendable {
         public var bandwidthPerConnection: Int?
         /// Bytes per second for all response bodies together; `nil`: unthrottled.
         public var bandwidthTotal: Int?
+        /// A media request (playlist, segment, key, init: anything under `/hls/`) that arrives
+        /// while this many media requests are being answered (from their arrival until their
+        /// body is fully sent) is answered `429 Too Many Requests`, without `Retry-After`: a
+        /// CDN's per-client limit. `nil`: no limit.
+        public var concurrencyLimit: Int?
         /// Share of requests answered `503` (with `Retry-After: 0`), chosen at random.
         public var failureRate = 0.0
         /// The first N requests in `failureScope` answer `503` without `Retry-After`: a cloud

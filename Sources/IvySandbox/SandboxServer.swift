@@ -9,7 +9,8 @@ import Synchronization
 
 /// Puts a `SandboxCloud` on a port: gateway, oauth, store and HLS host all on one listener, so
 /// that a test or `ivy-archiver sandbox` needs one address. Acts out the network faults
-/// (latency, bandwidth, truncated bodies) that `SandboxCloud` asks for.
+/// (latency, bandwidth, truncated bodies, a limit on concurrent media requests) that
+/// `SandboxCloud` asks for.
 public enum SandboxServer {
     /// Serves until the surrounding task is cancelled or the process gets SIGINT/SIGTERM.
     /// `onListening` gets the bound port (useful with port 0).
@@ -72,6 +73,19 @@ public enum SandboxServer {
 
     private static func respond(to request: Request, cloud: SandboxCloud, throttle: Throttle) async throws -> Response {
         var request = request
+        // A media request counts against `Faults.concurrencyLimit` from its arrival until its
+        // body is sent, so the slot is taken before anything else.
+        let slot: MediaSlot?
+        if request.uri.path.hasPrefix("/hls/") {
+            slot = cloud.admitMedia(method: request.method.rawValue, path: request.uri.path)
+            if slot == nil {
+                if throttle.latency > .zero { try? await Task.sleep(for: throttle.latency) }
+                let answer = SandboxResponse.tooManyRequests
+                return Response(status: .init(code: answer.status), body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+            }
+        } else {
+            slot = nil
+        }
         let form: [(String, String)]
         if request.method == .post {
             let body = try await request.collectBody(upTo: 1 << 20)
@@ -95,15 +109,21 @@ public enum SandboxServer {
         let bytes = answer.gzip && answer.status == 200 ? Gzip.compress(answer.body) : answer.body
         if answer.gzip && answer.status == 200 { headers[.contentEncoding] = "gzip" }
         let throttled = answer.isMedia && throttle.isActive
-        guard throttled || answer.truncate else {
+        // Media answers are written here, not handed over whole, so that the slot closes and
+        // the bytes are counted when the body is out.
+        guard throttled || answer.truncate || slot != nil else {
             return Response(status: .init(code: answer.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
-        let truncate = answer.truncate
+        let truncate = answer.truncate, isMedia = answer.isMedia
         let body = ResponseBody(contentLength: bytes.count) { writer in
             let end = truncate ? bytes.count / 2 : bytes.count
             var position = 0
+            defer {
+                if isMedia { cloud.recordMediaBytes(position) }
+                slot?.close()
+            }
             while position < end {
-                let next = min(end, position + Throttle.chunkSize)
+                let next = min(end, position + (throttled ? Throttle.chunkSize : end))
                 if throttled { await throttle.wait(for: next - position) }
                 try await writer.write(ByteBuffer(bytes: bytes[position..<next]))
                 position = next

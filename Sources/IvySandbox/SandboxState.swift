@@ -40,6 +40,9 @@ struct SandboxState: Sendable {
     var htmlOnce: Set<String> = []
     /// Requests made with each URL handed out (`urlLifetimeInRequests`).
     var signatureUses: [String: Int] = [:]
+    /// Media requests being answered now (`Faults.concurrencyLimit`); not a statistic, so a
+    /// reset of the counters leaves it alone.
+    var mediaInFlight = 0
     /// `AnswerFault`s in force, with the answers each has mangled so far.
     var answerFaults: [(fault: AnswerFault, used: Int)] = []
     private var issuedURLs = 0

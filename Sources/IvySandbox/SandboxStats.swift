@@ -13,7 +13,18 @@ public struct SandboxStats: Sendable {
     public var gapSegmentRequests = 0
     /// Segments answered `200` with an HTML page (`MediaFaults.htmlOnceRate`).
     public var htmlAnswers = 0
+    /// Answers by HTTP status, every service and media request included (`429`s too).
     public var statuses: [Int: Int] = [:]
+    /// Media requests answered `429` because `Faults.concurrencyLimit` requests were already
+    /// being answered. They are in `statuses` and `log`, not in the playlist, segment, key
+    /// and init counters, which count the requests the cloud itself answered.
+    public var tooManyRequests = 0
+    /// The most media requests ever being answered at once (arrival to last body byte),
+    /// whether or not a limit is set.
+    public var peakConcurrentMedia = 0
+    /// Bytes of media bodies written to clients (after gzip when it applies; the part sent
+    /// of a body cut short).
+    public var mediaBytesSent: Int64 = 0
     /// Segment requests per clip, keyed `MAC/start`.
     public var segmentRequestsByClip: [String: Int] = [:]
     /// The last requests, oldest first: method, path (never the query: it holds secrets), service.

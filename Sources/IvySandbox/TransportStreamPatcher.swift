@@ -141,6 +141,17 @@ enum TransportStreamPatcher {
         return result
     }
 
+    /// `count` null packets (PID 0x1FFF), which demuxers skip: padding that keeps a segment
+    /// valid MPEG-TS (`SandboxConfiguration.segmentBytes`).
+    static func nullPackets(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count * packetSize)
+        for packet in 0..<count {
+            bytes[packet * packetSize] = 0x47
+            nullPacket(&bytes, at: packet * packetSize)
+        }
+        return bytes
+    }
+
     private static func nullPacket(_ bytes: inout [UInt8], at position: Int) {
         bytes[position + 1] = 0x1F
         bytes[position + 2] = 0xFF

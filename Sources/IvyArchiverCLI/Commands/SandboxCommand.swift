@@ -13,11 +13,23 @@ struct SandboxCommand: HandlesItsOwnSignals {
               ivy-archiver sandbox --port 0
               ivy-archiver sandbox --days 7 --latency-ms 40 --bandwidth 4000000 \\
                   --media-fault gap
+              ivy-archiver sandbox --scenario scale --latency-ms 40 --bandwidth 4000000 --max-concurrent 12
+
+            GET /sandbox/stats answers the counters as JSON (requests by service and kind, statuses, 429s, the peak of \
+            concurrent media requests, media bytes sent); POST /sandbox/stats/reset answers them and starts over.
             """)
 
     @Option(name: .long, parsing: .unconditional, help: "Port to listen on (0 picks a free one).", transform: NumberOption.whole(0...65535)) var port = 8080
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Seed for the account's recordings.") var seed: UInt64 = 1
+    @Option(name: .long, help: ArgumentHelp("The account: demo (five cameras, one per media profile, shaped by --days, --chunk-seconds and "
+                + "--chunks-per-day) or scale (the scale benchmarks' cloud: two H.264 cameras, 30 minutes of continuous recording in "
+                + "10-minute clips and 30 motion clips of 10-60 s, 1 MB segments; about 0.7 GB).", valueName: "demo|scale"))
+    var scenario = Scenario.demo
+    @Option(name: .customLong("scale-clips"), parsing: .unconditional, help: "With --scenario scale: this many times the clips (10: 30 continuous and 300 motion clips).",
+            transform: NumberOption.decimal(above: 0, atMost: 100)) var scaleClips: Double?
+    @Option(name: .customLong("scale-length"), parsing: .unconditional, help: "With --scenario scale: clips this many times as long (10: 100-minute continuous clips).",
+            transform: NumberOption.decimal(above: 0, atMost: 100)) var scaleLength: Double?
     @Option(name: .long, parsing: .unconditional, help: "Days of recordings per camera (1-30).", transform: NumberOption.whole(1...30)) var days = 2
     @Option(name: .customLong("chunk-seconds"), parsing: .unconditional, help: "Length of continuous chunks (a multiple of 4).",
             transform: { Int64(try NumberOption.whole(4...14_400)($0)) }) var chunkSeconds: Int64 = 600
@@ -27,6 +39,14 @@ struct SandboxCommand: HandlesItsOwnSignals {
             transform: NumberOption.whole(0...60_000)) var latencyMilliseconds = 0
     @Option(name: .customLong("bandwidth"), parsing: .unconditional, help: "Bytes per second per media response.",
             transform: NumberOption.whole(1000...Int(Int32.max))) var bandwidth: Int?
+    @Option(name: .customLong("bandwidth-total"), parsing: .unconditional, help: "Bytes per second for all media responses together.",
+            transform: NumberOption.whole(1000...Int(Int32.max))) var bandwidthTotal: Int?
+    @Option(name: .customLong("max-concurrent"), parsing: .unconditional,
+            help: "Answer 429 (no Retry-After) to a media request arriving while this many are being answered.",
+            transform: NumberOption.whole(1...10_000)) var maxConcurrent: Int?
+    @Option(name: .customLong("segment-bytes"), parsing: .unconditional,
+            help: "Pad MPEG-TS segments to about this many bytes with null packets (default 1000000 with --scenario scale; none otherwise).",
+            transform: NumberOption.whole(0...(64 << 20))) var segmentBytes: Int?
     @Option(name: .customLong("failure-rate"), parsing: .unconditional, help: "Share of media requests answered 503 (0-1).",
             transform: NumberOption.decimal(above: 0, including: true, atMost: 1)) var failureRate = 0.0
     @Option(name: .customLong("media-fault"),
@@ -37,6 +57,10 @@ struct SandboxCommand: HandlesItsOwnSignals {
     @Option(name: .customLong("log-level"), help: "Log level of the server: trace, debug, info, notice, warning, error, critical.",
             transform: LogLevel.parse)
     var logLevel: Logger.Level = .warning
+
+    enum Scenario: String, CaseIterable, ExpressibleByArgument {
+        case demo, scale
+    }
 
     /// `MediaFaults` by name: what a user can turn on to see how the tool copes.
     enum MediaFault: String, CaseIterable, ExpressibleByArgument {
@@ -64,18 +88,36 @@ struct SandboxCommand: HandlesItsOwnSignals {
     }
 
     func validate() throws {
+        if scenario != .scale, scaleClips != nil || scaleLength != nil {
+            throw ValidationError("--scale-clips and --scale-length shape --scenario scale only")
+        }
+        do {
+            try scale?.check()
+        } catch {
+            throw ValidationError("--scenario scale: \(error)")
+        }
         guard chunkSeconds >= 4, chunkSeconds % 4 == 0 else { throw ValidationError("--chunk-seconds must be a positive multiple of 4") }
         guard chunksPerDay >= 0, Int64(chunksPerDay) * chunkSeconds <= 4 * 3600 else {
             throw ValidationError("--chunks-per-day x --chunk-seconds must stay within 4 hours a day")
         }
     }
 
+    /// The scale scenario the options ask for, if they ask for one.
+    private var scale: ScaleScenario? {
+        guard scenario == .scale else { return nil }
+        return ScaleScenario().withClips(times: scaleClips ?? 1).withLength(times: scaleLength ?? 1)
+    }
+
     func run() async throws {
         var configuration = SandboxConfiguration()
         configuration.seed = seed
         configuration.account = .demo(days: days, continuousChunksPerDay: chunksPerDay, chunkSeconds: chunkSeconds)
+        try scale?.apply(to: &configuration)
+        if let segmentBytes { configuration.segmentBytes = segmentBytes }
         configuration.faults.latency = .milliseconds(latencyMilliseconds)
         configuration.faults.bandwidthPerConnection = bandwidth
+        configuration.faults.bandwidthTotal = bandwidthTotal
+        configuration.faults.concurrencyLimit = maxConcurrent
         configuration.faults.failureRate = failureRate
         for fault in mediaFaults { fault.apply(to: &configuration.faults.media) }
         var logger = Logger(label: "ivy.sandbox") { StreamLogHandler.standardError(label: $0) }
@@ -84,10 +126,15 @@ struct SandboxCommand: HandlesItsOwnSignals {
         let account = configuration.account
         let host = host
         let oemCode = configuration.oemCode, delKey = configuration.delKey
+        let clips = account.devices.map { cloud.recordings(mac: $0.mac) }
+        let segments = clips.joined().reduce(0) { $0 + ($1.end - $1.start) / 4 }  // 4 s segments
+        let contents = "\(account.devices.count) cameras, \(clips.joined().count) clips, \(segments) segments"
+            + (configuration.segmentBytes.map { " of about \($0) bytes" } ?? "")
         try await SandboxServer.run(cloud: cloud, host: host, port: port, logger: logger) { bound in
             let base = "http://\(host):\(bound)"
             let banner = """
                 Sandbox cloud listening on \(base)
+                Serving \(contents).
                 Use it with:
                   export IVY_API_URL=\(base) IVY_OEM_CODE=\(oemCode)
                   export IVY_USERNAME=\(account.username) IVY_PASSWORD=\(account.password)
