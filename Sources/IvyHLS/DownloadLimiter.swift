@@ -103,12 +103,13 @@ public final class DownloadLimiter: Sendable {
     // MARK: Memory
 
     /// Waits for `bytes` of the memory budget (the running estimate of a segment's size when
-    /// `nil`) and holds them until the reservation is released (or dropped).
+    /// `nil`) and holds them until the reservation is released (or dropped). `queued` is called
+    /// once the request has its place in line (before it is granted).
     ///
     /// - Throws: `CancellationError` when the task is cancelled while waiting.
-    public func reserve(_ bytes: Int? = nil) async throws -> MemoryReservation {
+    public func reserve(_ bytes: Int? = nil, queued: () -> Void = {}) async throws -> MemoryReservation {
         let amount = bytes ?? state.withLock { $0.segmentEstimate }
-        _ = try await wait(for: .memory(amount))
+        _ = try await wait(for: .memory(amount), queued: queued)
         return MemoryReservation(limiter: self, bytes: amount)
     }
 
@@ -147,7 +148,7 @@ public final class DownloadLimiter: Sendable {
 
     // MARK: Waiting
 
-    private func wait(for want: LimiterState.Want) async throws -> LimiterState.Grant {
+    private func wait(for want: LimiterState.Want, queued: () -> Void = {}) async throws -> LimiterState.Grant {
         let id = state.withLock { $0.nextID() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<LimiterState.Grant, any Error>) in
@@ -157,6 +158,7 @@ public final class DownloadLimiter: Sendable {
                     state.enqueue(LimiterState.Waiter(id: id, want: want, continuation: continuation))
                     return state.grants(at: at)
                 }
+                queued()
                 // The grants may well include this waiter's own.
                 guard let granted else { return continuation.resume(throwing: CancellationError()) }
                 resume(granted)

@@ -86,10 +86,11 @@ public struct HLSDownloader: Sendable {
         into sink: (Payload) async throws -> Void
     ) async throws {
         let keys = KeyCache()
+        let turnstile = Turnstile()
         let signed = SignedPlaylist(playlist, refresh: refresh, maxRefreshes: policy.maxRefreshes, logger: logger)
         var lastMap: InitSection?
         try await BoundedConcurrency.forEach(Array(playlist.segments.indices), limit: policy.reorderWindow, order: .elements) { index in
-            try await arrival(of: index, from: signed, keys: keys)
+            try await arrival(of: index, from: signed, keys: keys, turnstile: turnstile)
         } handle: { index, arrival in
             // Handed over (or dropped by a failure): its bytes leave the budget.
             defer { arrival.reservation?.release() }
@@ -124,8 +125,11 @@ public struct HLSDownloader: Sendable {
 
     /// Segment `index`, from the newest playlist, fetched again from a renewed one when its
     /// signed URLs expire.
-    private func arrival(of index: Int, from signed: SignedPlaylist, keys: KeyCache) async throws -> Arrival {
+    private func arrival(of index: Int, from signed: SignedPlaylist, keys: KeyCache, turnstile: Turnstile) async throws -> Arrival {
         var reservation: MemoryReservation?
+        // Queued for memory in the clip's order (see `Turnstile`); a gap queues for nothing.
+        try await turnstile.wait(for: index)
+        defer { turnstile.pass(index) }
         while true {
             let (playlist, generation) = await signed.current()
             let segment = playlist.segments[index]
@@ -134,7 +138,9 @@ public struct HLSDownloader: Sendable {
             do {
                 // Held across retries and renewals: given back and asked for again, it could
                 // wait behind this clip's later segments, which wait for this one.
-                if reservation == nil { reservation = try await limiter.reserve(segment.byteRange.map { Int($0.length) }) }
+                if reservation == nil {
+                    reservation = try await limiter.reserve(segment.byteRange.map { Int($0.length) }) { turnstile.pass(index) }
+                }
                 let bytes = try await fetch(segment, keys: keys)
                 reservation?.settle(actual: bytes.count)
                 return Arrival(segment: segment, content: .media(bytes), reservation: reservation)
