@@ -41,6 +41,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // glibc's mallopt and malloc_trim (the CLI's MemoryTuning).
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -127,6 +129,7 @@ let package = Package(
         .executableTarget(
             name: "IvyArchiverCLI",
             dependencies: [
+                "CMalloc",
                 "IvyArchive",
                 "IvyArchivePages",
                 "IvyCloud",

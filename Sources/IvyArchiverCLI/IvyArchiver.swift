@@ -28,6 +28,7 @@ struct IvyArchiver: AsyncParsableCommand {
     )
 
     static func main() async {
+        MemoryTuning.configure()
         // `-V` as well as `--version`, as many tools have it.
         if CommandLine.arguments.dropFirst() == ["-V"] {
             print(BuildInfo.line)

@@ -120,6 +120,10 @@ struct BackupCommand: AsyncParsableCommand {
         defer { progress.finish() }
         let summary = try await backup.run(options) { event in
             if !json { progress.handle(event) }
+            switch event {
+            case .archived, .partial, .failed: MemoryTuning.release()
+            default: break
+            }
         }
         return Done(summary: summary, options: options, elapsedSeconds: progress.elapsedSeconds)
     }
