@@ -133,6 +133,7 @@ final class CurlTransfer: @unchecked Sendable {
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard !bytes.isEmpty else { return 0 }
         deliverHead()
+        if let spool = request.spool { return spoolBody(bytes, into: spool) }
         if !block.isEmpty, block.count + bytes.count > Self.blockSize {
             // Refused (the reader is behind): the block stays, and libcurl offers these bytes again.
             guard channel.offer(block) else { return ivy_curl_writefunc_pause() }
@@ -142,6 +143,18 @@ final class CurlTransfer: @unchecked Sendable {
         guard loop.admit(bytes.count, transfer: id) else { return ivy_curl_writefunc_pause() }
         if block.isEmpty { block.reserveCapacity(max(Self.blockSize, bytes.count)) }
         block.append(contentsOf: bytes)
+        return bytes.count
+    }
+
+    /// Writes straight to the file, as libcurl's own tool does: nothing is gathered in memory
+    /// but the prefix, handed to the reader at the end. A failed write (any count but the one
+    /// given) makes libcurl end the transfer.
+    private func spoolBody(_ bytes: UnsafeRawBufferPointer, into spool: SpoolFile) -> Int {
+        guard loop.admit(bytes.count, transfer: id) else { return ivy_curl_writefunc_pause() }
+        guard spool.append(bytes) else { return 0 }
+        if block.count < spool.prefixLength {
+            block.append(contentsOf: bytes.prefix(spool.prefixLength - block.count))
+        }
         return bytes.count
     }
 

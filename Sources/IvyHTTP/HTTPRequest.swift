@@ -16,6 +16,10 @@ public struct HTTPRequest: Sendable {
     /// was built with), so that the body, and its length, are what the server meant. `false`
     /// takes the bytes as sent: the way to read a body mislabelled as compressed.
     public var decodesContent = true
+    /// Where the body goes: when set, into this file as it arrives (and only its first
+    /// `prefixLength` bytes into the response's `body`), so that it waits on disk rather than in
+    /// memory. A write that fails ends the transfer (`SpoolFile.checkWrites()` says why).
+    public var spool: SpoolFile?
 
     public init(
         url: String,
