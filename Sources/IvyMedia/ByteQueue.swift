@@ -7,15 +7,32 @@ import Foundation
 ///
 /// `@unchecked Sendable`: every field is guarded by `condition`.
 final class ByteQueue: @unchecked Sendable {
+    /// What waits: bytes in memory, bytes the reader reads from a source itself, or the end of a part.
+    enum Piece {
+        case bytes([UInt8])
+        case source(any ByteSource, count: Int)
+        case boundary
+
+        var count: Int {
+            switch self {
+            case .bytes(let bytes): bytes.count
+            case .source(_, let count): count
+            case .boundary: 0
+            }
+        }
+    }
+
     private let condition = NSCondition()
-    private var chunks: [[UInt8]] = []
+    private var chunks: [Piece] = []
     private var headOffset = 0
     private var buffered = 0
     private var finished = false
     private var failure: (any Error)?
+    /// Why a source could not be read, which says more than the demuxer's failed read.
+    private var sourceError: (any Error)?
     /// The reader is gone: producers stop at once.
     private var closed = false
-    private var waiting: [(chunk: [UInt8], continuation: CheckedContinuation<Void, any Error>)] = []
+    private var waiting: [(chunk: Piece, continuation: CheckedContinuation<Void, any Error>)] = []
     private let capacity: Int
     private var timelineStart: Int64 = 0
 
@@ -34,19 +51,24 @@ final class ByteQueue: @unchecked Sendable {
     /// has stopped (finished or failed), so that a producer never waits for nobody.
     func append(_ chunk: [UInt8]) async throws {
         guard !chunk.isEmpty else { return }
-        try await enqueue(chunk)
+        try await enqueue(.bytes(chunk))
+    }
+
+    /// Queues `source`'s bytes, which the reader reads itself; they count against `capacity`
+    /// like bytes in memory, so that the producer never runs far ahead of the reader.
+    func append(_ source: any ByteSource) async throws {
+        let count = source.count
+        guard count > 0 else { return }
+        try await enqueue(.source(source, count: count))
     }
 
     /// Ends the current part: the reader sees the end of input there, and `nextPart()` lets it
     /// go on with the bytes that follow, as a new input (a new demuxer).
     func appendBoundary() async throws {
-        try await enqueue(Self.boundary)
+        try await enqueue(.boundary)
     }
 
-    /// An empty chunk marks a boundary between parts (real chunks are never empty).
-    private static let boundary: [UInt8] = []
-
-    private func enqueue(_ chunk: [UInt8]) async throws {
+    private func enqueue(_ chunk: Piece) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             switch enqueueOrPark(chunk, continuation) {
             case .queued: continuation.resume()
@@ -60,7 +82,7 @@ final class ByteQueue: @unchecked Sendable {
 
     private enum Enqueued { case queued, parked, gone }
 
-    private func enqueueOrPark(_ chunk: [UInt8], _ continuation: CheckedContinuation<Void, any Error>) -> Enqueued {
+    private func enqueueOrPark(_ chunk: Piece, _ continuation: CheckedContinuation<Void, any Error>) -> Enqueued {
         condition.lock()
         defer { condition.unlock() }
         if closed { return .gone }
@@ -105,19 +127,21 @@ final class ByteQueue: @unchecked Sendable {
 
     enum ReadResult { case bytes(Int), end, failed }
 
+
     /// Reader side, after the end of a part: whether another part follows (then the next reads
     /// return its bytes), blocking until that is known.
     func nextPart() -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while chunks.isEmpty && !finished && failure == nil { condition.wait() }
-        guard failure == nil, let first = chunks.first, first.isEmpty else { return false }
+        guard failure == nil, let first = chunks.first, case .boundary = first else { return false }
         chunks.removeFirst()
         return true
     }
 
     /// Reader side (the remux thread): copies up to `count` bytes into `buffer`, blocking until
-    /// some are there.
+    /// some are there. A source is read without the lock held, so producers never wait on a
+    /// disk: only this thread removes pieces, so the head stays put meanwhile.
     func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) -> ReadResult {
         condition.lock()
         while chunks.isEmpty && !finished && failure == nil { condition.wait() }
@@ -125,26 +149,47 @@ final class ByteQueue: @unchecked Sendable {
             condition.unlock()
             return .failed
         }
-        if chunks.isEmpty {
+        guard let head = chunks.first else {
             condition.unlock()
             return .end
         }
-        if chunks[0].isEmpty {
-            condition.unlock()
-            return .end  // a boundary: this part ends here
-        }
         var copied = 0
-        while copied < count, !chunks.isEmpty, !chunks[0].isEmpty {
-            let chunk = chunks[0]
-            let take = min(count - copied, chunk.count - headOffset)
-            chunk.withUnsafeBufferPointer { source in
-                (buffer + copied).update(from: source.baseAddress! + headOffset, count: take)
+        switch head {
+        case .boundary:
+            condition.unlock()
+            return .end  // this part ends here
+        case .source(let source, let length):
+            let offset = headOffset
+            condition.unlock()
+            do {
+                copied = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: min(count, length - offset)), at: offset)
+            } catch {
+                failReading(error)
+                return .failed
             }
-            copied += take
-            headOffset += take
-            if headOffset == chunk.count {
+            // A source shorter than it said is a failure, never a silent cut.
+            guard copied > 0 else {
+                failReading(SourceShort(expected: length, read: offset))
+                return .failed
+            }
+            condition.lock()
+            headOffset += copied
+            if headOffset == length {
                 chunks.removeFirst()
                 headOffset = 0
+            }
+        case .bytes:
+            while copied < count, case .bytes(let chunk)? = chunks.first {
+                let take = min(count - copied, chunk.count - headOffset)
+                chunk.withUnsafeBufferPointer { source in
+                    (buffer + copied).update(from: source.baseAddress! + headOffset, count: take)
+                }
+                copied += take
+                headOffset += take
+                if headOffset == chunk.count {
+                    chunks.removeFirst()
+                    headOffset = 0
+                }
             }
         }
         buffered -= copied
@@ -158,5 +203,20 @@ final class ByteQueue: @unchecked Sendable {
         condition.unlock()
         released.forEach { $0.resume() }
         return .bytes(copied)
+    }
+
+    /// Why a source could not be read, once the reader has failed for it.
+    var sourceFailure: (any Error)? { condition.withLock { sourceError } }
+
+    private func failReading(_ error: any Error) {
+        condition.withLock { sourceError = error }
+        fail(error)
+    }
+
+    /// A source ended before the bytes it announced.
+    struct SourceShort: Error, CustomStringConvertible {
+        var expected: Int
+        var read: Int
+        var description: String { "a spooled segment ended after \(read) of its \(expected) bytes" }
     }
 }

@@ -111,7 +111,7 @@ public enum Remuxer {
                 return try worker.run(interrupt: interrupt)
             } catch {
                 try? FileManager.default.removeItem(atPath: worker.outputPath)
-                throw error
+                throw queue?.sourceFailure ?? error
             }
         })
     }
@@ -125,6 +125,14 @@ public struct RemuxFeed: Sendable {
     /// buffer is full.
     public func append(_ bytes: [UInt8]) async throws {
         try await queue.append(bytes)
+    }
+
+    /// Hands the next bytes over as a source the remux thread reads itself (a spooled
+    /// segment), waiting while the buffer is full: they count against it like bytes in memory.
+    /// A source that fails to read, or holds fewer bytes than its `count`, fails the remux with
+    /// its own error.
+    public func append(_ source: any ByteSource) async throws {
+        try await queue.append(source)
     }
 
     /// The recording starts `seconds` in: its first segments are holes (missing, or gaps), and
