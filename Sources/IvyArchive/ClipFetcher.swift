@@ -83,12 +83,14 @@ public struct ClipFetcher: Sendable {
         let totalSeconds = playlist.duration
         do {
             var holes: [ClipHole] = []
-            // A small hand-over queue: segment bytes wait in the limiter's memory budget, not here.
+            // A small hand-over queue: segment bytes wait in their spool files (or the limiter's
+            // memory budget), not here.
             let summary = try await Remuxer.remux(to: temporary, metadata: metadata, bufferBytes: 1 << 20) { feed in
                 var bytes = 0
                 var seconds = 0.0
                 var lastInit: [UInt8]?
-                try await downloader.download(playlist, refresh: refresh) { payload in
+                // Segments wait on the archive's disk, beside the clip, not in memory.
+                try await downloader.download(playlist, refresh: refresh, spoolDirectory: directory.isEmpty ? "." : directory) { payload in
                     defer {
                         seconds += payload.segment.duration
                         progress(Progress(segmentsDone: payload.index + 1, segmentsTotal: total, bytes: bytes,
@@ -107,8 +109,13 @@ public struct ClipFetcher: Sendable {
                         try await feed.append(initSection)
                         lastInit = initSection
                     }
-                    for chunk in payload.bytes.chunks { try await feed.append(chunk) }
-                    bytes += payload.bytes.count
+                    switch payload.body {
+                    case .memory(let chunks):
+                        for chunk in chunks.chunks { try await feed.append(chunk) }
+                    case .spooled(let file):
+                        try await feed.append(SpooledSegment(file: file))
+                    }
+                    bytes += payload.body.count
                 }
                 if bytes == 0 {
                     throw ClipIncomplete("no segment could be had (" + holes.compactMap(\.unavailableReason).prefix(1).joined() + ")")

@@ -49,8 +49,8 @@ public struct HLSDownloader: Sendable {
         public var segment: Segment
         /// The fMP4 initialization section, given with the first segment and whenever it changes.
         public var initSection: [UInt8]?
-        /// The media, in the chunks it arrived in (joined only for AES); empty for a hole.
-        public var bytes: ChunkedBytes
+        /// The media; empty for a hole.
+        public var body: SegmentBody
         /// Set when the segment holds no media: the recording has a hole of `segment.duration` s.
         public var hole: Hole?
     }
@@ -80,9 +80,15 @@ public struct HLSDownloader: Sendable {
     /// Downloads every segment of `playlist` into `sink`, in order. When the signed URLs expire
     /// (403), `refresh` is asked for a new playlist of the same clip (once, however many
     /// segments met the expiry) and those segments are fetched again from it.
+    ///
+    /// With a `spoolDirectory`, segments are written there as they arrive (`SegmentBody.spooled`,
+    /// unnamed files freed with the payload) and take none of the memory budget, so that the
+    /// transfers the link wants never wait for memory; AES-128 segments, which are decrypted
+    /// whole, stay in memory. Without one, every segment waits for its share of the budget.
     public func download(
         _ playlist: MediaPlaylist,
         refresh: (@Sendable () async throws -> MediaPlaylist)? = nil,
+        spoolDirectory: String? = nil,
         into sink: (Payload) async throws -> Void
     ) async throws {
         let keys = KeyCache()
@@ -90,14 +96,14 @@ public struct HLSDownloader: Sendable {
         let signed = SignedPlaylist(playlist, refresh: refresh, maxRefreshes: policy.maxRefreshes, logger: logger)
         var lastMap: InitSection?
         try await BoundedConcurrency.forEach(Array(playlist.segments.indices), limit: policy.reorderWindow, order: .elements) { index in
-            try await arrival(of: index, from: signed, keys: keys, turnstile: turnstile)
+            try await arrival(of: index, from: signed, keys: keys, turnstile: turnstile, spoolDirectory: spoolDirectory)
         } handle: { index, arrival in
             // Handed over (or dropped by a failure): its bytes leave the budget.
             defer { arrival.reservation?.release() }
-            var payload = Payload(index: index, segment: arrival.segment, initSection: nil, bytes: ChunkedBytes())
+            var payload = Payload(index: index, segment: arrival.segment, initSection: nil, body: .memory(ChunkedBytes()))
             switch arrival.content {
-            case .media(let bytes):
-                payload.bytes = bytes
+            case .media(let body):
+                payload.body = body
                 if let map = arrival.segment.map, map.url != lastMap?.url || map.byteRange != lastMap?.byteRange {
                     payload.initSection = try await fetchInitSection(map)
                     lastMap = map
@@ -112,7 +118,7 @@ public struct HLSDownloader: Sendable {
     /// A segment as fetched, waiting for the ones before it to be delivered.
     struct Arrival: Sendable {
         enum Content: Sendable {
-            case media(ChunkedBytes)
+            case media(SegmentBody)
             case hole(Hole)
         }
 
@@ -125,7 +131,7 @@ public struct HLSDownloader: Sendable {
 
     /// Segment `index`, from the newest playlist, fetched again from a renewed one when its
     /// signed URLs expire.
-    private func arrival(of index: Int, from signed: SignedPlaylist, keys: KeyCache, turnstile: Turnstile) async throws -> Arrival {
+    private func arrival(of index: Int, from signed: SignedPlaylist, keys: KeyCache, turnstile: Turnstile, spoolDirectory: String?) async throws -> Arrival {
         var reservation: MemoryReservation?
         // Queued for memory in the clip's order (see `Turnstile`); a gap queues for nothing.
         try await turnstile.wait(for: index)
@@ -136,14 +142,17 @@ public struct HLSDownloader: Sendable {
             // An EXT-X-GAP segment must not be loaded (RFC 8216bis §6.3.3): it is a hole.
             if segment.gap { return Arrival(segment: segment, content: .hole(.gap)) }
             do {
+                // AES segments are decrypted whole, in memory.
+                let spool = segment.key == nil ? spoolDirectory : nil
                 // Held across retries and renewals: given back and asked for again, it could
                 // wait behind this clip's later segments, which wait for this one.
-                if reservation == nil {
+                if reservation == nil, spool == nil {
                     reservation = try await limiter.reserve(segment.byteRange.map { Int($0.length) }) { turnstile.pass(index) }
                 }
-                let bytes = try await fetch(segment, keys: keys)
-                reservation?.settle(actual: bytes.count)
-                return Arrival(segment: segment, content: .media(bytes), reservation: reservation)
+                turnstile.pass(index)
+                let body = try await fetch(segment, keys: keys, spoolDirectory: spool)
+                if case .memory(let bytes) = body { reservation?.settle(actual: bytes.count) }
+                return Arrival(segment: segment, content: .media(body), reservation: reservation)
             } catch let error as HLSError where policy.keepsPartial && error.isSegmentUnavailable {
                 logger.notice("a segment is unavailable; the clip will have a hole", metadata: ["reason": "\(error)"])
                 return Arrival(segment: segment, content: .hole(.unavailable(error.detail)))
@@ -165,7 +174,7 @@ public struct HLSDownloader: Sendable {
         var status: Int
     }
 
-    private func fetch(_ segment: Segment, keys: KeyCache) async throws -> ChunkedBytes {
+    private func fetch(_ segment: Segment, keys: KeyCache, spoolDirectory: String?) async throws -> SegmentBody {
         var keyBytes: [UInt8]?
         if let key = segment.key {
             let bytes = try await keys.key(for: key.url) {
@@ -175,7 +184,7 @@ public struct HLSDownloader: Sendable {
             keyBytes = bytes
         }
         let sequence = segment.sequence
-        return try await fetchWithRetries(segment.url, range: segment.byteRange, resource: "segment \(sequence)") { body in
+        let fetched = try await fetchWithRetries(segment.url, range: segment.byteRange, resource: "segment \(sequence)", spoolDirectory: spoolDirectory) { body in
             var media = body
             if let keyBytes, let key = segment.key {
                 // AES-CBC wants the segment in one piece: the one segment kind joined.
@@ -196,7 +205,8 @@ public struct HLSDownloader: Sendable {
             }
             if let problem = MediaSignature.problem(in: media.prefix(MediaSignature.bytesJudged)) { return .retry(problem) }
             return .accept(media)
-        }.body
+        }
+        return fetched.spool.map { .spooled($0) } ?? .memory(fetched.body)
     }
 
     private func fetchInitSection(_ map: InitSection) async throws -> [UInt8] {
@@ -217,15 +227,20 @@ public struct HLSDownloader: Sendable {
 
     /// A body as accepted, and the URL that answered it (after redirects).
     struct Fetched {
+        /// The body, or only its first bytes when it went to `spool`.
         var body: ChunkedBytes
         var url: String
+        var spool: SpoolFile?
     }
 
     /// One resource, retried as the policy says. 403 is not retried here: it means the
     /// signature expired, which only a new playlist cures. `check` judges each body; a body it
     /// refuses counts as a failed try. `resource` names what is fetched in errors ("segment 7").
+    /// With a `spoolDirectory`, each try's body goes to a new spool file there, and `check`
+    /// sees only its first bytes (`SpoolFile.prefixLength`).
     func fetchWithRetries(
-        _ url: String, range: ByteRange?, resource: String, check: (ChunkedBytes) -> Acceptance = { .accept($0) }
+        _ url: String, range: ByteRange?, resource: String, spoolDirectory: String? = nil,
+        check: (ChunkedBytes) -> Acceptance = { .accept($0) }
     ) async throws -> Fetched {
         var failures = 0
         var notFound = 0
@@ -236,19 +251,25 @@ public struct HLSDownloader: Sendable {
             try Task.checkCancellation()
             let reason: String
             var retryAfter: Duration?
+            var spool: SpoolFile?
             do {
                 // The body stays in the chunks it came in: a segment is never joined into one array.
                 let response = try await limiter.withPermit(judging: Self.loadOutcome) { transfer in
+                    if let spoolDirectory {
+                        spool = SpoolFile(directory: spoolDirectory, limit: policy.maxSegmentSize) { transfer.received($0) }
+                    }
+                    request.spool = spool
                     let streamed = try await transport.stream(request)
-                    return Response(head: streamed.head, body: try await streamed.collectChunks(upTo: policy.maxSegmentSize) { transfer.received($0) })
+                    let body = try await streamed.collectChunks(upTo: policy.maxSegmentSize) { if spool == nil { transfer.received($0) } }
+                    return Response(head: streamed.head, body: body, count: spool?.count ?? body.count)
                 }
                 switch response.head.status {
                 case 200, 206:
-                    if let range, response.body.count != range.length {
-                        reason = "byte range answered with \(response.body.count) bytes, not \(range.length)"
+                    if let range, response.count != range.length {
+                        reason = "byte range answered with \(response.count) bytes, not \(range.length)"
                     } else {
                         switch check(response.body) {
-                        case .accept(let body): return Fetched(body: body, url: response.head.url ?? url)
+                        case .accept(let body): return Fetched(body: body, url: response.head.url ?? url, spool: spool)
                         case .retry(let refusal):
                             reason = refusal
                             lastRefusal = refusal
@@ -271,10 +292,13 @@ public struct HLSDownloader: Sendable {
                 logger.info("a body does not decode as its Content-Encoding says; reading it as sent", metadata: ["resource": "\(resource)"])
                 request.decodesContent = false
                 continue
-            } catch let error as HTTPError where error.isTransient {
-                reason = error.description
             } catch let error as HTTPError {
-                throw HLSError.segmentFailed(resource, error.description)
+                // A spool that failed ended the transfer: its own error says why.
+                if let failure = Self.spoolFailure(spool) {
+                    throw HLSError.segmentFailed(resource, failure.isTooLarge ? HTTPError.bodyTooLarge.description : failure.description)
+                }
+                guard error.isTransient else { throw HLSError.segmentFailed(resource, error.description) }
+                reason = error.description
             }
             failures += 1
             guard failures < policy.retry.maxAttempts + notFound else {
@@ -291,10 +315,21 @@ public struct HLSDownloader: Sendable {
 }
 
 extension HLSDownloader {
-    /// An answer in full.
+    /// An answer in full (its body, or the first bytes of a spooled one).
     struct Response: Sendable {
         var head: HTTPResponseHead
         var body: ChunkedBytes
+        /// Bytes of the body in all, spooled or not.
+        var count: Int
+    }
+
+    static func spoolFailure(_ spool: SpoolFile?) -> SpoolFile.Failure? {
+        do {
+            try spool?.checkWrites()
+            return nil
+        } catch {
+            return error as? SpoolFile.Failure
+        }
     }
 
     /// What an answer says of the link's load, for the adaptive concurrency.
