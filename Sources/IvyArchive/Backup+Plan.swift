@@ -1,5 +1,6 @@
 import Foundation
 import IvyCloud
+import IvyConcurrency
 import IvyDomain
 
 extension Backup {
@@ -178,6 +179,9 @@ extension Backup {
         return (cameras, unreadable)
     }
 
+    /// `record.query` windows asked for at once, per camera.
+    static let listingsAtOnce = 4
+
     /// `record.query` over `[from, to]` in bounded windows, skipping windows the date list says
     /// are empty. The date list's zone is undocumented, so a window is skipped only when no
     /// recorded day lies within a day either side of it: correctness never depends on it. A
@@ -190,14 +194,19 @@ extension Backup {
             logger.notice("the date list could not be read; asking every window", metadata: ["device": "\(device)", "error": "\(error)"])
             days = nil
         }
+        let windows = RecordingSet.windows(from: from, to: to, size: window).filter { window in
+            guard let days else { return true }
+            let first = window.lowerBound / 86_400 - 1, last = window.upperBound / 86_400 + 1
+            return (first...last).contains(where: days.contains)
+        }
         var lists: [[Recording]] = []
         var unreadable: [String] = []
-        for window in RecordingSet.windows(from: from, to: to, size: window) {
-            if let days {
-                let first = window.lowerBound / 86_400 - 1, last = window.upperBound / 86_400 + 1
-                guard (first...last).contains(where: days.contains) else { continue }
-            }
-            let listing = try await client.recordingListing(device: device, from: window.lowerBound, to: window.upperBound)
+        // A few windows at once: each answer costs the cloud's latency, and a night's plan is
+        // a dozen of them per camera before the first clip can start.
+        let client = client
+        try await BoundedConcurrency.forEach(windows, limit: Self.listingsAtOnce, order: .elements) { window in
+            try await client.recordingListing(device: device, from: window.lowerBound, to: window.upperBound)
+        } handle: { _, listing in
             lists.append(listing.elements)
             unreadable += listing.unreadable
         }
