@@ -15,6 +15,12 @@ public final class DownloadLimiter: Sendable {
         case fixed(Int)
         /// As many as the link rewards, within the configuration's bounds (`--max-connections`).
         case adaptive(ConcurrencyController.Configuration)
+
+        /// Adaptive from 8 transfers at once, what a player or `yt-dlp -N 8` opens on any line,
+        /// up to `maximum` (`--max-connections`): a night's first second is not spent at 4.
+        public static func adaptive(upTo maximum: Int) -> Concurrency {
+            .adaptive(ConcurrencyController.Configuration(initial: min(8, maximum), maximum: maximum))
+        }
     }
 
     /// Bytes of segments held at once by default: 16 MiB, about sixteen 4-second segments of

@@ -107,7 +107,7 @@ struct BackupCommand: AsyncParsableCommand {
         options.retention = session.settings.retentionDays.map { Int64($0) * 86_400 }
         options.retryPause = .milliseconds(Int64(session.settings.retryPauseSeconds * 1000))
 
-        let limiter = DownloadLimiter(segmentJobs.map { .fixed($0) } ?? .adaptive(.init(maximum: maxConnections)))
+        let limiter = DownloadLimiter(segmentJobs.map { .fixed($0) } ?? .adaptive(upTo: maxConnections))
         let backup = Backup(client: session.client, transport: session.transport, limiter: limiter,
                             policy: session.settings.downloadPolicy, logger: session.logger)
         defer { Self.log(limiter.snapshot, to: session.logger) }

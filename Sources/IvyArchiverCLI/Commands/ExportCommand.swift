@@ -114,7 +114,7 @@ struct ExportCommand: AsyncParsableCommand {
             return "\(now.clips) clips, fetched \(now.fetched)/\(now.fetch) from the cloud, \(ProgressLine.bytes(Int(bytes))), \(ProgressLine.bytes(Int(rate)))/s"
         }
         defer { display.clear() }
-        let export = Export(client: session.client, transport: session.transport, limiter: DownloadLimiter(.adaptive(.init(maximum: 32))),
+        let export = Export(client: session.client, transport: session.transport, limiter: DownloadLimiter(.adaptive(upTo: 32)),
                             policy: session.settings.downloadPolicy, logger: session.logger)
         // What --save archived: the archive's pages are brought up to date as after a backup,
         // whether the export itself then succeeds or fails (not when interrupted: like an
