@@ -134,11 +134,13 @@ public struct ClipFetcher: Sendable {
                                       unavailableReason: detail))
             }
             try await FileSync.sync(path: temporary)
-            try await FileSync.rename(temporary, to: output)
-            let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             // The remux's own measure runs from the first packet's decode time, which an fMP4
             // edit list or a dropped lead-in moves: the file's duration is what is read back.
-            let written = try await valueUnlessCancelled { try await MediaInfo.probe(path: output) }
+            // Read before the rename: nothing may throw once the file is in place, or a clip
+            // cancelled there would stay in the archive with no catalog entry.
+            let written = try await valueUnlessCancelled { try await MediaInfo.probe(path: temporary) }
+            try await FileSync.rename(temporary, to: output)
+            let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             if holes.contains(where: \.isUnavailable) {
                 logger.notice("clip kept with holes", metadata: ["output": "\(output)", "holes": "\(holes.filter(\.isUnavailable).map(\.description))"])
             }
