@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Glibc
+import IvyHTTP
 import IvyMedia
 
 /// Failures of the archive's own disk. One clip's network trouble is that clip's; a full or
@@ -28,6 +29,8 @@ enum StorageFailure {
         case let error as MediaError:
             return error.code < 0 ? -error.code : nil
         case let error as FileSync.Failure:
+            return error.errorNumber
+        case let error as SpoolFile.Failure:
             return error.errorNumber
         case let error as DatabaseError:
             switch error.resultCode {

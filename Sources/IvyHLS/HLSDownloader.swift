@@ -293,9 +293,11 @@ public struct HLSDownloader: Sendable {
                 request.decodesContent = false
                 continue
             } catch let error as HTTPError {
-                // A spool that failed ended the transfer: its own error says why.
+                // A spool that failed ended the transfer: its own error says why, and one of the
+                // file system is the archive's disk failing, not this segment.
                 if let failure = Self.spoolFailure(spool) {
-                    throw HLSError.segmentFailed(resource, failure.isTooLarge ? HTTPError.bodyTooLarge.description : failure.description)
+                    guard failure.isTooLarge else { throw failure }
+                    throw HLSError.segmentFailed(resource, HTTPError.bodyTooLarge.description)
                 }
                 guard error.isTransient else { throw HLSError.segmentFailed(resource, error.description) }
                 reason = error.description

@@ -57,7 +57,7 @@ public final class SpoolFile: Sendable {
             if state.failure != nil { return false }
             let start = written.load(ordering: .relaxed)
             guard bytes.count <= limit - start else {
-                state.failure = Failure(description: "the body is larger than \(limit) bytes", isTooLarge: true)
+                state.failure = Failure(tooLargeFor: limit)
                 return false
             }
             if state.descriptor < 0 {
@@ -111,16 +111,18 @@ public final class SpoolFile: Sendable {
     /// A spool file that could not be made, written or read, or a body past `limit`.
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String
-        /// The body went past `limit`; otherwise the file system failed.
-        public var isTooLarge = false
+        /// The file system's `errno` (a full disk is `ENOSPC`); `nil` for a body past `limit`.
+        public var errorNumber: Int32?
+        /// The body went past `limit`.
+        public var isTooLarge: Bool { errorNumber == nil }
 
-        init(description: String, isTooLarge: Bool) {
-            self.description = description
-            self.isTooLarge = isTooLarge
+        init(tooLargeFor limit: Int) {
+            description = "the body is larger than \(limit) bytes"
         }
 
         init(_ operation: String, code: Int32) {
             description = "could not \(operation): \(String(cString: strerror(code)))"
+            errorNumber = code
         }
     }
 }
