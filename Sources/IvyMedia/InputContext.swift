@@ -30,6 +30,10 @@ final class InputContext {
         try findStreamInfo()
     }
 
+    /// Bytes a streamed input's header may be looked for in: 512 KiB, seconds of a camera's
+    /// stream.
+    static let headerProbeBytes: Int64 = 512 << 10
+
     /// Reads what `queue` is handed; the queue's own failure stops a read, `interrupt` the rest.
     init(queue: ByteQueue, interrupt: CancellationFlag) throws {
         FFmpegSetup.once
@@ -54,6 +58,13 @@ final class InputContext {
         context.pointee.pb = io
         context.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
         context.pointee.interrupt_callback = interrupt.interruptCallback
+        // The MPEG-TS demuxer makes the read buffer able to seek back over `probesize` bytes
+        // while it reads the header (mpegts_read_header's ffio_ensure_seekback): with the 5 MB
+        // default, every clip's remux came to hold 5 MB of buffer for its whole life. The
+        // tables it looks for repeat every fraction of a second; the stream info that follows
+        // reads packets, not this buffer, and gets the default again.
+        let probesize = context.pointee.probesize
+        context.pointee.probesize = Self.headerProbeBytes
         var optional: UnsafeMutablePointer<AVFormatContext>? = context
         let opened = avformat_open_input(&optional, nil, nil, nil)
         guard opened >= 0, let opened_ = optional else {
@@ -61,6 +72,7 @@ final class InputContext {
             throw MediaError("recognize the media", code: opened)
         }
         context = opened_
+        context.pointee.probesize = probesize
         pointer = context
         try findStreamInfo()
     }
