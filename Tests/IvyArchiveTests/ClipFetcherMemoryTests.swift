@@ -7,16 +7,17 @@ import IvySandbox
 import IvyTestSupport
 import Testing
 
-/// The memory budget bounds the bytes a clip holds, and a budget far smaller than the reorder
-/// window never deadlocks: the clip's earlier segments always get their share before its later
-/// ones (a hang here is the time limit's to catch; nothing measures time).
+/// Segments wait on disk (spooled), except AES-128 ones, decrypted whole in memory: those stay
+/// within the memory budget, and a budget far smaller than the reorder window never deadlocks:
+/// the clip's earlier segments always get their share before its later ones (a hang here is the
+/// time limit's to catch; nothing measures time).
 @Suite(.timeLimit(.minutes(2))) struct ClipFetcherMemoryTests {
     @Test(arguments: [1, 3])
-    func aLongClipFitsInABudgetOfAFewSegments(segmentsOfBudget: Int) async throws {
+    func aLongEncryptedClipFitsInABudgetOfAFewSegments(segmentsOfBudget: Int) async throws {
         let seconds: Int64 = 600
         var limiterSnapshot: DownloadLimiter.Snapshot?
         var largest = 0
-        try await withSandbox({ $0.account = ClipFetcherTests.account(.h264AAC, seconds: seconds) }) { _, client in
+        try await withSandbox({ $0.account = ClipFetcherTests.account(.encrypted, seconds: seconds) }) { _, client in
             let directory = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let url = try #require(try await client.playbackURLs(device: ClipFetcherTests.mac, start: ClipFetcherTests.start).preferred)
@@ -35,8 +36,26 @@ import Testing
         }
         let snapshot = try #require(limiterSnapshot)
         // One segment may overdraw the budget by what its estimate missed, never more.
+        #expect(snapshot.peakHeldBytes > 0)
         #expect(snapshot.peakHeldBytes <= snapshot.memoryBudget + largest)
         #expect(snapshot.heldBytes == 0)
+    }
+
+    @Test func aPlainClipsSegmentsWaitOnDiskAndLeaveNothingThere() async throws {
+        let seconds: Int64 = 200
+        try await withSandbox({ $0.account = ClipFetcherTests.account(.h264AAC, seconds: seconds) }) { _, client in
+            let directory = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let url = try #require(try await client.playbackURLs(device: ClipFetcherTests.mac, start: ClipFetcherTests.start).preferred)
+            // A budget of one byte: a segment held in memory would overdraw it.
+            let limiter = DownloadLimiter(.fixed(16), memoryBudget: 1)
+            let fetcher = ClipFetcher(transport: sharedTransport, limiter: limiter, policy: ClipFetcherTests.fastPolicy, logger: quietLogger)
+            let result = try await fetcher.fetch(url: url, to: directory + "/clip.mp4", temporaryDirectory: directory)
+            #expect(result.segments == 50)
+            try await MP4Judge.check(directory + "/clip.mp4", video: "h264", tag: "avc1", audio: "aac", duration: Double(seconds))
+            #expect(limiter.snapshot.peakHeldBytes == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["clip.mp4"])
+        }
     }
 
     /// The largest segment of the test clip, in bytes, as the sandbox serves it.
