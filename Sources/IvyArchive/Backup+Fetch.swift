@@ -2,6 +2,7 @@ import Foundation
 import IvyCloud
 import IvyHLS
 import IvyHTTP
+import IvyMedia
 import IvyConcurrency
 import IvyDomain
 
@@ -120,15 +121,17 @@ extension Backup {
 
     /// One clip, once admitted, stopped by the deadline if there is one.
     private func clip(_ item: Plan.Item, deadline: RunDeadline?, context: Context) async -> Outcome {
+        // Long clips' remuxes hold their sample index to the end: they run one at a time.
+        let index = Remuxer.sampleIndexBytes(forSeconds: Double(item.recording.duration))
         do {
             guard let deadline else {
-                let admission = try await limiter.admission()
+                let admission = try await limiter.admission(holding: index)
                 defer { withExtendedLifetime(admission) {} }
                 return .archived(try await archive(item, context: context))
             }
             if deadline.hasPassed() { return .unfinished }
             return .archived(try await deadline.bounding {
-                let admission = try await limiter.admission()
+                let admission = try await limiter.admission(holding: index)
                 defer { withExtendedLifetime(admission) {} }
                 return try await archive(item, context: context)
             })

@@ -1,6 +1,7 @@
 import Foundation
 import IvyCloud
 import IvyConcurrency
+import IvyMedia
 
 extension Export {
     /// The clip file a piece is read from, and what the sidecar says about it.
@@ -43,7 +44,7 @@ extension Export {
         let client = client, fetcher = fetcher, limiter = limiter
         try await BoundedConcurrency.forEach(fetch, limit: jobs) { source in
             // Started when the link has room for it, as backup's clips are.
-            let admission = try await limiter.admission()
+            let admission = try await limiter.admission(holding: Remuxer.sampleIndexBytes(forSeconds: Double(source.end - source.start)))
             defer { withExtendedLifetime(admission) {} }
             let path = work + "/clip-\(source.start).mp4"
             let (result, url) = try await fetcher.fetch(recordingOf: device, start: source.start, from: client, to: path,

@@ -26,6 +26,9 @@ public final class DownloadLimiter: Sendable {
     /// Bytes of segments held at once by default: 16 MiB, about sixteen 4-second segments of
     /// 720p video (`docs/PERFORMANCE.md` shows what it costs and gives).
     public static let defaultMemoryBudget = 16 << 20
+    /// Bytes the clips under way may hold besides their segments by default: 16 MiB, the
+    /// sample indexes of about 90 minutes of recording (`admission(holding:)`).
+    public static let defaultClipBudget = 16 << 20
     /// A segment's size before any was seen: 1 MiB.
     static let initialSegmentEstimate = 1 << 20
 
@@ -34,10 +37,13 @@ public final class DownloadLimiter: Sendable {
 
     /// - Parameters:
     ///   - concurrency: fixed or adaptive permits.
-    ///   - memoryBudget: bytes of segments held at once, in all (at least one segment is always
-    ///     allowed, however large).
-    public init(_ concurrency: Concurrency, memoryBudget: Int = DownloadLimiter.defaultMemoryBudget) {
-        state = Mutex(LimiterState(concurrency: concurrency, memoryBudget: max(1, memoryBudget),
+    ///   - memoryBudget: bytes of segments held in memory at once, in all (at least one segment
+    ///     is always allowed, however large).
+    ///   - clipBudget: bytes the clips under way hold besides (`admission(holding:)`); one clip
+    ///     is always admitted, however large.
+    public init(_ concurrency: Concurrency, memoryBudget: Int = DownloadLimiter.defaultMemoryBudget,
+                clipBudget: Int = DownloadLimiter.defaultClipBudget) {
+        state = Mutex(LimiterState(concurrency: concurrency, memoryBudget: max(1, memoryBudget), clipBudget: max(0, clipBudget),
                                    segmentEstimate: Self.initialSegmentEstimate))
     }
 
@@ -59,6 +65,10 @@ public final class DownloadLimiter: Sendable {
         public var memoryBudget: Int
         /// Bytes of segments held now.
         public var heldBytes: Int
+        /// Bytes the clips under way held at once besides their segments, at most, and now.
+        public var peakClipBytes: Int
+        public var clipBudget: Int
+        public var clipBytes: Int
         /// Waiters now, by what they wait for.
         public var waitingForPermit: Int
         public var waitingForMemory: Int
@@ -134,20 +144,24 @@ public final class DownloadLimiter: Sendable {
     // MARK: Admission
 
     /// Waits until the gate has room for one more clip: permits to spare, nobody waiting for
-    /// one or for memory, and the clip admitted before this one already asking for its bytes.
-    /// Clips so admitted start just when the link can take them, and their signed URLs are
-    /// asked for no earlier than that. Keep the `Admission` until the clip is done.
+    /// one or for memory, the clip admitted before this one already asking for its bytes, and
+    /// `bytes` (what the clip's remux will hold: `Remuxer.sampleIndexBytes(forSeconds:)`) within
+    /// the clip budget, or no other clip under way. Clips so admitted start just when the link
+    /// can take them, and their signed URLs are asked for no earlier than that; long clips run
+    /// one at a time, each able to fill the link alone. Keep the `Admission` until the clip is
+    /// done. Clips are admitted first come, first served.
     ///
     /// - Throws: `CancellationError` when the task is cancelled while waiting.
-    public func admission() async throws -> Admission {
-        let ticket = try await wait(for: .admission)
-        return Admission(limiter: self, id: ticket.id)
+    public func admission(holding bytes: Int = 0) async throws -> Admission {
+        let ticket = try await wait(for: .admission(max(0, bytes)))
+        return Admission(limiter: self, id: ticket.id, bytes: max(0, bytes))
     }
 
-    func endAdmission(_ id: UInt64) {
+    func endAdmission(_ id: UInt64, bytes: Int) {
         let at = now
         resume(state.withLock { state in
             if state.pendingAdmission == id { state.pendingAdmission = nil }
+            state.clipHeld -= bytes
             return state.grants(at: at)
         })
     }
@@ -219,10 +233,13 @@ public final class Admission: Sendable {
     private let limiter: DownloadLimiter
     private let id: UInt64
 
-    init(limiter: DownloadLimiter, id: UInt64) {
+    private let bytes: Int
+
+    init(limiter: DownloadLimiter, id: UInt64, bytes: Int) {
         self.limiter = limiter
         self.id = id
+        self.bytes = bytes
     }
 
-    deinit { limiter.endAdmission(id) }
+    deinit { limiter.endAdmission(id, bytes: bytes) }
 }

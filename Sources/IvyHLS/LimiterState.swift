@@ -6,7 +6,8 @@ struct LimiterState {
     enum Want {
         case permit
         case memory(Int)
-        case admission
+        /// A clip, and the bytes its remux will hold (its sample index).
+        case admission(Int)
     }
 
     /// What a waiter is handed: its id, and for a permit the controller's ticket.
@@ -39,13 +40,21 @@ struct LimiterState {
         didSet { peakHeld = max(peakHeld, held) }
     }
     private var peakHeld = 0
+    /// Bytes the clips under way hold besides their segments (their remuxes' sample indexes),
+    /// against a budget of their own: were they charged to the segment budget, two clips could
+    /// each wait for a segment while the other's index held the room.
+    let clipBudget: Int
+    var clipHeld = 0 {
+        didSet { peakClipHeld = max(peakClipHeld, clipHeld) }
+    }
+    private var peakClipHeld = 0
     /// Bytes a segment is expected to hold: the largest of late, decaying toward the newest.
     private(set) var segmentEstimate: Int
     /// The clip admitted last, until it asks for a permit or ends.
     var pendingAdmission: UInt64?
     private var lastID: UInt64 = 0
 
-    init(concurrency: DownloadLimiter.Concurrency, memoryBudget: Int, segmentEstimate: Int) {
+    init(concurrency: DownloadLimiter.Concurrency, memoryBudget: Int, clipBudget: Int, segmentEstimate: Int) {
         switch concurrency {
         case .fixed(let limit):
             fixedLimit = max(1, limit)
@@ -54,6 +63,7 @@ struct LimiterState {
             fixedLimit = configuration.maximum
         }
         self.memoryBudget = memoryBudget
+        self.clipBudget = clipBudget
         self.segmentEstimate = min(segmentEstimate, memoryBudget)
     }
 
@@ -62,6 +72,7 @@ struct LimiterState {
     var snapshot: DownloadLimiter.Snapshot {
         DownloadLimiter.Snapshot(limit: limit, peakInFlight: peakInFlight, refusals: controller?.refusals ?? 0,
                                  peakHeldBytes: peakHeld, memoryBudget: memoryBudget, heldBytes: held,
+                                 peakClipBytes: peakClipHeld, clipBudget: clipBudget, clipBytes: clipHeld,
                                  waitingForPermit: permitWaiters.count, waitingForMemory: memoryWaiters.count,
                                  waitingForAdmission: admissionWaiters.count)
     }
@@ -105,8 +116,11 @@ struct LimiterState {
             held += bytes
             granted.append(Granted(continuation: waiter.continuation, grant: Grant(id: waiter.id)))
         }
-        if pendingAdmission == nil, let waiter = admissionWaiters.first, hasRoomForAClip {
+        // A clip larger than the whole budget goes alone.
+        if pendingAdmission == nil, let waiter = admissionWaiters.first, case .admission(let bytes) = waiter.want, hasRoomForAClip,
+            clipHeld == 0 || clipHeld + bytes <= clipBudget {
             admissionWaiters.removeFirst()
+            clipHeld += bytes
             pendingAdmission = waiter.id
             granted.append(Granted(continuation: waiter.continuation, grant: Grant(id: waiter.id)))
         }

@@ -70,6 +70,15 @@ public struct RemuxSummary: Sendable {
 /// through a bounded queue. The output is complete when this returns; on any failure the
 /// output file is removed.
 public enum Remuxer {
+    /// Bytes a remux of `seconds` of recording holds until its end: FFmpeg's MP4 muxer keeps an
+    /// entry of about 48 bytes per sample (its `MOVIentry`) for the `moov` it writes last, and
+    /// grows its arrays in steps; about 3 KiB a second for 25 fps video with AAC audio (measured:
+    /// 52 MB for three 100-minute clips at once, `docs/PERFORMANCE.md`). For admitting clips
+    /// (`DownloadLimiter.admission(holding:)`), not a bound.
+    public static func sampleIndexBytes(forSeconds seconds: Double) -> Int {
+        Int(max(0, seconds) * 3072)
+    }
+
     /// Remuxes a local file.
     public static func remux(_ source: RemuxSource, to outputPath: String, metadata: RemuxMetadata = RemuxMetadata()) async throws -> RemuxSummary {
         try await runWorker(RemuxWorker(source: source, outputPath: outputPath, metadata: metadata))

@@ -180,6 +180,7 @@ extension BackupCommand {
         logger.info("downloads", metadata: [
             "limit": "\(snapshot.limit)", "peak_in_flight": "\(snapshot.peakInFlight)", "refusals_429": "\(snapshot.refusals)",
             "peak_held_bytes": "\(snapshot.peakHeldBytes)", "memory_budget_bytes": "\(snapshot.memoryBudget)",
+            "peak_clip_bytes": "\(snapshot.peakClipBytes)", "clip_budget_bytes": "\(snapshot.clipBudget)",
         ])
     }
 }
