@@ -161,6 +161,49 @@ struct DownloadLimiterTests {
         withExtendedLifetime(first) {}
     }
 
+    @Test func clipsLargerThanTheClipBudgetRunAloneAndSmallOnesShareIt() async throws {
+        let limiter = DownloadLimiter(.fixed(8), clipBudget: 100)
+        let log = Log()
+        // Two small clips share the budget (each asks for bytes, so the next may be admitted).
+        var small1: Admission? = try await limiter.admission(holding: 40)
+        try await limiter.withPermit { _ in }
+        var small2: Admission? = try await limiter.admission(holding: 40)
+        try await limiter.withPermit { _ in }
+        #expect(limiter.snapshot.clipBytes == 80)
+        // One larger than the whole budget waits until no clip is under way, then goes alone.
+        let largeHold = Hold()
+        let large = Task {
+            let admission = try await limiter.admission(holding: 250)
+            log.add("large")
+            try await limiter.withPermit { _ in }
+            await largeHold.wait()
+            withExtendedLifetime(admission) {}
+        }
+        await until { limiter.snapshot.waitingForAdmission == 1 }
+        small1 = nil
+        #expect(limiter.snapshot.clipBytes == 40)
+        #expect(limiter.snapshot.waitingForAdmission == 1, "admitted beside a clip under way")
+        small2 = nil
+        await until { largeHold.isWaiting }
+        #expect(log.all == ["large"])
+        #expect(limiter.snapshot.clipBytes == 250)
+        // And nothing else is admitted beside it.
+        let after = Task {
+            let admission = try await limiter.admission(holding: 1)
+            log.add("after")
+            withExtendedLifetime(admission) {}
+        }
+        await until { limiter.snapshot.waitingForAdmission == 1 }
+        #expect(log.all == ["large"])
+        largeHold.release()
+        try await large.value
+        try await after.value
+        #expect(log.all == ["large", "after"])
+        #expect(limiter.snapshot.peakClipBytes == 250)
+        #expect(limiter.snapshot.clipBytes == 0)
+        withExtendedLifetime((small1, small2)) {}
+    }
+
     @Test func noClipIsAdmittedWhileTransfersWaitForAPermit() async throws {
         let limiter = DownloadLimiter(.fixed(1))
         let hold = Hold()
