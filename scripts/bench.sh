@@ -39,11 +39,14 @@ else
   bin="$(swift build -c release --show-bin-path)/ivy-archiver"
 fi
 work="$(mktemp -d)"
-# The sandboxes started, one process id a line: `sandbox` runs in a subshell (`$(sandbox ...)`),
-# where a variable set would be lost.
+# Processes to stop at the end: `sandbox` runs in a subshell (`$(sandbox ...)`), where a
+# variable set would be lost, so it writes its process ids to a file, one a line; a section
+# that starts a process in this shell may add it to $pids instead.
 touch "$work/sandbox.pids"
+pids=()
 cleanup() {
   while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$work/sandbox.pids"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
