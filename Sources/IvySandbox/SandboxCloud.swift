@@ -20,7 +20,7 @@ public final class SandboxCloud: Sendable {
         self.templates = try MediaTemplates.load()
         self.signingKey = SymmetricKey(data: SHA256.hash(data: Array("ivy-sandbox-signing-\(configuration.seed)".utf8)))
         let nowSeconds = Int64(Date().timeIntervalSince1970) + Int64(configuration.clockOffset.components.seconds)
-        self.state = Mutex(SandboxState(configuration: configuration, anchor: nowSeconds / 3600 * 3600))
+        self.state = Mutex(SandboxState(configuration: configuration, anchor: configuration.anchor ?? nowSeconds / 3600 * 3600))
     }
 
     /// A snapshot of the counters.

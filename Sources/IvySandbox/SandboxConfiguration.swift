@@ -26,6 +26,10 @@ public struct SandboxConfiguration: Sendable {
     public var urlLifetimeInRequests: Int?
     /// The server's clock minus the machine's.
     public var clockOffset: Duration = .zero
+    /// The end of the most recent day of generated recordings, server Unix seconds; `nil`: the
+    /// last hour boundary before the server's now. Fixed, it lets another process generate the
+    /// same clips (`recordings(anchor:)`), whenever it runs: a bench's synthetic archive.
+    public var anchor: Int64?
     public var faults = Faults()
 
     public init() {}

@@ -13,12 +13,20 @@ struct SandboxCommand: HandlesItsOwnSignals {
               ivy-archiver sandbox --port 0
               ivy-archiver sandbox --days 7 --latency-ms 40 --bandwidth 4000000 \\
                   --media-fault gap
+              ivy-archiver sandbox --cameras 10 --days 365 --events-per-day 14 --chunks-per-day 0
             """)
 
     @Option(name: .long, parsing: .unconditional, help: "Port to listen on (0 picks a free one).", transform: NumberOption.whole(0...65535)) var port = 8080
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Seed for the account's recordings.") var seed: UInt64 = 1
-    @Option(name: .long, parsing: .unconditional, help: "Days of recordings per camera (1-30).", transform: NumberOption.whole(1...30)) var days = 2
+    @Option(name: .long, parsing: .unconditional, help: "Cameras on the account (1-100; the first five have one media profile each, more repeat them).",
+            transform: NumberOption.whole(1...100)) var cameras = 5
+    @Option(name: .long, parsing: .unconditional, help: "Days of recordings per camera (1-3660).", transform: NumberOption.whole(1...3660)) var days = 2
+    @Option(name: .customLong("events-per-day"), parsing: .unconditional, help: "Motion clips of 20-60 s per camera and day.",
+            transform: NumberOption.whole(0...1440)) var eventsPerDay = 3
+    @Option(name: .long, parsing: .unconditional,
+            help: "End of the most recent day of recordings, Unix seconds (default: the last hour boundary before now); fixed, another run lists the same clips.",
+            transform: { Int64(try NumberOption.whole(946_684_800...4_102_444_800)($0)) }) var anchor: Int64?
     @Option(name: .customLong("chunk-seconds"), parsing: .unconditional, help: "Length of continuous chunks (a multiple of 4).",
             transform: { Int64(try NumberOption.whole(4...14_400)($0)) }) var chunkSeconds: Int64 = 600
     @Option(name: .customLong("chunks-per-day"), parsing: .unconditional, help: "Abutting continuous chunks per camera and day.",
@@ -63,17 +71,26 @@ struct SandboxCommand: HandlesItsOwnSignals {
         }
     }
 
+    /// Clips a sandbox may list in all: 2,000,000 are 48 MB of recordings.
+    static let maximumClips = 2_000_000
+
     func validate() throws {
         guard chunkSeconds >= 4, chunkSeconds % 4 == 0 else { throw ValidationError("--chunk-seconds must be a positive multiple of 4") }
         guard chunksPerDay >= 0, Int64(chunksPerDay) * chunkSeconds <= 4 * 3600 else {
             throw ValidationError("--chunks-per-day x --chunk-seconds must stay within 4 hours a day")
+        }
+        // Every clip is kept in memory (24 bytes each): a bound keeps the sandbox's memory sane.
+        guard cameras * days * (chunksPerDay + eventsPerDay) <= Self.maximumClips else {
+            throw ValidationError("--cameras x --days x (--chunks-per-day + --events-per-day) must stay within \(Self.maximumClips) clips")
         }
     }
 
     func run() async throws {
         var configuration = SandboxConfiguration()
         configuration.seed = seed
-        configuration.account = .demo(days: days, continuousChunksPerDay: chunksPerDay, chunkSeconds: chunkSeconds)
+        configuration.account = .demo(cameras: cameras, days: days, continuousChunksPerDay: chunksPerDay, eventsPerDay: eventsPerDay,
+                                      chunkSeconds: chunkSeconds)
+        configuration.anchor = anchor
         configuration.faults.latency = .milliseconds(latencyMilliseconds)
         configuration.faults.bandwidthPerConnection = bandwidth
         configuration.faults.failureRate = failureRate
