@@ -185,18 +185,8 @@ public final class Catalog: Sendable {
     /// could not be had.
     public func markArchived(_ key: ClipKey, file: String, size: Int64, sha256: String, duration: Double, codecs: CodecPair,
                              sourceURL: String? = nil, holes: [ClipHole] = []) async throws {
-        try await update(key) { clip in
-            clip.state = holes.contains(where: \.isUnavailable) ? .partial : .archived
-            clip.file = file
-            clip.size = size
-            clip.sha256 = sha256
-            clip.duration = duration
-            clip.codecs = codecs
-            clip.sourceURL = sourceURL
-            clip.holes = holes
-            clip.attempts += 1
-            clip.lastError = nil
-        }
+        let archival = Archival(key: key, file: file, size: size, sha256: sha256, duration: duration, codecs: codecs, sourceURL: sourceURL, holes: holes)
+        try await update(key) { archival.apply(to: &$0) }
     }
 
     /// The last attempt failed. A `partial` clip stays partial: its file is still the best copy.
