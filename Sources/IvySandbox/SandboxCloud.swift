@@ -55,6 +55,7 @@ public final class SandboxCloud: Sendable {
     // MARK: Dispatch
 
     public func handle(_ request: SandboxRequest) -> SandboxResponse {
+        if request.path == Self.statsPath, request.method == "GET" { return statsAnswer() }
         var response: SandboxResponse
         var service: String?
         let path = request.path
