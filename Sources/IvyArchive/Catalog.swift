@@ -216,21 +216,24 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// Clips of `camera` not archived whole yet (`seen`, `failed`, `partial`), oldest first.
-    public func pending(_ camera: CameraID) async throws -> [Clip] {
-        try await clips(in: ClipState.wanted, camera: camera)
+    /// Clips of `camera` not archived whole yet (`seen`, `failed`, `partial`), oldest first;
+    /// with `from`, only those starting then or later (server Unix seconds).
+    public func pending(_ camera: CameraID, from start: Int64? = nil) async throws -> [Clip] {
+        try await clips(in: ClipState.wanted, camera: camera, from: start)
     }
 
     /// Clips whose file is in the archive (`archived`, `partial`), of one camera or of all, by
-    /// camera then start.
-    public func archived(_ camera: CameraID? = nil) async throws -> [Clip] {
-        try await clips(in: ClipState.withFile, camera: camera)
+    /// camera then start; with `from`, only those starting then or later (server Unix seconds):
+    /// a year of clips need not be read to plan a night.
+    public func archived(_ camera: CameraID? = nil, from start: Int64? = nil) async throws -> [Clip] {
+        try await clips(in: ClipState.withFile, camera: camera, from: start)
     }
 
-    private func clips(in states: [ClipState], camera: CameraID?) async throws -> [Clip] {
+    private func clips(in states: [ClipState], camera: CameraID?, from start: Int64?) async throws -> [Clip] {
         try await read { db in
             var request = Clip.filter(states.contains(Clip.Columns.state))
             if let camera { request = request.filter(Clip.Columns.camera == camera) }
+            if let start { request = request.filter(Clip.Columns.start >= start) }
             return try request.order(Clip.Columns.camera, Clip.Columns.start).fetchAll(db)
         }
     }
