@@ -114,6 +114,7 @@ public final class Catalog: Sendable {
                 }
             }
         }
+        migrator.registerMigration("v7: a generation of what the archive lists", migrate: addGeneration)
         return migrator
     }
 
