@@ -7,31 +7,21 @@
 #     CPU, peak RSS, and the sandbox's requests by kind (GET /sandbox/stats).
 #     Target: under 1 s, and not one playlist or segment request.
 #
-# Sourced by scripts/bench.sh, which defines $bin, $work and the functions `sandbox` and
-# `measure`; prints its section's markdown, and appends its line of the "against the targets"
-# table to "$work/targets.md". Also runs alone: `scripts/bench/e-noop-rerun.sh` (it then
-# builds what it needs and prints both).
+# Sourced by scripts/bench.sh, which defines $bin, $work, $pids and the functions `measure` and
+# `target`; prints its section's markdown, and adds its line of the "against the targets"
+# table with `target` (or to "$work/targets.md"). Also runs alone:
+# `scripts/bench/e-noop-rerun.sh` (it then builds what it needs and prints both).
 if [ -z "${bin:-}" ]; then
   set -euo pipefail
   cd "$(dirname "$0")/../.."
   e_standalone=1
-  scripts/ensure-packages.sh time python3 >/dev/null
+  scripts/ensure-packages.sh time python3 curl >/dev/null
   flock "${SWIFT_BUILD_LOCK:-/tmp/swift-build.lock}" swift build -c release --product ivy-archiver >/dev/null
   bin="$(swift build -c release --show-bin-path)/ivy-archiver"
   work="$(mktemp -d)"
   pids=()
   cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
   trap cleanup EXIT
-fi
-if ! declare -F sandbox >/dev/null; then
-  # As in scripts/bench.sh: starts a sandbox with the given flags; prints its base URL.
-  sandbox() {
-    local log="$work/sandbox-$RANDOM.log"
-    "$bin" sandbox --port 0 --days 1 "$@" >"$log" 2>&1 &
-    pids+=($!)
-    for _ in $(seq 1 100); do grep -q "listening on" "$log" && break; sleep 0.1; done
-    grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -n 1
-  }
 fi
 if ! declare -F measure >/dev/null; then
   # As in scripts/bench.sh: runs a command 3 times; prints "median_wall_s cpu_s max_rss_mb".
@@ -52,11 +42,18 @@ if ! declare -F measure >/dev/null; then
 fi
 
 flock "${SWIFT_BUILD_LOCK:-/tmp/swift-build.lock}" swift build -c release --product ivy-bench-fixtures >/dev/null
-e_fixtures="$(dirname "$bin")/ivy-bench-fixtures"
+e_fixtures="$(swift build -c release --show-bin-path)/ivy-bench-fixtures"
 # The same clips in the sandbox and in the archive: same seed, options and anchor (the end of
 # the most recent day of recordings; an hour boundary, so that both run before and after it agree).
 e_year=(--cameras 10 --days 365 --events-per-day 14 --chunks-per-day 0 --anchor "$(( $(date +%s) / 3600 * 3600 ))")
-e_cloud="$(sandbox "${e_year[@]}")"
+# Started here rather than by bench.sh's `sandbox` (whose `pids+=` runs in the command
+# substitution's subshell): this section stops its own sandbox when it is done.
+"$bin" sandbox --port 0 "${e_year[@]}" >"$work/e-sandbox.log" 2>&1 &
+e_sandbox_pid=$!
+pids+=("$e_sandbox_pid")
+for _ in $(seq 1 100); do grep -q "listening on" "$work/e-sandbox.log" && break; sleep 0.1; done
+e_cloud="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/e-sandbox.log" | head -n 1)"
+[ -n "$e_cloud" ] || { cat "$work/e-sandbox.log" >&2; echo "the year sandbox did not start" >&2; exit 1; }
 e_archive="$work/year-archive"
 
 # Counters of the sandbox: "playlists segments api_calls record_query_calls".
@@ -91,6 +88,7 @@ grep -Eq '(^| )0 archived, [0-9]+ already there, 0 failed' "$work/output" \
   || { cat "$work/output" >&2; echo "the rerun was no no-op" >&2; exit 1; }
 e_playlists=$((e_playlists1 - e_playlists0)) e_segments=$((e_segments1 - e_segments0))
 e_calls=$(( (e_calls1 - e_calls0) / 3 )) e_queries=$(( (e_queries1 - e_queries0) / 3 ))
+kill "$e_sandbox_pid" 2>/dev/null || true
 
 e_section="$work/e-section.md"
 {
@@ -111,8 +109,12 @@ e_section="$work/e-section.md"
   echo
 } >"$e_section"
 cat "$e_section"
-echo "| (e) no-op rerun under 1 s with zero segment/playlist requests | measured $e_wall s, $e_segments segment and $e_playlists playlist requests |" \
-  >>"$work/targets.md"
+e_target="measured $e_wall s, $e_segments segment and $e_playlists playlist requests"
+if declare -F target >/dev/null; then
+  target "(e) no-op rerun under 1 s with zero segment/playlist requests" "$e_target"
+else
+  echo "| (e) no-op rerun under 1 s with zero segment/playlist requests | $e_target |" >>"$work/targets.md"
+fi
 if [ -n "${e_standalone:-}" ]; then
   echo "| target | measured |"
   echo "|---|---|"
