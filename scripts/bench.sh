@@ -13,7 +13,9 @@
 #  (d) scale: the backup of a two-camera cloud (0.7 GB) against the network's limit (`curl -Z
 #      --parallel-max 32` over the same segment URLs) and `yt-dlp -N 8`; memory with 10x longer
 #      clips and 10x the clips.
-#  (e) a no-op rerun over a year of catalog (when scripts/bench/e-*.sh is there).
+#  (e) a no-op rerun: `ivy-archiver backup` again over an archive that already holds a year of
+#      clips of 10 cameras (51,100, made by `ivy-bench-fixtures`): wall time, CPU, peak RSS and
+#      the sandbox's playlist and segment requests (none expected).
 #  (f) link shapes: the default backup against the best fixed --segment-jobs, and its 429s.
 #
 # Usage: scripts/bench.sh [SECTION...]   (sections a-f; e.g. `scripts/bench.sh d f`)
