@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "ivy-archiver", targets: ["IvyArchiverCLI"]),
         .library(name: "IvyCloud", targets: ["IvyCloud"]),
         .library(name: "IvySandbox", targets: ["IvySandbox"]),
+        // Benches only, never packaged (scripts/package.sh builds ivy-archiver alone).
+        .executable(name: "ivy-bench-fixtures", targets: ["IvyBenchFixturesTool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -144,6 +146,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Synthetic archives for benches and tests (a year of clips without fetching one): a
+        // library, so that both the tests and the bench's executable use the same code.
+        .target(
+            name: "IvyBenchFixtures",
+            dependencies: [
+                "IvyArchive", "IvyCloud", "IvyDomain", "IvySandbox",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "IvyBenchFixturesTool",
+            dependencies: ["IvyArchive", "IvyBenchFixtures", "IvySandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
 
         // Shared by the tests: an in-process sandbox and ffprobe as the independent judge.
         .target(
@@ -170,7 +187,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),
-        .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvyTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IvyArchiverCLITests", dependencies: ["IvyArchiverCLI", "IvyBenchFixtures", "IvyTestSupport"], swiftSettings: strict),
     ]
 )
 

@@ -143,11 +143,13 @@ extension Backup {
     private func walkStart(camera: CameraID, lastWalk: Int64?, horizon: Int64, context: Context) async throws -> Int64 {
         guard let lastWalk, try await context.catalog.knows(camera) else { return horizon }
         var start = lastWalk - context.options.overlap
-        let pending = try await context.catalog.pending(camera).map(\.start)
-        let vanished = try await context.catalog.archived(camera)
+        // Only what the cloud may still hold counts: a year of archived clips is not read (nor
+        // its files looked at) to plan a night.
+        let pending = try await context.catalog.pending(camera, from: horizon).map(\.start)
+        let vanished = try await context.catalog.archived(camera, from: horizon)
             .filter { clip in clip.file.map { !FileManager.default.fileExists(atPath: context.root + "/" + $0) } ?? true }
             .map(\.start)
-        if let oldest = (pending + vanished).filter({ $0 >= horizon }).min() { start = min(start, oldest) }
+        if let oldest = (pending + vanished).min() { start = min(start, oldest) }
         return max(horizon, start)
     }
 

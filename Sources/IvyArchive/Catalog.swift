@@ -114,6 +114,7 @@ public final class Catalog: Sendable {
                 }
             }
         }
+        migrator.registerMigration("v7: a generation of what the archive lists", migrate: addGeneration)
         return migrator
     }
 
@@ -185,18 +186,8 @@ public final class Catalog: Sendable {
     /// could not be had.
     public func markArchived(_ key: ClipKey, file: String, size: Int64, sha256: String, duration: Double, codecs: CodecPair,
                              sourceURL: String? = nil, holes: [ClipHole] = []) async throws {
-        try await update(key) { clip in
-            clip.state = holes.contains(where: \.isUnavailable) ? .partial : .archived
-            clip.file = file
-            clip.size = size
-            clip.sha256 = sha256
-            clip.duration = duration
-            clip.codecs = codecs
-            clip.sourceURL = sourceURL
-            clip.holes = holes
-            clip.attempts += 1
-            clip.lastError = nil
-        }
+        let archival = Archival(key: key, file: file, size: size, sha256: sha256, duration: duration, codecs: codecs, sourceURL: sourceURL, holes: holes)
+        try await update(key) { archival.apply(to: &$0) }
     }
 
     /// The last attempt failed. A `partial` clip stays partial: its file is still the best copy.
@@ -226,21 +217,24 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// Clips of `camera` not archived whole yet (`seen`, `failed`, `partial`), oldest first.
-    public func pending(_ camera: CameraID) async throws -> [Clip] {
-        try await clips(in: ClipState.wanted, camera: camera)
+    /// Clips of `camera` not archived whole yet (`seen`, `failed`, `partial`), oldest first;
+    /// with `from`, only those starting then or later (server Unix seconds).
+    public func pending(_ camera: CameraID, from start: Int64? = nil) async throws -> [Clip] {
+        try await clips(in: ClipState.wanted, camera: camera, from: start)
     }
 
     /// Clips whose file is in the archive (`archived`, `partial`), of one camera or of all, by
-    /// camera then start.
-    public func archived(_ camera: CameraID? = nil) async throws -> [Clip] {
-        try await clips(in: ClipState.withFile, camera: camera)
+    /// camera then start; with `from`, only those starting then or later (server Unix seconds):
+    /// a year of clips need not be read to plan a night.
+    public func archived(_ camera: CameraID? = nil, from start: Int64? = nil) async throws -> [Clip] {
+        try await clips(in: ClipState.withFile, camera: camera, from: start)
     }
 
-    private func clips(in states: [ClipState], camera: CameraID?) async throws -> [Clip] {
+    private func clips(in states: [ClipState], camera: CameraID?, from start: Int64?) async throws -> [Clip] {
         try await read { db in
             var request = Clip.filter(states.contains(Clip.Columns.state))
             if let camera { request = request.filter(Clip.Columns.camera == camera) }
+            if let start { request = request.filter(Clip.Columns.start >= start) }
             return try request.order(Clip.Columns.camera, Clip.Columns.start).fetchAll(db)
         }
     }

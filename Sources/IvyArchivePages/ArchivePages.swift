@@ -36,10 +36,14 @@ public struct ArchivePages: Sendable {
 
     /// Writes every page of `listing` (read with no filter: a page per day it holds), each
     /// only when its text changed, and removes the pages of days and cameras no longer there.
+    /// `stamp` (`stamp(generation:zones:)`) says what the listing was read from: written last,
+    /// once every page is, so that `areDrawn(from:)` never trusts pages half-drawn.
     ///
     /// - Throws: file system errors (a full disk, a read-only archive).
-    public func write(_ listing: ArchiveListing, now: Date = Date()) throws -> Result {
+    public func write(_ listing: ArchiveListing, now: Date = Date(), stamp: String? = nil) throws -> Result {
         let library = try PageTemplates.library()
+        // Whatever happens below, the pages are no longer those the old stamp describes.
+        if FileManager.default.fileExists(atPath: stampPath) { try FileManager.default.removeItem(atPath: stampPath) }
         var files = PageFiles(folder: pagesFolder)
         // No time in the pages below the index: a day that did not change is not rewritten.
         let footer = "Made by IvyArchiver \(toolVersion). Times are the camera's local time."
@@ -77,6 +81,7 @@ public struct ArchivePages: Sendable {
         var result = try files.finish()
         result.index = indexPath
         if try PageFiles.writeIfChanged(indexPath, render(library, index, "index")) { result.written += 1 } else { result.unchanged += 1 }
+        if let stamp { _ = try PageFiles.writeIfChanged(stampPath, stamp) }
         return result
     }
 

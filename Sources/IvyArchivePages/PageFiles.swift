@@ -13,6 +13,8 @@ struct PageFiles {
     private var drawn: [String: String] = [:]
 
     static let manifest = "fingerprints.json"
+    /// What the pages were drawn from (`ArchivePages.stamp`), written after them.
+    static let stamp = "drawn-from"
 
     init(folder: String) {
         self.folder = folder
@@ -43,6 +45,7 @@ struct PageFiles {
         encoder.outputFormatting = [.sortedKeys]
         _ = try Self.writeIfChanged(folder + "/" + Self.manifest, String(decoding: try encoder.encode(drawn), as: UTF8.self))
         kept.insert(Self.manifest)
+        kept.insert(Self.stamp)
         let manager = FileManager.default
         for relative in (manager.subpaths(atPath: folder) ?? []).sorted().reversed() {
             let path = folder + "/" + relative

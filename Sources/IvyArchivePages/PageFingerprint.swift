@@ -9,6 +9,8 @@ import IvyDomain
 enum PageFingerprint {
     /// Changes with the templates, so a new version of the tool redraws every page.
     static let templates = hex(PageTemplates.head + PageTemplates.bar + PageTemplates.legend + PageTemplates.camera + PageTemplates.day)
+    /// Every template and asset: what the whole set of pages is drawn with (`ArchivePages.stamp`).
+    static let allTemplates = hex(templates + PageTemplates.index + PageAssets.css + PageAssets.js)
 
     /// A day's page: its clips (files, thumbnails, codecs, errors), its coverage, its neighbours.
     static func day(_ day: ArchiveListing.Day, of pages: CameraPages, previous: ArchiveListing.Day?, next: ArchiveListing.Day?) -> String {

@@ -15,20 +15,33 @@ public struct SandboxAccount: Sendable {
         self.devices = devices
     }
 
-    /// A household with one camera per media profile that a real account may show.
-    public static func demo(days: Int = 2, continuousChunksPerDay: Int = 1, eventsPerDay: Int = 3, chunkSeconds: Int64 = 600) -> SandboxAccount {
+    /// A household with one camera per media profile that a real account may show; with more
+    /// than five `cameras`, the profiles repeat (`Camera 6`, `00626E8A1B06`, ...), so that a
+    /// bench can list many cameras.
+    public static func demo(cameras: Int = 5, days: Int = 2, continuousChunksPerDay: Int = 1, eventsPerDay: Int = 3,
+                            chunkSeconds: Int64 = 600) -> SandboxAccount {
         let layout = RecordingLayout(days: days, continuousChunksPerDay: continuousChunksPerDay, eventsPerDay: eventsPerDay, chunkSeconds: chunkSeconds)
-        return SandboxAccount(
-            username: "demo@example.com",
-            password: "sandbox-password",
-            devices: [
-                SandboxDevice(mac: "00626E8A1B01", name: "Front Door", productName: "FI9900P", profile: .h264AAC, layout: layout),
-                SandboxDevice(mac: "00626E8A1B02", name: "Garage", productName: "FI9961EP", profile: .hevcAAC, layout: layout),
-                SandboxDevice(mac: "00626E8A1B03", name: "Backyard", productName: "SD2X", profile: .fragmentedMP4, layout: layout),
-                SandboxDevice(mac: "00626E8A1B04", name: "Nursery", productName: "R2M", profile: .encrypted, layout: layout),
-                SandboxDevice(mac: "00626E8A1B05", name: "Porch", productName: "VD1", profile: .videoOnly, layout: layout),
-            ]
-        )
+        let household = [
+            SandboxDevice(mac: "00626E8A1B01", name: "Front Door", productName: "FI9900P", profile: .h264AAC, layout: layout),
+            SandboxDevice(mac: "00626E8A1B02", name: "Garage", productName: "FI9961EP", profile: .hevcAAC, layout: layout),
+            SandboxDevice(mac: "00626E8A1B03", name: "Backyard", productName: "SD2X", profile: .fragmentedMP4, layout: layout),
+            SandboxDevice(mac: "00626E8A1B04", name: "Nursery", productName: "R2M", profile: .encrypted, layout: layout),
+            SandboxDevice(mac: "00626E8A1B05", name: "Porch", productName: "VD1", profile: .videoOnly, layout: layout),
+        ]
+        let devices = (0..<max(0, cameras)).map { index in
+            guard index >= household.count else { return household[index] }
+            var device = household[index % household.count]
+            device.mac = "00626E8A" + hex(index + 1, digits: 4)
+            device.name = "Camera \(index + 1)"
+            return device
+        }
+        return SandboxAccount(username: "demo@example.com", password: "sandbox-password", devices: devices)
+    }
+
+    /// `value` in upper-case hexadecimal, zero-padded to `digits`.
+    private static func hex(_ value: Int, digits: Int) -> String {
+        let text = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 }
 

@@ -56,7 +56,8 @@ extension SandboxCloud {
     }
 
     /// Hours with recordings, in UTC (the sandbox's reading of an undocumented zone), unsorted
-    /// like the real cloud's.
+    /// like the real cloud's. A year of clips lists thousands of hours: each is spelled by
+    /// arithmetic, not by a calendar, so that the answer stays fast.
     private func dateList(_ clips: [SandboxRecording]) -> SandboxResponse {
         var hours = Set<Int64>()
         for clip in clips {
@@ -66,13 +67,28 @@ extension SandboxCloud {
                 hour += 1
             }
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let texts = hours.sorted(by: >).map { hour -> JSONValue in
-            let parts = calendar.dateComponents([.year, .month, .day, .hour], from: Date(timeIntervalSince1970: Double(hour * 3600)))
-            return .string(String(format: "%04d%02d%02dT%02d0000", parts.year!, parts.month!, parts.day!, parts.hour!))
-        }
+        let texts = hours.sorted(by: >).map { JSONValue.string(Self.hourText($0)) }
         return SandboxResponse.json(.object([("dateList", .array(texts)), ("errorCode", .string("")), ("failureDetails", .string(""))]))
+    }
+
+    /// `YYYYMMDDTHH0000` of the hour `hour` (hours since 1970, UTC), by Howard Hinnant's
+    /// civil_from_days.
+    static func hourText(_ hour: Int64) -> String {
+        let days = (hour >= 0 ? hour : hour - 23) / 24 + 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let hourOfDay = hour - (hour >= 0 ? hour : hour - 23) / 24 * 24
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(hourOfDay, 2) + "0000"
     }
 
     private func playlistURL(_ base: String, mac: String, clip: SandboxRecording, now: Int64) -> String {

@@ -23,7 +23,7 @@ public final class SandboxCloud: Sendable {
         self.signingKey = SymmetricKey(data: SHA256.hash(data: Array("ivy-sandbox-signing-\(configuration.seed)".utf8)))
         self.padding = TransportStreamPatcher.nullPackets(max(0, configuration.segmentBytes ?? 0) / TransportStreamPatcher.packetSize)
         let nowSeconds = Int64(Date().timeIntervalSince1970) + Int64(configuration.clockOffset.components.seconds)
-        self.state = Mutex(SandboxState(configuration: configuration, anchor: nowSeconds / 3600 * 3600))
+        self.state = Mutex(SandboxState(configuration: configuration, anchor: configuration.anchor ?? nowSeconds / 3600 * 3600))
     }
 
     /// A snapshot of the counters.

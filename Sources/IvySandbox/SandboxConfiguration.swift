@@ -32,6 +32,10 @@ public struct SandboxConfiguration: Sendable {
     /// sandbox's small templates. `nil`, or a size below the template's: no padding. fMP4
     /// segments are never padded.
     public var segmentBytes: Int?
+    /// The end of the most recent day of generated recordings, server Unix seconds; `nil`: the
+    /// last hour boundary before the server's now. Fixed, it lets another process generate the
+    /// same clips (`recordings(anchor:)`), whenever it runs: a bench's synthetic archive.
+    public var anchor: Int64?
     public var faults = Faults()
 
     public init() {}

@@ -59,9 +59,8 @@ struct SandboxState: Sendable {
         var identity = SplitMix64(seed: seed ^ 0x0123_4567)
         openId = "sbx" + String(identity.next(), radix: 16)
         subtoken = String(identity.next(), radix: 16) + String(identity.next(), radix: 16)
-        devices = configuration.account.devices.enumerated().map { index, device in
-            let clips = RecordingGenerator.recordings(for: device, index: index, seed: seed, anchor: anchor)
-            return DeviceRecord(device: device, recordings: clips.map(Self.roundedToSegments))
+        devices = zip(configuration.account.devices, configuration.recordings(anchor: anchor)).map { device, clips in
+            DeviceRecord(device: device, recordings: clips)
         }
         grants = []
         answerFaults = configuration.faults.answers.map { ($0, 0) }
@@ -74,13 +73,6 @@ struct SandboxState: Sendable {
         outageRequestsLeft = configuration.faults.outageRequests
         systemErrorAnswersLeft = configuration.faults.systemErrorAnswers
         storeTokenRejectionsLeft = configuration.faults.storeTokenRejections
-    }
-
-    /// Media comes in 4 s segments, so clips last a whole number of them.
-    static func roundedToSegments(_ clip: SandboxRecording) -> SandboxRecording {
-        let step = MediaTemplate.segmentSeconds
-        let duration = max(step, (clip.end - clip.start + step - 1) / step * step)
-        return SandboxRecording(start: clip.start, end: clip.start + duration, type: clip.type)
     }
 
     mutating func issueToken(lifetime: Int64, calls: Int?, now: Int64) -> (access: String, refresh: String) {

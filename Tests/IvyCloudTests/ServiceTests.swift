@@ -177,4 +177,19 @@ func expectCode(_ code: CloudErrorCode, sourceLocation: SourceLocation = #_sourc
             #expect(RecordingHour(cloudText: bad) == nil, "\(bad)")
         }
     }
+
+    /// The cloud's own form is read from its bytes (a year of hours is thousands of entries):
+    /// it must read every value as the general reading does, and refuse what it refuses.
+    @Test func theCloudsOwnFormReadsAsTheGeneralReadingDoes() {
+        for (year, month, day, hour) in [(2000, 1, 1, 0), (2019, 3, 30, 19), (2024, 2, 29, 23), (2100, 12, 31, 23), (2026, 11, 30, 9)] {
+            func pad(_ value: Int, _ width: Int) -> String { String(repeating: "0", count: width - String(value).count) + String(value) }
+            let compact = pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(hour, 2) + "0000"
+            let iso = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + pad(hour, 2) + ":00"
+            #expect(RecordingHour(cloudText: compact) == RecordingHour(year: year, month: month, day: day, hour: hour), "\(compact)")
+            #expect(RecordingHour(cloudText: compact) == RecordingHour(cloudText: iso), "\(compact)")
+        }
+        for bad in ["20190330T19000x", "2019033xT190000", "20190332T190000", "20190300T190000", "19991231T230000", "21010101T000000", "20190330T240000"] {
+            #expect(RecordingHour(cloudText: bad) == nil, "\(bad)")
+        }
+    }
 }

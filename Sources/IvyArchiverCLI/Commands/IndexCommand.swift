@@ -34,6 +34,7 @@ struct IndexCommand: AsyncParsableCommand {
             display.show("thumbnails \(done)/\(total)")
         }
         display.clear()
+        // Drawn whatever the stamp says: thumbnails may have changed, or pages been removed by hand.
         let result = try await ArchivePagesRefresh.run(folder) { settings.deviceTimeZones[$0] ?? settings.timeZone }
         if settings.json {
             try Output.json(IndexReport(index: result.index, pagesWritten: result.written, pagesUnchanged: result.unchanged, pagesRemoved: result.removed,

@@ -14,6 +14,7 @@ struct SandboxCommand: HandlesItsOwnSignals {
               ivy-archiver sandbox --days 7 --latency-ms 40 --bandwidth 4000000 \\
                   --media-fault gap
               ivy-archiver sandbox --scenario scale --latency-ms 40 --bandwidth 4000000 --max-concurrent 12
+              ivy-archiver sandbox --cameras 10 --days 365 --events-per-day 14 --chunks-per-day 0
 
             GET /sandbox/stats answers the counters as JSON (requests by service and kind, statuses, 429s, the peak of \
             concurrent media requests, media bytes sent); POST /sandbox/stats/reset answers them and starts over.
@@ -22,15 +23,23 @@ struct SandboxCommand: HandlesItsOwnSignals {
     @Option(name: .long, parsing: .unconditional, help: "Port to listen on (0 picks a free one).", transform: NumberOption.whole(0...65535)) var port = 8080
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Seed for the account's recordings.") var seed: UInt64 = 1
-    @Option(name: .long, help: ArgumentHelp("The account: demo (five cameras, one per media profile, shaped by --days, --chunk-seconds and "
-                + "--chunks-per-day) or scale (the scale benchmarks' cloud: two H.264 cameras, 30 minutes of continuous recording in "
-                + "10-minute clips and 30 motion clips of 10-60 s, 1 MB segments; about 0.7 GB).", valueName: "demo|scale"))
+    @Option(name: .long, help: ArgumentHelp("The account: demo (five cameras, one per media profile, or --cameras of them, shaped by --days, "
+                + "--chunk-seconds, --chunks-per-day, --events-per-day and --anchor) or scale (the scale benchmarks' cloud: two H.264 cameras, "
+                + "30 minutes of continuous recording in 10-minute clips and 30 motion clips of 10-60 s, 1 MB segments; about 0.7 GB).",
+                valueName: "demo|scale"))
     var scenario = Scenario.demo
     @Option(name: .customLong("scale-clips"), parsing: .unconditional, help: "With --scenario scale: this many times the clips (10: 30 continuous and 300 motion clips).",
             transform: NumberOption.decimal(above: 0, atMost: 100)) var scaleClips: Double?
     @Option(name: .customLong("scale-length"), parsing: .unconditional, help: "With --scenario scale: clips this many times as long (10: 100-minute continuous clips).",
             transform: NumberOption.decimal(above: 0, atMost: 100)) var scaleLength: Double?
-    @Option(name: .long, parsing: .unconditional, help: "Days of recordings per camera (1-30).", transform: NumberOption.whole(1...30)) var days = 2
+    @Option(name: .long, parsing: .unconditional, help: "Cameras on the account (1-100; the first five have one media profile each, more repeat them).",
+            transform: NumberOption.whole(1...100)) var cameras = 5
+    @Option(name: .long, parsing: .unconditional, help: "Days of recordings per camera (1-3660).", transform: NumberOption.whole(1...3660)) var days = 2
+    @Option(name: .customLong("events-per-day"), parsing: .unconditional, help: "Motion clips of 20-60 s per camera and day.",
+            transform: NumberOption.whole(0...1440)) var eventsPerDay = 3
+    @Option(name: .long, parsing: .unconditional,
+            help: "End of the most recent day of recordings, Unix seconds (default: the last hour boundary before now); fixed, another run lists the same clips.",
+            transform: { Int64(try NumberOption.whole(946_684_800...4_102_444_800)($0)) }) var anchor: Int64?
     @Option(name: .customLong("chunk-seconds"), parsing: .unconditional, help: "Length of continuous chunks (a multiple of 4).",
             transform: { Int64(try NumberOption.whole(4...14_400)($0)) }) var chunkSeconds: Int64 = 600
     @Option(name: .customLong("chunks-per-day"), parsing: .unconditional, help: "Abutting continuous chunks per camera and day.",
@@ -87,6 +96,9 @@ struct SandboxCommand: HandlesItsOwnSignals {
         }
     }
 
+    /// Clips a sandbox may list in all: 2,000,000 are 48 MB of recordings.
+    static let maximumClips = 2_000_000
+
     func validate() throws {
         if scenario != .scale, scaleClips != nil || scaleLength != nil {
             throw ValidationError("--scale-clips and --scale-length shape --scenario scale only")
@@ -100,6 +112,10 @@ struct SandboxCommand: HandlesItsOwnSignals {
         guard chunksPerDay >= 0, Int64(chunksPerDay) * chunkSeconds <= 4 * 3600 else {
             throw ValidationError("--chunks-per-day x --chunk-seconds must stay within 4 hours a day")
         }
+        // Every clip is kept in memory (24 bytes each): a bound keeps the sandbox's memory sane.
+        guard cameras * days * (chunksPerDay + eventsPerDay) <= Self.maximumClips else {
+            throw ValidationError("--cameras x --days x (--chunks-per-day + --events-per-day) must stay within \(Self.maximumClips) clips")
+        }
     }
 
     /// The scale scenario the options ask for, if they ask for one.
@@ -111,7 +127,9 @@ struct SandboxCommand: HandlesItsOwnSignals {
     func run() async throws {
         var configuration = SandboxConfiguration()
         configuration.seed = seed
-        configuration.account = .demo(days: days, continuousChunksPerDay: chunksPerDay, chunkSeconds: chunkSeconds)
+        configuration.account = .demo(cameras: cameras, days: days, continuousChunksPerDay: chunksPerDay, eventsPerDay: eventsPerDay,
+                                      chunkSeconds: chunkSeconds)
+        configuration.anchor = anchor
         try scale?.apply(to: &configuration)
         if let segmentBytes { configuration.segmentBytes = segmentBytes }
         configuration.faults.latency = .milliseconds(latencyMilliseconds)
