@@ -1,0 +1,36 @@
+@testable import IvyHLS
+import Synchronization
+import Testing
+
+/// A clip's segments queue for memory in the clip's order, whatever order their tasks run in
+/// (by order of events; the time limit only guards against a hang).
+@Suite(.timeLimit(.minutes(1)))
+struct TurnstileTests {
+    @Test func tasksStartedInReverseOrderPassInIndexOrder() async throws {
+        let turnstile = Turnstile()
+        let order = Mutex<[Int]>([])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in (0..<20).reversed() {
+                group.addTask {
+                    try await turnstile.wait(for: index)
+                    order.withLock { $0.append(index) }
+                    turnstile.pass(index)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(order.withLock { $0 } == Array(0..<20))
+    }
+
+    @Test func aCancelledWaiterIsReleasedAndALaterPassLetsTheRestGo() async throws {
+        let turnstile = Turnstile()
+        let waiting = Task { try await turnstile.wait(for: 2) }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        // Index 0 and 1 pass; 2 was cancelled and passes without waiting; 3 may then go.
+        turnstile.pass(0)
+        turnstile.pass(1)
+        turnstile.pass(2)
+        try await turnstile.wait(for: 3)
+    }
+}
