@@ -6,20 +6,26 @@ import Testing
 /// (by order of events; the time limit only guards against a hang).
 @Suite(.timeLimit(.minutes(1)))
 struct TurnstileTests {
+    final class Order: Sendable {
+        private let indexes = Mutex<[Int]>([])
+        func add(_ index: Int) { indexes.withLock { $0.append(index) } }
+        var all: [Int] { indexes.withLock { $0 } }
+    }
+
     @Test func tasksStartedInReverseOrderPassInIndexOrder() async throws {
         let turnstile = Turnstile()
-        let order = Mutex<[Int]>([])
+        let order = Order()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in (0..<20).reversed() {
                 group.addTask {
                     try await turnstile.wait(for: index)
-                    order.withLock { $0.append(index) }
+                    order.add(index)
                     turnstile.pass(index)
                 }
             }
             try await group.waitForAll()
         }
-        #expect(order.withLock { $0 } == Array(0..<20))
+        #expect(order.all == Array(0..<20))
     }
 
     @Test func aCancelledWaiterIsReleasedAndALaterPassLetsTheRestGo() async throws {
