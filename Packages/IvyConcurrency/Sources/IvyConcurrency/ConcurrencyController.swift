@@ -11,10 +11,12 @@
 ///   less: more is kept only when it pays `growth`, less when it costs under `tolerance` of the
 ///   best recent throughput (fewer transfers hold less memory).
 /// - **Overload.** A `429 Too Many Requests` says the server counts concurrent requests: each one
-///   lowers a ceiling to one under the transfers then in flight, so a burst of `k` refusals above
-///   a server's limit of `n` leaves the ceiling at `n`, and the limit never rises above it again
-///   in this run. A `503` or a timeout is congestion without a count: the limit shrinks to three
-///   quarters (timeouts: a half), once per limit in force.
+///   lowers a ceiling to the transfers that were in flight when the refused one started, so a
+///   burst of refusals above a server's limit of `n` leaves the ceiling at `n`, whatever order
+///   they come back in, and the limit never rises above it again in this run. A timeout is
+///   congestion without a count: the limit halves, once per limit in force. `503`s shrink it to
+///   three quarters only when they are a quarter of a round: a server that answers one now and
+///   then whatever the load is noise, which the measured throughput already accounts for.
 /// - A round in which the transfers never filled the limit (the caller had no more to ask)
 ///   teaches nothing and changes nothing: the limit does not run away on a light load.
 ///
@@ -69,6 +71,8 @@ public struct ConcurrencyController: Sendable {
     /// Handed out at a transfer's start, given back at its end.
     public struct Ticket: Sendable, Equatable {
         let generation: Int
+        /// Transfers in flight when it started, itself included.
+        let concurrency: Int
     }
 
     public let configuration: Configuration
@@ -113,6 +117,8 @@ public struct ConcurrencyController: Sendable {
         var bytes = 0
         /// Most transfers in flight during the round: below the limit, demand bound it.
         var peakInFlight = 0
+        /// `503`s of transfers started under the limit in force.
+        var unavailable = 0
     }
 
     private struct Probe {
@@ -134,7 +140,7 @@ public struct ConcurrencyController: Sendable {
             if round.start == nil { round.start = now }
             round.peakInFlight = max(round.peakInFlight, inFlight)
         }
-        return Ticket(generation: generation)
+        return Ticket(generation: generation, concurrency: inFlight)
     }
 
     /// The transfer of `ticket` ended at `now` with `outcome`.
@@ -154,12 +160,20 @@ public struct ConcurrencyController: Sendable {
             if round.finished >= max(limit, configuration.minimumRoundSize) { endRound(at: now, seconds: Self.seconds(now - start)) }
         case .refused:
             refusals += 1
-            // The server took the others in flight, and not this one.
-            ceiling = max(configuration.minimum, min(ceiling - 1, inFlight))
+            // The server took the others in flight when this one arrived, and not this one. A
+            // burst of refusals from one overshoot all say about the same: none lowers the
+            // ceiling below what its own arrival shows.
+            ceiling = max(configuration.minimum, min(ceiling, ticket.concurrency - 1))
             if limit > ceiling { change(to: ceiling) }
             enterSteady(measured: nil)
         case .unavailable:
-            backOff(ticket, to: Double(limit) * 0.75)
+            // A 503 now and then is the server's noise, not the load: the throughput a round
+            // measures already counts what it cost. A quarter of a round's answers is overload.
+            guard ticket.generation == generation else { return }
+            round.unavailable += 1
+            if round.unavailable * 4 >= max(limit, configuration.minimumRoundSize) {
+                backOff(ticket, to: Double(limit) * 0.75)
+            }
         case .timedOut:
             backOff(ticket, to: Double(limit) * 0.5)
         case .other:

@@ -61,7 +61,7 @@ struct ConcurrencyControllerTests {
         #expect(run.finalLimit == 6)
     }
 
-    @Test func timeoutsHalveAndUnavailableAnswersShrinkOncePerLimit() {
+    @Test func timeoutsHalveOncePerLimit() {
         var controller = ConcurrencyController(configuration: .init(initial: 16, maximum: 32))
         let tickets = (0..<16).map { _ in controller.start(at: .zero) }
         controller.finish(tickets[0], .timedOut, at: .seconds(1))
@@ -69,18 +69,51 @@ struct ConcurrencyControllerTests {
         // A second timeout of a transfer started under the old limit does not halve again.
         controller.finish(tickets[1], .timedOut, at: .seconds(1))
         #expect(controller.limit == 8)
-        let fresh = controller.start(at: .seconds(1))
-        controller.finish(fresh, .unavailable, at: .seconds(2))
-        #expect(controller.limit == 6)
         #expect(controller.phase == .steady)
         controller.finish(tickets[2], .other, at: .seconds(2))
-        #expect(controller.limit == 6)
+        #expect(controller.limit == 8)
     }
 
-    @Test func eachRefusalLowersTheCeilingBelowWhatWasInFlight() {
+    @Test func unavailableAnswersShrinkTheLimitOnlyWhenTheyAreAQuarterOfARound() {
         var controller = ConcurrencyController(configuration: .init(initial: 16, maximum: 32))
         let tickets = (0..<16).map { _ in controller.start(at: .zero) }
-        for ticket in tickets.prefix(4) { controller.finish(ticket, .refused, at: .milliseconds(40)) }
+        // Three 503s of sixteen: noise.
+        for ticket in tickets.prefix(3) { controller.finish(ticket, .unavailable, at: .seconds(1)) }
+        #expect(controller.limit == 16)
+        // The fourth makes a quarter: overload.
+        controller.finish(tickets[3], .unavailable, at: .seconds(1))
+        #expect(controller.limit == 12)
+        // Those started under the old limit say nothing more.
+        for ticket in tickets[4..<12] { controller.finish(ticket, .unavailable, at: .seconds(1)) }
+        #expect(controller.limit == 12)
+    }
+
+    @Test(arguments: [0.01, 0.05])
+    func aFlakyServerAnsweringSome503sWhateverTheLoadKeepsTheLinkFull(rate: Double) {
+        var link = SimulatedLink(latency: 0.2, perConnection: 10_000_000)
+        link.unavailableRate = rate
+        let run = link.run(.init(maximum: 32), segments: 1200)
+        let best = bestFixed(link, segments: 1200)
+        #expect(run.seconds <= best.seconds * 1.3, "\(run.seconds) s against \(best.seconds) s at \(best.limit); limits \(run.limits)")
+        #expect(run.finalLimit >= 24, "limits \(run.limits)")
+    }
+
+    @Test func aServerFailingMostRequestsIsBackedOffFrom() {
+        var link = SimulatedLink(latency: 0.2, perConnection: 10_000_000)
+        link.unavailableRate = 0.5
+        let run = link.run(.init(maximum: 32), segments: 300)
+        #expect(run.limits.contains { $0 < 8 }, "limits \(run.limits)")
+    }
+
+    @Test(arguments: [false, true])
+    func aBurstOfRefusalsSetsTheCeilingToWhatTheServerTook(reversed: Bool) {
+        var controller = ConcurrencyController(configuration: .init(initial: 16, maximum: 32))
+        let tickets = (0..<16).map { _ in controller.start(at: .zero) }
+        // A server taking 12 refuses the 13th to 16th, whichever order their answers come in,
+        // and whatever finished meanwhile.
+        controller.finish(tickets[0], .completed, at: .milliseconds(30))
+        let refused = Array(tickets.suffix(4))
+        for ticket in reversed ? refused.reversed() : refused { controller.finish(ticket, .refused, at: .milliseconds(40)) }
         #expect(controller.ceiling == 12)
         #expect(controller.limit == 12)
         #expect(controller.refusals == 4)

@@ -16,6 +16,8 @@ struct SimulatedLink {
     /// Requests served at once before the server answers `429`; `nil`: no limit.
     var serverLimit: Int?
     var retryDelay = 1.0
+    /// Share of requests answered `503` after the latency, whatever the load (a flaky CDN).
+    var unavailableRate = 0.0
     var segmentBytes = 1_000_000
     var seed: UInt64 = 7
 
@@ -48,6 +50,7 @@ struct SimulatedLink {
         var waiting: Double
         var remaining: Double
         var refused: Bool
+        var unavailable = false
     }
 
     private func simulate(segments: Int, demand: Int, limit: () -> Int,
@@ -76,7 +79,9 @@ struct SimulatedLink {
                 let serving = active.filter { !$0.refused }.count
                 let refused = serverLimit.map { serving >= $0 } ?? false
                 let wait = latency * (1 + jitter * (random.unit() * 2 - 1))
-                active.append(Transfer(ticket: start(instant), waiting: wait, remaining: refused ? 0 : Double(segmentBytes), refused: refused))
+                let unavailable = !refused && unavailableRate > 0 && random.unit() < unavailableRate
+                active.append(Transfer(ticket: start(instant), waiting: wait, remaining: refused || unavailable ? 0 : Double(segmentBytes),
+                                       refused: refused, unavailable: unavailable))
             }
             peak = max(peak, active.count)
             if limits.last != limit() { limits.append(limit()) }
@@ -97,6 +102,9 @@ struct SimulatedLink {
                         refusals += 1
                         retries.append(now + retryDelay)
                         finish(transfer.ticket, .refused, instant)
+                    } else if transfer.unavailable {
+                        retries.append(now + retryDelay)
+                        finish(transfer.ticket, .unavailable, instant)
                     } else {
                         done += 1
                         finish(transfer.ticket, .completed, instant)
