@@ -36,6 +36,8 @@ import Testing
         (["backup", "--jobs", "-5"], "'--jobs <jobs>': takes a whole number from 1 to 16"),
         (["backup", "--jobs", "1e3"], "'--jobs <jobs>': takes a whole number from 1 to 16"),
         (["backup", "--segment-jobs", "0"], "'--segment-jobs <segment-jobs>': takes a whole number from 1 to 64"),
+        (["backup", "--max-connections", "100"], "'--max-connections <max-connections>': takes a whole number from 1 to 64"),
+        (["backup", "--segment-jobs", "40", "--max-connections", "8"], "--segment-jobs fixes the downloads at once and --max-connections bounds how many are found: give one of them"),
         (["backup", "--keep-days", "-3"], "'--keep-days <keep-days>': takes a whole number from 1 to 36500"),
         (["backup", "--keep-days", "1.5"], "'--keep-days <keep-days>': takes a whole number from 1 to 36500"),
         (["fetch", "http://127.0.0.1:1/a.m3u8", "-o", "/tmp/x.mp4", "--jobs", "99999999999999999999"], "'--jobs <jobs>': takes a whole number from 1 to 64"),

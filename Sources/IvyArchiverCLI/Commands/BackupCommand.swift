@@ -34,8 +34,9 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Clips under way at once, at most; each starts when the link has room for it (1-16; default 8).",
             transform: NumberOption.whole(1...16)) var jobs = 8
     @Option(name: .customLong("max-connections"), parsing: .unconditional,
-            help: "Segment downloads at once, at most, for all clips together; how many run is found from what the link gives (1-64; default 32).",
-            transform: NumberOption.whole(1...64)) var maxConnections = 32
+            help: ArgumentHelp("Segment downloads at once, at most, for all clips together; how many run is found from what the link gives (1-64; default 32).",
+                               valueName: "max-connections"),
+            transform: NumberOption.whole(1...64)) var maxConnectionsOption: Int?
     @Option(name: .customLong("segment-jobs"), parsing: .unconditional, help: "Exactly this many segment downloads at once instead of finding it (1-64).",
             transform: NumberOption.whole(1...64)) var segmentJobs: Int?
     @Flag(name: .customLong("dry-run"), help: "Print what would be fetched and what --keep-days would delete; write nothing.") var dryRun = false
@@ -51,7 +52,13 @@ struct BackupCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let from, let to, to < from { throw ValidationError("--to is before --from") }
+        if segmentJobs != nil, maxConnectionsOption != nil {
+            throw ValidationError("--segment-jobs fixes the downloads at once and --max-connections bounds how many are found: give one of them")
+        }
     }
+
+    /// `--max-connections`, 32 unless given.
+    var maxConnections: Int { maxConnectionsOption ?? 32 }
 
     func run() async throws {
         let started = ContinuousClock.now
