@@ -16,6 +16,8 @@ final class BackupProgress: Sendable {
         var done = 0
         /// Bytes of the clips archived.
         var bytes: Int64 = 0
+        /// Bytes received (from the network) when the last clip ended.
+        var receivedAtDone: Int64 = 0
         /// (instant, bytes received) of the last few seconds, for the rate.
         var samples: [(ContinuousClock.Instant, Int64)] = []
     }
@@ -47,7 +49,12 @@ final class BackupProgress: Sendable {
     func handle(_ event: Backup.Event) {
         var line: String?
         var important = false
+        let receivedNow = received() - baseline
         tally.withLock { tally in
+            switch event {
+            case .archived, .partial, .failed(_?, _?, _): tally.receivedAtDone = receivedNow
+            default: break
+            }
             switch event {
             case .listing(_, let name, let index, let count):
                 tally.listing = "listing \(name)'s clips (camera \(index + 1) of \(count))"
@@ -110,11 +117,12 @@ final class BackupProgress: Sendable {
         }
         var text = "cameras \(state.devicesDone)/\(state.devices), clips \(state.done)/\(state.planned), "
             + "\(ProgressLine.bytes(Int(bytes))), \(ProgressLine.bytes(Int(rate)))/s"
-        // Remaining bytes: the clips left at the average size of those done, less what has
-        // arrived of the clips under way.
+        // Remaining bytes, all counted as the network carries them (an archived MP4 is smaller
+        // than its segments): the clips left at what each clip done took, less what has
+        // arrived since the last one ended. Clips overlap, so the average runs a little high.
         if state.done > 0, state.planned > state.done, rate > 0 {
-            let average = Double(state.bytes) / Double(state.done)
-            let left = max(0, average * Double(state.planned - state.done) - Double(bytes - state.bytes))
+            let average = Double(state.receivedAtDone) / Double(state.done)
+            let left = max(0, average * Double(state.planned - state.done) - Double(bytes - state.receivedAtDone))
             text += ", ETA " + ProgressLine.duration(Int(left / rate))
         }
         return text
