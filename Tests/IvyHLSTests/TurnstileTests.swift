@@ -4,7 +4,7 @@ import Testing
 
 /// A clip's segments queue for memory in the clip's order, whatever order their tasks run in
 /// (by order of events; the time limit only guards against a hang).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct TurnstileTests {
     final class Order: Sendable {
         private let indexes = Mutex<[Int]>([])
