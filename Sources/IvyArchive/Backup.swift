@@ -214,7 +214,7 @@ public struct Backup: Sendable {
             run.result = .stopped(stopped)
             try? await finish(run, summary, catalog: catalog)
             throw BackupError.storage("\(stopped), after \(summary.archived) clip\(summary.archived == 1 ? "" : "s") archived; "
-                + "nothing half-written is left in the archive")
+                + "nothing half-written is left in the archive", summary: summary)
         }
         if Task.isCancelled {
             // Interrupted: the run is recorded as such (from a task of its own, which the

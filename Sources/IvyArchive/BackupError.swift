@@ -4,12 +4,16 @@ public struct BackupError: Error, Sendable, CustomStringConvertible, Equatable {
     private enum Code: Sendable { case locked, archive, storage, unknownDevice }
     private let code: Code
     public let description: String
+    /// What a run stopped by its disk (`storage`) did before it stopped, for its report.
+    public private(set) var summary: Backup.Summary?
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 
     static func locked(_ detail: String) -> Self { Self(code: .locked, description: detail) }
     static func archive(_ detail: String) -> Self { Self(code: .archive, description: detail) }
-    static func storage(_ detail: String) -> Self { Self(code: .storage, description: detail) }
+    static func storage(_ detail: String, summary: Backup.Summary? = nil) -> Self {
+        Self(code: .storage, description: detail, summary: summary)
+    }
     static func unknownDevice(_ detail: String) -> Self { Self(code: .unknownDevice, description: detail) }
 
     public static let locked = locked("")

@@ -17,6 +17,8 @@ import Testing
                 let total = endpoint.cloud.configuration.account.devices.map { endpoint.cloud.recordings(mac: $0.mac).count }.reduce(0, +)
                 let files = BackupTests.files(archive)
                 #expect(files.count < total, "the disk was meant to fill up")
+                // The error carries what the run did, for its report.
+                #expect(error?.summary?.archived == files.count, "\(String(describing: error?.summary))")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/.ivy-archiver/tmp").isEmpty)
                 // Every file in the archive is catalogued and intact, and nothing else is there.
                 let report = try await Verify.run(archive: archive)

@@ -99,12 +99,17 @@ import Testing
                 let archive = mountPoint + "/archive", metrics = outside + "/backup.prom"
                 let env = endpoint.cliEnvironment(["IVY_ARCHIVE": archive])
                 #expect(try await CLIProcess.run(["init"], environment: env).status == 0)
-                let result = try await CLIProcess.run(["backup", "--metrics-file", metrics], environment: env)
+                let result = try await CLIProcess.run(["backup", "--json", "--metrics-file", metrics], environment: env)
                 #expect(result.status == 1, "\(result.stderr)")
                 #expect(result.stderr.contains("disk is full"), "\(result.stderr)")
                 let values = try Self.samples(metrics)
                 #expect(values["ivy_archiver_exit_code{account=\"demo@example.com\"}"] == 1, "\(values)")
                 #expect(try await Self.promtool(metrics) == nil)
+                // What the run did before it stopped is reported, in the metrics and on stdout.
+                let archived = mp4Files(in: archive).count
+                #expect(values["ivy_archiver_clips_archived{account=\"demo@example.com\"}"].map { Int($0) } == archived, "\(values)")
+                let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+                #expect(report?["archived"] as? Int == archived, "\(result.stdout)")
             }
         }
     }

@@ -67,12 +67,19 @@ struct BackupCommand: AsyncParsableCommand {
         // must not move the series elsewhere).
         var account = metricsFile.flatMap(BackupMetrics.account(inFileAt:)) ?? "unknown"
         let done: Done
+        var resolved: Backup.Options?
         do {
-            done = try await backup(account: &account)
+            done = try await backup(account: &account, options: &resolved)
         } catch {
+            // A disk that filled stopped a run that got to the clips: what it did is reported
+            // like any run's, before the one line that says why it stopped.
+            let stopped = (error as? BackupError)?.summary
             // Monitoring must not keep showing last night's figures after a bad night.
             if let metricsFile, !dryRun {
-                try? await Self.write(metricsFile, account: account, started: started, exitCode: ExitStatus.code(for: error), summary: nil)
+                try? await Self.write(metricsFile, account: account, started: started, exitCode: ExitStatus.code(for: error), summary: stopped)
+            }
+            if let stopped, let resolved, global.json {
+                try? Output.json(BackupReport(stopped, timeZone: resolved.timeZone(of:)))
             }
             throw error
         }
@@ -93,7 +100,8 @@ struct BackupCommand: AsyncParsableCommand {
         var elapsedSeconds: Double
     }
 
-    private func backup(account: inout String) async throws -> Done {
+    /// `resolved`: the options, once settled (a run stopped by its disk is reported with them).
+    private func backup(account: inout String, options resolved: inout Backup.Options?) async throws -> Done {
         let settings = try global.settings()
         account = settings.username ?? settings.openId ?? account
         let session = try await global.makeSession(settings, maxRate: maxRate, connections: segmentJobs ?? maxConnections)
@@ -113,6 +121,7 @@ struct BackupCommand: AsyncParsableCommand {
         }
         options.retention = session.settings.retentionDays.map { Int64($0) * 86_400 }
         options.retryPause = .milliseconds(Int64(session.settings.retryPauseSeconds * 1000))
+        resolved = options
 
         let limiter = DownloadLimiter(segmentJobs.map { .fixed($0) } ?? .adaptive(upTo: maxConnections))
         let backup = Backup(client: session.client, transport: session.transport, limiter: limiter,
