@@ -123,18 +123,15 @@ extension Backup {
     private func clip(_ item: Plan.Item, deadline: RunDeadline?, context: Context) async -> Outcome {
         // Long clips' remuxes hold their sample index to the end: they run one at a time.
         let index = Remuxer.sampleIndexBytes(forSeconds: Double(item.recording.duration))
+        let admitted: @Sendable () async throws -> Archived = { [limiter] in
+            let admission = try await limiter.admission(holding: index)
+            defer { withExtendedLifetime(admission) {} }
+            return try await archive(item, context: context)
+        }
         do {
-            guard let deadline else {
-                let admission = try await limiter.admission(holding: index)
-                defer { withExtendedLifetime(admission) {} }
-                return .archived(try await archive(item, context: context))
-            }
+            guard let deadline else { return .archived(try await admitted()) }
             if deadline.hasPassed() { return .unfinished }
-            return .archived(try await deadline.bounding {
-                let admission = try await limiter.admission(holding: index)
-                defer { withExtendedLifetime(admission) {} }
-                return try await archive(item, context: context)
-            })
+            return .archived(try await deadline.bounding(admitted))
         } catch is RunDeadline.Passed {
             return .unfinished
         } catch {

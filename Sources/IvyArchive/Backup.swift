@@ -21,7 +21,7 @@ public struct Backup: Sendable {
         /// How far back the cloud is asked at most (no known plan keeps more than 30 days).
         public var horizon: Int64 = 30 * 86_400
         /// Clips under way at once, at most. Each starts only when the download limiter has room
-        /// for it (`DownloadLimiter.admission()`): the link, not this, sets how many run.
+        /// for it (`DownloadLimiter.admission(holding:)`): the link, not this, sets how many run.
         public var jobs = 8
         public var dryRun = false
         public var timeZone = TimeZone.current

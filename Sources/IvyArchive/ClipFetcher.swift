@@ -70,8 +70,9 @@ public struct ClipFetcher: Sendable {
             }
             if playlist.duration < recordedSeconds - allowance { shortfall = recordedSeconds - playlist.duration }
         }
-        let directory = temporaryDirectory ?? (output as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).partial"
+        let folder = temporaryDirectory ?? (output as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        let temporary = directory + "/.\((output as NSString).lastPathComponent).\(UUID().uuidString).partial"
         var metadata = RemuxMetadata(title: title, comment: comment)
         if let creationTime { metadata.creationTime = RecordingTime(unix: creationTime.timeIntervalSince1970).iso8601() }
         var refresh: (@Sendable () async throws -> MediaPlaylist)?
@@ -90,7 +91,7 @@ public struct ClipFetcher: Sendable {
                 var seconds = 0.0
                 var lastInit: [UInt8]?
                 // Segments wait on the archive's disk, beside the clip, not in memory.
-                try await downloader.download(playlist, refresh: refresh, spoolDirectory: directory.isEmpty ? "." : directory) { payload in
+                try await downloader.download(playlist, refresh: refresh, spoolDirectory: directory) { payload in
                     defer {
                         seconds += payload.segment.duration
                         progress(Progress(segmentsDone: payload.index + 1, segmentsTotal: total, bytes: bytes,

@@ -3,8 +3,10 @@ import Synchronization
 
 /// The process's one gate for downloads: every segment, key, init section and playlist request
 /// of every clip and camera takes a permit, so that clip and camera counts never multiply the
-/// load on the user's link; and segment bytes held in memory (in flight, waiting for an earlier
-/// segment, on their way to the remuxer) take a share of one memory budget.
+/// load on the user's link. Two budgets bound memory: segment bytes held in memory (in flight,
+/// waiting for an earlier segment, on their way to the remuxer: AES-128 segments, and any
+/// segment downloaded without a spool folder) take a share of one, and each clip under way the
+/// bytes its remux holds to the end (`admission(holding:)`) of the other.
 ///
 /// The number of permits is fixed, or found by a `ConcurrencyController` from what the transfers
 /// achieve. Waiters are served first come, first served: a clip's earlier segments, which asked
@@ -23,8 +25,8 @@ public final class DownloadLimiter: Sendable {
         }
     }
 
-    /// Bytes of segments held at once by default: 16 MiB, about sixteen 4-second segments of
-    /// 720p video (`docs/PERFORMANCE.md` shows what it costs and gives).
+    /// Bytes of segments held in memory at once by default: 16 MiB, about sixteen 4-second
+    /// segments of 720p video (spooled segments take none of it).
     public static let defaultMemoryBudget = 16 << 20
     /// Bytes the clips under way may hold besides their segments by default: 16 MiB, the
     /// sample indexes of about 90 minutes of recording (`admission(holding:)`).

@@ -6,10 +6,11 @@ public import Logging
 
 /// Fetches a media playlist's segments concurrently and hands them over in order.
 ///
-/// Memory stays flat: a segment takes its share of the process-wide `DownloadLimiter`'s memory
-/// budget before it is asked for and gives it back once handed over, and at most
-/// `reorderWindow` segments of a clip are in flight or waiting for an earlier one. Each request
-/// takes a permit of the same limiter.
+/// Memory stays flat: with a spool folder, a segment waits on disk until its turn; otherwise (and
+/// for AES-128 segments, decrypted whole) it takes its share of the process-wide
+/// `DownloadLimiter`'s memory budget before it is asked for and gives it back once handed over.
+/// At most `reorderWindow` segments of a clip are in flight or waiting for an earlier one. Each
+/// request takes a permit of the same limiter.
 public struct HLSDownloader: Sendable {
     public struct Policy: Sendable {
         /// Tries per segment in all, for network failures, short bodies, 429 and 5xx.
@@ -295,7 +296,7 @@ public struct HLSDownloader: Sendable {
             } catch let error as HTTPError {
                 // A spool that failed ended the transfer: its own error says why, and one of the
                 // file system is the archive's disk failing, not this segment.
-                if let failure = Self.spoolFailure(spool) {
+                if let failure = spool?.failure {
                     guard failure.isTooLarge else { throw failure }
                     throw HLSError.segmentFailed(resource, HTTPError.bodyTooLarge.description)
                 }
@@ -323,15 +324,6 @@ extension HLSDownloader {
         var body: ChunkedBytes
         /// Bytes of the body in all, spooled or not.
         var count: Int
-    }
-
-    static func spoolFailure(_ spool: SpoolFile?) -> SpoolFile.Failure? {
-        do {
-            try spool?.checkWrites()
-            return nil
-        } catch {
-            return error as? SpoolFile.Failure
-        }
     }
 
     /// What an answer says of the link's load, for the adaptive concurrency.

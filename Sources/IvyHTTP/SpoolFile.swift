@@ -31,8 +31,8 @@ public final class SpoolFile: Sendable {
     /// concurrency controller, progress).
     let progress: @Sendable (Int) -> Void
 
-    /// A file to be made in `directory` with the body's first bytes, so that making it is the
-    /// transport thread's work too. `directory` should be on a local file system with room for
+    /// A file to be made in `directory` when the body's first bytes arrive, so that making it is
+    /// the transport thread's work too. `directory` should be on a local file system with room for
     /// what waits (the archive's staging folder).
     public init(directory: String, prefixLength: Int = 4096, limit: Int = .max, progress: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.directory = directory
@@ -89,9 +89,13 @@ public final class SpoolFile: Sendable {
         return appended
     }
 
-    /// - Throws: `SpoolFile.Failure` for the making or the write that failed, or the body past `limit`.
+    /// Why the file could not be made or written, or the body went past `limit`; `nil` while
+    /// every write succeeded.
+    public var failure: Failure? { state.withLock { $0.failure } }
+
+    /// - Throws: `failure`, when there is one.
     public func checkWrites() throws {
-        if let failure = state.withLock({ $0.failure }) { throw failure }
+        if let failure { throw failure }
     }
 
     /// Copies up to `buffer.count` bytes from `offset` into `buffer`; 0 at the end. Blocking:

@@ -28,8 +28,6 @@ final class ByteQueue: @unchecked Sendable {
     private var buffered = 0
     private var finished = false
     private var failure: (any Error)?
-    /// Why a source could not be read, which says more than the demuxer's failed read.
-    private var sourceError: (any Error)?
     /// The reader is gone: producers stop at once.
     private var closed = false
     private var waiting: [(chunk: Piece, continuation: CheckedContinuation<Void, any Error>)] = []
@@ -127,7 +125,6 @@ final class ByteQueue: @unchecked Sendable {
 
     enum ReadResult { case bytes(Int), end, failed }
 
-
     /// Reader side, after the end of a part: whether another part follows (then the next reads
     /// return its bytes), blocking until that is known.
     func nextPart() -> Bool {
@@ -164,12 +161,12 @@ final class ByteQueue: @unchecked Sendable {
             do {
                 copied = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: min(count, length - offset)), at: offset)
             } catch {
-                failReading(error)
+                fail(error)
                 return .failed
             }
             // A source shorter than it said is a failure, never a silent cut.
             guard copied > 0 else {
-                failReading(SourceShort(expected: length, read: offset))
+                fail(SourceShort(expected: length, read: offset))
                 return .failed
             }
             condition.lock()
@@ -205,13 +202,9 @@ final class ByteQueue: @unchecked Sendable {
         return .bytes(copied)
     }
 
-    /// Why a source could not be read, once the reader has failed for it.
-    var sourceFailure: (any Error)? { condition.withLock { sourceError } }
-
-    private func failReading(_ error: any Error) {
-        condition.withLock { sourceError = error }
-        fail(error)
-    }
+    /// Why the queue failed (a source that could not be read, or the producer's own error),
+    /// which says more than the demuxer's failed read.
+    var failureReason: (any Error)? { condition.withLock { failure } }
 
     /// A source ended before the bytes it announced.
     struct SourceShort: Error, CustomStringConvertible {

@@ -120,7 +120,7 @@ public enum Remuxer {
                 return try worker.run(interrupt: interrupt)
             } catch {
                 try? FileManager.default.removeItem(atPath: worker.outputPath)
-                throw queue?.sourceFailure ?? error
+                throw queue?.failureReason ?? error
             }
         })
     }

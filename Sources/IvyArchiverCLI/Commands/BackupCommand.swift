@@ -191,7 +191,7 @@ struct BackupCommand: AsyncParsableCommand {
 }
 
 extension BackupCommand {
-    /// Where the downloads settled: what `--verbose` shows to whoever tunes a link.
+    /// Where the downloads settled, at `--log-level info`, for whoever tunes a link.
     static func log(_ snapshot: DownloadLimiter.Snapshot, to logger: Logger) {
         logger.info("downloads", metadata: [
             "limit": "\(snapshot.limit)", "peak_in_flight": "\(snapshot.peakInFlight)", "refusals_429": "\(snapshot.refusals)",
