@@ -59,6 +59,8 @@ let package = Package(
         // The pipeline, lowest first. A module imports only modules above it in this list.
         // The archive's vocabulary (cameras, clips, states), shared by the archive and the CLI.
         .target(name: "IvyDomain", swiftSettings: strict),
+        // Many accounts: their names and which worker (shard) runs each.
+        .target(name: "IvyFleet", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "IvyHTTP",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
@@ -136,6 +138,7 @@ let package = Package(
                 "IvyArchivePages",
                 "IvyCloud",
                 "IvyDomain",
+                "IvyFleet",
                 "IvyHLS",
                 "IvyHTTP",
                 "IvySandbox",
@@ -172,6 +175,7 @@ let package = Package(
             path: "Tests/IvyTestSupport",
             swiftSettings: strict
         ),
+        .testTarget(name: "IvyFleetTests", dependencies: ["IvyFleet"], swiftSettings: strict),
         .testTarget(name: "IvyHTTPTests", dependencies: ["IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyCloudTests", dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyHLSTests", dependencies: ["IvyHLS", "IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
