@@ -114,6 +114,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Copies of the archive's clips at remote destinations (rclone), checked and recorded in
+        // the catalog; keep_local_days and verify --remote.
+        .target(
+            name: "IvyShip",
+            dependencies: [
+                "IvyArchive", "IvyDomain",
+                .product(name: "IvyConcurrency", package: "IvyConcurrency"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "IvySandbox",
             dependencies: [
@@ -188,6 +199,11 @@ let package = Package(
         .testTarget(
             name: "IvyArchivePagesTests",
             dependencies: ["IvyArchivePages", "IvyArchive", "IvyDomain", "IvyTestSupport", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IvyShipTests",
+            dependencies: ["IvyShip", "IvyArchive", "IvyCloud", "IvyDomain", "IvyHLS", "IvySandbox", "IvyTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),

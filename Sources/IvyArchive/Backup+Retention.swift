@@ -54,12 +54,10 @@ extension Backup {
     /// folders this leaves empty.
     func prune(_ context: Context, keepDays: Int, now: Int64) async throws -> Int {
         let clips = try await pruneCandidates(context, keepDays: keepDays, now: now)
+        let folder = ArchiveFolder(root: context.root)
         for clip in clips {
             if let file = clip.file {
-                let path = context.root + "/" + file
-                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-                ArchiveThumbnails(folder: ArchiveFolder(root: context.root)).remove(clipFile: file)
-                removeEmptyFolders(from: (path as NSString).deletingLastPathComponent, root: context.root)
+                try folder.removeClip(file: file)
                 context.events(.pruned(path: file))
             }
             try await context.catalog.mark(.pruned, clip.key)
@@ -72,26 +70,11 @@ extension Backup {
         var cutoffs: [CameraID: Int64] = [:]
         var candidates: [Catalog.Clip] = []
         for clip in try await context.catalog.archived() {
-            let cutoff = try cutoffs[clip.camera] ?? {
-                var calendar = Calendar(identifier: .gregorian)
-                calendar.timeZone = context.options.timeZone(of: clip.camera)
-                let today = calendar.startOfDay(for: Date(timeIntervalSince1970: Double(now)))
-                guard let first = calendar.date(byAdding: .day, value: -keepDays, to: today) else {
-                    throw BackupError.archive("cannot count \(keepDays) days back")
-                }
-                return Int64(first.timeIntervalSince1970)
-            }()
+            let cutoff = try cutoffs[clip.camera]
+                ?? ArchiveFolder.keepCutoff(keepDays: keepDays, now: now, timeZone: context.options.timeZone(of: clip.camera))
             cutoffs[clip.camera] = cutoff
             if clip.start < cutoff { candidates.append(clip) }
         }
         return candidates
-    }
-
-    private func removeEmptyFolders(from folder: String, root: String) {
-        var folder = folder
-        while folder.hasPrefix(root + "/"), (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true {
-            try? FileManager.default.removeItem(atPath: folder)
-            folder = (folder as NSString).deletingLastPathComponent
-        }
     }
 }
