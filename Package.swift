@@ -150,6 +150,7 @@ let package = Package(
                 "IvyCloud",
                 "IvyDomain",
                 "IvyFleet",
+                "IvyShip",
                 "IvyHLS",
                 "IvyHTTP",
                 "IvySandbox",

@@ -16,6 +16,21 @@ public struct BackupMetrics: Sendable {
     public var lastSuccess: Date?
     /// `nil` when the run stopped before it had one (nothing is counted then, not even zeros).
     public var summary: Backup.Summary?
+    /// With a destination: what was copied there after the clips.
+    public var shipping: Shipping?
+
+    /// Clips copied to a remote destination after the run, and those that failed to be.
+    public struct Shipping: Sendable {
+        public var shipped: Int
+        public var failed: Int
+        public var bytes: Int64
+
+        public init(shipped: Int, failed: Int, bytes: Int64) {
+            self.shipped = shipped
+            self.failed = failed
+            self.bytes = bytes
+        }
+    }
 
     public init(account: String, finishedAt: Date, durationSeconds: Double, exitCode: Int32, lastSuccess: Date?, summary: Backup.Summary?) {
         self.account = account
@@ -133,6 +148,12 @@ public struct BackupMetrics: Sendable {
         gauge("ivy_archiver_clips_unfinished", "Clips the last backup left for the next run when its deadline came.", [(account, "\(summary.unfinished)")])
         gauge("ivy_archiver_clips_pruned", "Archived clips the last backup deleted (keep_days).", [(account, "\(summary.pruned)")])
         gauge("ivy_archiver_bytes_archived", "Bytes written by the last backup.", [(account, "\(summary.bytes)")])
+        if let shipping {
+            gauge("ivy_archiver_clips_shipped", "Clips the last backup copied to its destination and checked there.", [(account, "\(shipping.shipped)")])
+            gauge("ivy_archiver_clips_ship_failed", "Clips the last backup could not copy to its destination (shipped by the next run).",
+                  [(account, "\(shipping.failed)")])
+            gauge("ivy_archiver_bytes_shipped", "Bytes the last backup copied to its destination.", [(account, "\(shipping.bytes)")])
+        }
         return families
     }
 

@@ -50,7 +50,7 @@ extension BackupCommand {
                 if !dryRun, !done.summary.interrupted {
                     await ArchivePagesRefresh.afterBackup(archive: done.options.archive, options: done.options, quiet: global.quiet || global.json)
                 }
-                outcome = AccountOutcome(name: name, done: done, exitCode: Self.exitCode(of: done.summary))
+                outcome = AccountOutcome(name: name, done: done, exitCode: done.exitCode)
             } catch {
                 let stopped = (error as? BackupError)?.summary
                 var done: Done?
@@ -65,7 +65,8 @@ extension BackupCommand {
         }
         if let metricsFile, !dryRun {
             try await Self.write(metricsFile, runs: outcomes.map {
-                AccountRun(account: $0.name.rawValue, exitCode: $0.exitCode, summary: $0.done?.summary, durationSeconds: $0.done?.elapsedSeconds)
+                AccountRun(account: $0.name.rawValue, exitCode: $0.exitCode, summary: $0.done?.summary, durationSeconds: $0.done?.elapsedSeconds,
+                           shipping: $0.done?.shipping)
             }, started: started)
         }
         let code = Self.exitCode(of: outcomes.map(\.exitCode))
@@ -98,10 +99,11 @@ extension BackupCommand.AccountOutcome {
     /// failed, one line on stderr, both naming it.
     func report(_ command: BackupCommand) {
         if let done, !command.global.json { command.printSummary(done, prefix: "\(name): ") }
+        if let shipping = done?.shipping { command.printShipping(shipping, prefix: "\(name): ", json: command.global.json) }
         if let failure {
             let message = ExitStatus.classify(failure)?.message ?? "\(failure)"
             Output.error("account \(name): \(message)")
-        } else if let done, exitCode == ExitStatus.Code.partialFailure.rawValue {
+        } else if let done, BackupCommand.exitCode(of: done.summary) == ExitStatus.Code.partialFailure.rawValue {
             Output.error("account \(name): backup incomplete: " + BackupCommand.incompleteness(done.summary))
         }
     }
@@ -126,7 +128,7 @@ struct AccountsReport: Encodable {
         accounts = outcomes.map { outcome in
             Account(account: outcome.name.rawValue, exitCode: outcome.exitCode,
                     error: outcome.failure.map { ExitStatus.classify($0)?.message ?? "\($0)" },
-                    backup: outcome.done.map { BackupReport($0.summary, timeZone: $0.options.timeZone(of:)) })
+                    backup: outcome.done.map { BackupReport($0.summary, shipping: $0.shipping, timeZone: $0.options.timeZone(of:)) })
         }
         self.exitCode = exitCode
         self.shard = shard

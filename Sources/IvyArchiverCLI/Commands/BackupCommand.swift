@@ -112,7 +112,7 @@ struct BackupCommand: AsyncParsableCommand {
         }
         // A finished run, however it went: its counts are in the metrics, exit 1 included.
         if let metricsFile, !dryRun {
-            try await Self.write(metricsFile, runs: [AccountRun(account: account, exitCode: Self.exitCode(of: done.summary), summary: done.summary)],
+            try await Self.write(metricsFile, runs: [AccountRun(account: account, exitCode: done.exitCode, summary: done.summary, shipping: done.shipping)],
                                  started: started)
         }
         try report(done)
@@ -123,6 +123,11 @@ struct BackupCommand: AsyncParsableCommand {
         var summary: Backup.Summary
         var options: Backup.Options
         var elapsedSeconds: Double
+        /// With a `destination`: what was shipped after the clips.
+        var shipping: Shipping?
+
+        /// The exit code of the run: the clips', and shipping's.
+        var exitCode: Int32 { BackupCommand.severest(BackupCommand.exitCode(of: summary), shipping?.exitCode ?? 0) }
     }
 
     /// `resolved`: the options, once settled (a run stopped by its disk is reported with them).
@@ -164,24 +169,29 @@ struct BackupCommand: AsyncParsableCommand {
             default: break
             }
         }
-        return Done(summary: summary, options: options, elapsedSeconds: progress.elapsedSeconds)
+        var done = Done(summary: summary, options: options, elapsedSeconds: progress.elapsedSeconds)
+        if let destination = session.settings.destination, !dryRun, !summary.interrupted {
+            done.shipping = await Self.ship(to: destination, keepLocalDays: session.settings.keepLocalDays, options: options, logger: session.logger) { _ in }
+        }
+        return done
     }
 
     private func report(_ done: Done) throws {
         let summary = done.summary, options = done.options
         if global.json {
-            try Output.json(BackupReport(summary, timeZone: options.timeZone(of:)))
+            try Output.json(BackupReport(summary, shipping: done.shipping, timeZone: options.timeZone(of:)))
         } else {
             printSummary(done)
         }
+        if let shipping = done.shipping { printShipping(shipping, json: global.json) }
         // Interrupted: the summary above says what was done; the interruption itself is the
         // one line on stderr, and exit 130.
-        if summary.interrupted { throw Interruption.Interrupted() }
+        if summary.interrupted || done.exitCode == ExitStatus.Code.interrupted.rawValue { throw Interruption.Interrupted() }
         if Self.exitCode(of: summary) != 0 {
             // One line on stderr too, for cron mail and journals that keep stderr only.
             Output.error("backup incomplete: " + Self.incompleteness(summary))
-            throw ExitCode(ExitStatus.Code.partialFailure.rawValue)
         }
+        if done.exitCode != 0 { throw ExitCode(done.exitCode) }
     }
 
     /// What is left undone, for the line on stderr.
@@ -211,6 +221,12 @@ struct BackupCommand: AsyncParsableCommand {
         }
     }
 
+    /// The severer of two exit codes: 130, then 2 (retrying cannot help), 3, 1, 0.
+    static func severest(_ a: Int32, _ b: Int32) -> Int32 {
+        let order: [Int32] = [0, 1, 3, 2, 130]
+        return (order.firstIndex(of: a) ?? 1) >= (order.firstIndex(of: b) ?? 1) ? a : b
+    }
+
     static func exitCode(of summary: Backup.Summary) -> Int32 {
         if summary.interrupted { return ExitStatus.Code.interrupted.rawValue }
         return summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? 0 : ExitStatus.Code.partialFailure.rawValue
@@ -223,6 +239,7 @@ struct BackupCommand: AsyncParsableCommand {
         var summary: Backup.Summary?
         /// Seconds; `nil`: since the command started.
         var durationSeconds: Double?
+        var shipping: Shipping?
     }
 
     /// Written from a task of its own: an interrupted run (its task cancelled) still records
@@ -230,8 +247,13 @@ struct BackupCommand: AsyncParsableCommand {
     static func write(_ path: String, runs: [AccountRun], started: ContinuousClock.Instant) async throws {
         let now = Date(), elapsed = (ContinuousClock.now - started).inSeconds
         let metrics = runs.map { run in
-            BackupMetrics(account: run.account, finishedAt: now, durationSeconds: run.durationSeconds ?? elapsed, exitCode: run.exitCode,
-                          lastSuccess: BackupMetrics.lastSuccess(inFileAt: path, account: run.account), summary: run.summary)
+            var metrics = BackupMetrics(account: run.account, finishedAt: now, durationSeconds: run.durationSeconds ?? elapsed, exitCode: run.exitCode,
+                                        lastSuccess: BackupMetrics.lastSuccess(inFileAt: path, account: run.account), summary: run.summary)
+            metrics.shipping = run.shipping.map { shipping in
+                BackupMetrics.Shipping(shipped: shipping.summary?.shipped.count ?? 0, failed: shipping.summary?.failures.count ?? 0,
+                                       bytes: shipping.summary?.bytes ?? 0)
+            }
+            return metrics
         }
         let result = await Task.detached { try await BackupMetrics.write(metrics, to: path) }.result
         if case .failure(let error) = result { throw UserError("cannot write the metrics file \(path): \(error.localizedDescription)") }
