@@ -104,6 +104,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Notifications of a run's outcome (a command, a URL, a daily digest), from its summary.
+        .target(
+            name: "IvyNotify",
+            dependencies: [
+                "IvyArchive", "IvyCloud", "IvyDomain", "IvyHTTP",
+                .product(name: "IvyConcurrency", package: "IvyConcurrency"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The archive's pages (HTML): drawn from its listing, never touching the cloud.
         .target(
             name: "IvyArchivePages",
@@ -205,6 +215,18 @@ let package = Package(
         .testTarget(
             name: "IvyShipTests",
             dependencies: ["IvyShip", "IvyArchive", "IvyCloud", "IvyDomain", "IvyHLS", "IvySandbox", "IvyTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IvyNotifyTests",
+            dependencies: [
+                "IvyNotify", "IvyArchive", "IvyDomain", "IvyHTTP", "IvyTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),

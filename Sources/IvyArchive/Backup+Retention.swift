@@ -16,23 +16,27 @@ extension Backup {
             guard !missing.isEmpty, let retention = await retention(of: camera.device.macAddr, options: context.options) else { continue }
             for clip in missing {
                 let left = clip.start + retention - now
-                let message: String
+                let message: String, kind: Summary.Warning.Kind
                 if clip.state == .partial {
                     // Its file keeps what could be had; past the retention there is no more to get.
                     guard left > 0, left <= context.options.expiryWarning else { continue }
                     message = "is partial (\(clip.holes.filter(\.isUnavailable).map(\.description).joined(separator: "; "))) "
                         + "and the cloud deletes it in about \(max(1, left / 3600)) h"
+                    kind = .partialExpiring
                 } else if left <= 0, listed[mac]?.contains(clip.start) == true {
                     message = "is past its plan's retention, still missing, and the cloud may delete it any moment"
+                    kind = .overdue
                 } else if left <= 0 {
                     try await context.catalog.mark(.lost, clip.key)
                     message = "was deleted by the cloud before it could be archived"
+                    kind = .lost
                 } else if left <= context.options.expiryWarning {
                     message = "is still missing and the cloud deletes it in about \(max(1, left / 3600)) h"
+                    kind = .expiring
                 } else {
                     continue
                 }
-                warnings.append(.init(device: mac, start: clip.start, message: message))
+                warnings.append(.init(device: mac, start: clip.start, message: message, kind: kind))
                 context.events(.warning(device: mac, start: clip.start, message: message))
             }
         }
