@@ -161,6 +161,7 @@ let package = Package(
                 "IvyDomain",
                 "IvyFleet",
                 "IvyShip",
+                "IvyNotify",
                 "IvyHLS",
                 "IvyHTTP",
                 "IvySandbox",

@@ -19,6 +19,8 @@ struct ConfigFile {
         /// A string (`"2M"`) or a number (bytes per second).
         case rate
         case boolean
+        /// A string (`"07:30"`) or `true` (`notify_digest`).
+        case stringOrTrue
         /// `[[accounts]]`: a list of tables, each checked against `accountKeys`.
         case accounts
 
@@ -31,6 +33,7 @@ struct ConfigFile {
             case .stringTable: "a table of strings (a [section] of key = \"value\" lines)"
             case .rate: "a rate such as \"2M\" (bytes per second, suffixes K, M, G)"
             case .boolean: "true or false"
+            case .stringOrTrue: "a time such as \"07:30\", or true"
             case .accounts: "a list of [[accounts]] tables"
             }
         }
@@ -45,7 +48,7 @@ struct ConfigFile {
         "keep_days": .wholeNumber, "retention_days": .wholeNumber, "export_max_hours": .number, "max_run_minutes": .number, "retry_pause_seconds": .number, "max_rate": .rate,
         "login_url": .string, "state_dir": .string, "allowed_media_hosts": .stringList,
         "destination": .string, "keep_local_days": .wholeNumber,
-        "notify_command": .string, "notify_url": .string, "notify_on_success": .boolean,
+        "notify_command": .string, "notify_url": .string, "notify_on_success": .boolean, "notify_digest": .stringOrTrue,
         "accounts": .accounts,
     ]
 
@@ -55,7 +58,7 @@ struct ConfigFile {
         "api_url", "client_id", "client_secret", "oem_code", "login_url",
         "username", "password", "password_file", "password_command", "open_id", "access_token", "refresh_token", "del_key",
         "timezone", "archive", "path_template", "device_timezones", "keep_days", "retention_days", "allowed_media_hosts",
-        "destination", "keep_local_days", "notify_command", "notify_url", "notify_on_success",
+        "destination", "keep_local_days", "notify_command", "notify_url", "notify_on_success", "notify_digest",
     ]
 
     /// Keys whose values are secrets: never printed, and a file holding one should be private.
@@ -203,6 +206,9 @@ struct ConfigFile {
             return .table(table.keys.sorted().compactMap { key in table[key]?.string.map { (key, $0) } })
         case .boolean:
             return raw.bool.map(Value.boolean)
+        case .stringOrTrue:
+            if let text = raw.string { return .string(text) }
+            return raw.bool == true ? .boolean(true) : nil
         case .accounts:
             // Checked entry by entry (`readAccounts`), kept apart from the values.
             return nil

@@ -4,6 +4,7 @@ import IvyCloud
 import IvyHLS
 import IvyDomain
 import IvyFleet
+import IvyNotify
 
 /// Configuration after merging flags, environment and the config file, with where each
 /// setting came from (`ivy-archiver config check` shows it).
@@ -44,6 +45,9 @@ struct Settings {
     var allowedMediaHosts: [String] = []
     /// The login endpoint, when not `<api_url>/oauth` (`login_url`, `$IVY_LOGIN_URL`).
     var loginURL: String?
+    /// The folder of the session file: where state kept between runs goes (the notification
+    /// digest's too).
+    var stateDirectory: String? { sessionPath.map { ($0 as NSString).deletingLastPathComponent } }
     /// Where the session (tokens) is kept between runs: `state_dir`, `$IVY_STATE_DIR`, else
     /// `$XDG_STATE_HOME/ivy-archiver`.
     var sessionPath: String?
@@ -55,6 +59,8 @@ struct Settings {
     var notifyCommand: String?
     var notifyURL: String?
     var notifyOnSuccess = false
+    /// `notify_digest`: one digest a day, sent by the first run after this time.
+    var notifyDigest: DigestSchedule?
     /// Every setting as resolved, in the config file's terms, secrets redacted.
     var report: [Entry] = []
     /// Things worth a warning that do not stop the command (a password others can read).
@@ -229,13 +235,26 @@ struct Settings {
         settings.notifyOnSuccess = file.boolean("notify_on_success") ?? false
         report.append(Entry(key: "notify_on_success", value: String(settings.notifyOnSuccess),
                             source: file.boolean("notify_on_success") == nil ? "default" : file.location(of: "notify_on_success")))
+        if let text = file.string("notify_digest") {
+            guard let schedule = DigestSchedule(text, timeZone: settings.timeZone) else {
+                throw UserError("\(file.location(of: "notify_digest")): notify_digest must be a time such as \"07:30\" (24-hour), or true, not '\(text)'")
+            }
+            settings.notifyDigest = schedule
+        } else if file.boolean("notify_digest") == true {
+            settings.notifyDigest = .midnight(in: settings.timeZone)
+        }
+        report.append(Entry(key: "notify_digest", value: file.string("notify_digest") ?? file.boolean("notify_digest").map { _ in "true (00:00)" },
+                            source: file.values["notify_digest"] == nil ? "unset" : file.location(of: "notify_digest")))
+        if settings.notifyDigest != nil || settings.notifyOnSuccess, settings.notifyCommand == nil, settings.notifyURL == nil {
+            settings.warnings.append("\(file.path): notify_digest and notify_on_success need notify_command or notify_url to send anything")
+        }
         let stateDirectory = pick("state_dir", "IVY_STATE_DIR")
         if let stateDirectory, !(stateDirectory.hasPrefix("/") || stateDirectory.hasPrefix("~/")) {
             throw UserError("\(Self.place(report.last)): state_dir must be an absolute path (or ~/...), not '\(stateDirectory)'")
         }
         settings.sessionPath = try sessionPath(stateDirectory: stateDirectory, settings: settings, environment: environment)
         settings.report = report
-        settings.warnings = file.exposedSecrets()
+        settings.warnings += file.exposedSecrets()
         return settings
     }
 

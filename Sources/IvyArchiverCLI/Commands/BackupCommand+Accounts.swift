@@ -42,7 +42,7 @@ extension BackupCommand {
         for settings in all {
             guard let name = settings.account else { continue }
             if Task.isCancelled { break }
-            let accountStarted = ContinuousClock.now
+            let accountStarted = ContinuousClock.now, startedAt = Date()
             var resolved: Backup.Options?
             var outcome: AccountOutcome
             do {
@@ -60,6 +60,7 @@ extension BackupCommand {
                 outcome = AccountOutcome(name: name, done: done, failure: error, exitCode: ExitStatus.code(for: error))
             }
             outcome.report(self)
+            await notify(settings, done: outcome.done, failure: outcome.failure, exitCode: outcome.exitCode, started: startedAt)
             outcomes.append(outcome)
             if outcome.exitCode == ExitStatus.Code.interrupted.rawValue { break }
         }

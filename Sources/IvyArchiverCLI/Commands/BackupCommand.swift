@@ -90,11 +90,17 @@ struct BackupCommand: AsyncParsableCommand {
         guard all.count == 1, all[0].account == nil else { return try await runAccounts(all, started: started) }
         let settings = all[0]
         let account = settings.username ?? settings.openId ?? "unknown"
+        let startedAt = Date()
         let done: Done
         var resolved: Backup.Options?
         do {
             done = try await backup(settings, options: &resolved)
         } catch {
+            var stoppedRun: Done?
+            if let summary = (error as? BackupError)?.summary, let resolved {
+                stoppedRun = Done(summary: summary, options: resolved, elapsedSeconds: Date().timeIntervalSince(startedAt))
+            }
+            await notify(settings, done: stoppedRun, failure: error, exitCode: ExitStatus.code(for: error), started: startedAt)
             // A disk that filled stopped a run that got to the clips: what it did is reported
             // like any run's, before the one line that says why it stopped.
             let stopped = (error as? BackupError)?.summary
@@ -115,6 +121,7 @@ struct BackupCommand: AsyncParsableCommand {
             try await Self.write(metricsFile, runs: [AccountRun(account: account, exitCode: done.exitCode, summary: done.summary, shipping: done.shipping)],
                                  started: started)
         }
+        await notify(settings, done: done, failure: nil, exitCode: done.exitCode, started: startedAt)
         try report(done)
     }
 
