@@ -30,6 +30,9 @@ import Testing
                 oem_code = "SANDBOX"
                 archive = "\(root)"
                 timezone = "UTC"
+                destination = ":local:\(root)/offsite"
+                notify_command = "cat > \(root)/notice-$IVY_NOTIFY_ACCOUNT.json"
+                notify_on_success = true
 
                 [[accounts]]
                 name = "shop"
@@ -75,6 +78,35 @@ import Testing
             #expect(values["ivy_archiver_clips_archived{account=\"home\"}"] == Double(expected))
             #expect(values["ivy_archiver_last_success_timestamp_seconds{account=\"shop\"}"] == 0)
             #expect(try await MetricsTests.promtool(metrics) == nil)
+
+            // Shipped: every clip of home's at the destination, byte for byte, in its folder.
+            let copies = Self.files(under: root + "/offsite/home", ending: ".mp4")
+            #expect(Set(copies) == Set(homeClips), "\(copies)")
+            for clip in homeClips {
+                #expect(FileManager.default.contentsEqual(atPath: root + "/home/" + clip, andPath: root + "/offsite/home/" + clip), "\(clip)")
+            }
+            #expect(Self.files(under: root + "/offsite", ending: ".mp4").count == homeClips.count)
+            #expect((accounts.last?["backup"] as? [String: Any]).flatMap { $0["shipping"] as? [String: Any] }?["shipped"] as? [String] != nil)
+            #expect(values["ivy_archiver_clips_shipped{account=\"home\"}"] == Double(expected))
+
+            // Told: one notice per account, with no secret in either.
+            let shopNotice = try String(contentsOfFile: root + "/notice-shop.json", encoding: .utf8)
+            let homeNotice = try String(contentsOfFile: root + "/notice-home.json", encoding: .utf8)
+            #expect((try Self.json(shopNotice)["events"] as? [String]) == ["failure"], "\(shopNotice)")
+            #expect((try Self.json(homeNotice)["events"] as? [String]) == ["success"], "\(homeNotice)")
+            for secret in ["sandbox-password", "not-the-password"] {
+                #expect(!shopNotice.contains(secret) && !homeNotice.contains(secret))
+            }
+
+            // A copy changed by one byte is found by verify --remote, and only that one.
+            let changed = root + "/offsite/home/" + homeClips[0]
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: changed))
+            bytes[bytes.count / 2] ^= 0x01
+            try bytes.write(to: URL(fileURLWithPath: changed))
+            let verified = try await CLIProcess.run(["verify", "--remote", "--config", config, "--account", "home"], environment: env)
+            #expect(verified.status == 1, "\(verified.stdout)\(verified.stderr)")
+            let problems = verified.stdout.split(separator: "\n").filter { $0.hasPrefix("PROBLEM ") }
+            #expect(problems.count == 1 && problems.first?.contains(homeClips[0]) == true, "\(verified.stdout)")
 
             // The next night: home has nothing new, shop still fails; each keeps its series.
             let again = try await CLIProcess.run(["backup", "--config", config, "--account", "home", "--metrics-file", metrics], environment: env)
