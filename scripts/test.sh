@@ -6,7 +6,7 @@
 # the Debian package test (root only; IVY_SKIP_PACKAGE_TEST=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh ffmpeg sqlite3 prometheus chromium rclone
+scripts/ensure-packages.sh ffmpeg sqlite3 prometheus chromium rclone apprise
 swift build --build-tests
 swift test --skip-build "$@"
 # The bounded-concurrency helper, a package of its own, in both modes: task-group code like it
