@@ -2,6 +2,7 @@ import Foundation
 import IvyArchive
 import IvyShip
 import Logging
+import Synchronization
 
 // After the clips are archived: copying them to the account's `destination` (an rclone remote)
 // and, with `keep_local_days`, deleting local copies that are checked there.
@@ -82,5 +83,45 @@ struct ShippingReport: Encodable {
         failures = shipping.summary?.failures.map { Failure(path: $0.path, reason: $0.reason) } ?? []
         deletedLocal = shipping.pruned?.deleted ?? []
         error = shipping.failure.map { ExitStatus.classify($0)?.message ?? "\($0)" }
+    }
+}
+
+/// Shipping as it goes: on a terminal one line redrawn (`shipping 3/10 clips, 120 MB`),
+/// elsewhere a line per clip, as `backup` prints a line per archived clip.
+final class ShippingProgress: Sendable {
+    private let line: ProgressLine
+    private let quiet: Bool
+    private let live: Bool
+    private let counts = Mutex<(planned: Int, done: Int, bytes: Int64)>((0, 0, 0))
+
+    init(live: Bool, quiet: Bool) {
+        self.line = ProgressLine(enabled: live && !quiet)
+        self.live = live
+        self.quiet = quiet
+    }
+
+    @Sendable func handle(_ event: Shipper.Event) {
+        switch event {
+        case .planned(let clips, _):
+            counts.withLock { $0.planned = clips }
+        case .shipped(let path, let bytes, _, _):
+            let text = counts.withLock { counts in
+                counts.done += 1
+                counts.bytes += bytes
+                return "shipping \(counts.done)/\(counts.planned) clips, \(ProgressLine.bytes(Int(counts.bytes)))"
+            }
+            if live { line.show(text) } else if !quiet { Output.line("shipped \(path) (\(ProgressLine.bytes(Int(bytes))))") }
+        case .failed(let path, let reason):
+            line.erase()
+            Output.warning("not shipped: \(path): \(reason)")
+        case .deletedLocal(let path):
+            if !live, !quiet { Output.line("deleted the local copy of \(path) (keep_local_days; its copy is checked)") }
+        case .keptLocal(let path, let reason):
+            if !quiet { Output.line("kept \(path) (keep_local_days): \(reason)") }
+        }
+    }
+
+    func finish() {
+        line.clear()
     }
 }

@@ -178,7 +178,10 @@ struct BackupCommand: AsyncParsableCommand {
         }
         var done = Done(summary: summary, options: options, elapsedSeconds: progress.elapsedSeconds)
         if let destination = session.settings.destination, !dryRun, !summary.interrupted {
-            done.shipping = await Self.ship(to: destination, keepLocalDays: session.settings.keepLocalDays, options: options, logger: session.logger) { _ in }
+            let shown = ShippingProgress(live: !json && isatty(STDERR_FILENO) == 1, quiet: global.quiet || json)
+            done.shipping = await Self.ship(to: destination, keepLocalDays: session.settings.keepLocalDays, options: options, logger: session.logger,
+                                            events: shown.handle)
+            shown.finish()
         }
         return done
     }
