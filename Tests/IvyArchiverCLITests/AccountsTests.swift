@@ -140,7 +140,9 @@ import Testing
             let accounts = (report["accounts"] as? [[String: Any]] ?? []).compactMap { $0["account"] as? String }
             #expect(report["shard"] as? String == "\(index)/3")
             #expect(accounts.allSatisfy { assigned[$0] == index }, "shard \(index) ran \(accounts)")
-            #expect(run.status == (accounts.isEmpty ? 0 : 2), "\(run.stderr)")
+            // Each account fails on its own (no archive): never exit 2, which would fail the
+            // whole Job and every other worker with it.
+            #expect(run.status == (accounts.isEmpty ? 0 : 1), "\(run.stderr)")
             seen += accounts
         }
         #expect(seen.sorted() == names.sorted(), "every account exactly once: \(seen)")

@@ -84,13 +84,18 @@ extension BackupCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
-    /// The run's exit code from its accounts': theirs when they agree, 130 when one was
-    /// interrupted, else 1 (some accounts need attention; each one's code is in the summary,
-    /// `--json` and the metrics).
+    /// The run's exit code from its accounts': 0 when every one went well, 130 when one was
+    /// interrupted, 3 when every one that failed found its cloud unavailable (try again
+    /// later), else 1. Never 2: that means the run's own configuration (the file, a flag, the
+    /// shard), which stops it before any account; one account's wrong password or missing
+    /// archive must not fail a Kubernetes Job (its podFailurePolicy fails the Job on 2) and
+    /// with it every other worker's accounts. Each account's own code is in the summary,
+    /// `--json` and the metrics.
     static func exitCode(of codes: [Int32]) -> Int32 {
-        guard let first = codes.first else { return 0 }
-        if codes.allSatisfy({ $0 == first }) { return first }
-        if codes.contains(ExitStatus.Code.interrupted.rawValue) { return ExitStatus.Code.interrupted.rawValue }
+        let failed = codes.filter { $0 != 0 }
+        if failed.isEmpty { return 0 }
+        if failed.contains(ExitStatus.Code.interrupted.rawValue) { return ExitStatus.Code.interrupted.rawValue }
+        if failed.allSatisfy({ $0 == ExitStatus.Code.cloudUnavailable.rawValue }) { return ExitStatus.Code.cloudUnavailable.rawValue }
         return ExitStatus.Code.partialFailure.rawValue
     }
 }
