@@ -171,8 +171,11 @@ import Testing
             archive = "/elsewhere/b"
             """)
         defer { try? FileManager.default.removeItem(atPath: (config as NSString).deletingLastPathComponent) }
-        let none = try await CLIProcess.run(["config", "check", "--config", config])
+        let none = try await CLIProcess.run(["devices", "--config", config])
         #expect(none.status == 2 && none.stderr.contains("has 2 accounts (a, b): say which with --account NAME"), "\(none.stderr)")
+        // config check without a name checks them all, one row each.
+        let all = try await CLIProcess.run(["config", "check", "--config", config])
+        #expect(all.status == 0 && all.stdout.contains("/srv/root/a") && all.stdout.contains("/elsewhere/b"), "\(all.stdout)\(all.stderr)")
         let checkA = try await CLIProcess.run(["config", "check", "--config", config, "--account", "a", "--json"])
         #expect(checkA.status == 0, "\(checkA.stderr)")
         let rows = try JSONSerialization.jsonObject(with: Data(checkA.stdout.utf8)) as? [[String: Any]] ?? []
