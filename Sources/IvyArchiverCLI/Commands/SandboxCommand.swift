@@ -166,8 +166,10 @@ struct SandboxCommand: HandlesItsOwnSignals {
             + (configuration.segmentBytes.map { " of about \($0) bytes" } ?? "")
         // The usernames a fleet's config names, said once so that nobody guesses them.
         let others = configuration.additionalAccounts.map(\.username)
-        let fleetLine = others.isEmpty ? "" : "  (the other accounts: \(others.count == 1 ? others[0] : "\(others[0]) ... \(others[others.count - 1])"), "
-            + "the same password)\n"
+        let fleetLine = others.first.map { first in
+            let names = others.count == 1 ? first : "\(first) ... \(others[others.count - 1])"
+            return "  (the other accounts: \(names), the same password)\n"
+        } ?? ""
         try await SandboxServer.run(cloud: cloud, host: host, port: port, logger: logger) { bound in
             let base = "http://\(host):\(bound)"
             let banner = """
