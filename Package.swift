@@ -59,6 +59,8 @@ let package = Package(
         // The pipeline, lowest first. A module imports only modules above it in this list.
         // The archive's vocabulary (cameras, clips, states), shared by the archive and the CLI.
         .target(name: "IvyDomain", swiftSettings: strict),
+        // Many accounts: their names and which worker (shard) runs each.
+        .target(name: "IvyFleet", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "IvyHTTP",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
@@ -102,6 +104,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Notifications of a run's outcome (a command, a URL, a daily digest), from its summary.
+        .target(
+            name: "IvyNotify",
+            dependencies: [
+                "IvyArchive", "IvyCloud", "IvyDomain", "IvyHTTP",
+                .product(name: "IvyConcurrency", package: "IvyConcurrency"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The archive's pages (HTML): drawn from its listing, never touching the cloud.
         .target(
             name: "IvyArchivePages",
@@ -109,6 +121,17 @@ let package = Package(
                 "IvyArchive", "IvyCloud", "IvyDomain",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strict
+        ),
+        // Copies of the archive's clips at remote destinations (rclone), checked and recorded in
+        // the catalog; keep_local_days and verify --remote.
+        .target(
+            name: "IvyShip",
+            dependencies: [
+                "IvyArchive", "IvyDomain",
+                .product(name: "IvyConcurrency", package: "IvyConcurrency"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -136,6 +159,9 @@ let package = Package(
                 "IvyArchivePages",
                 "IvyCloud",
                 "IvyDomain",
+                "IvyFleet",
+                "IvyShip",
+                "IvyNotify",
                 "IvyHLS",
                 "IvyHTTP",
                 "IvySandbox",
@@ -172,6 +198,7 @@ let package = Package(
             path: "Tests/IvyTestSupport",
             swiftSettings: strict
         ),
+        .testTarget(name: "IvyFleetTests", dependencies: ["IvyFleet"], swiftSettings: strict),
         .testTarget(name: "IvyHTTPTests", dependencies: ["IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyCloudTests", dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyHLSTests", dependencies: ["IvyHLS", "IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
@@ -184,6 +211,23 @@ let package = Package(
         .testTarget(
             name: "IvyArchivePagesTests",
             dependencies: ["IvyArchivePages", "IvyArchive", "IvyDomain", "IvyTestSupport", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IvyShipTests",
+            dependencies: ["IvyShip", "IvyArchive", "IvyCloud", "IvyDomain", "IvyHLS", "IvySandbox", "IvyTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IvyNotifyTests",
+            dependencies: [
+                "IvyNotify", "IvyArchive", "IvyDomain", "IvyHTTP", "IvyTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "IvySandboxTests", dependencies: ["IvySandbox", "IvyHTTP", "IvyCloud", "IvyTestSupport"], swiftSettings: strict),

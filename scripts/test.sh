@@ -7,7 +7,7 @@
 # the Debian package test (root only; IVY_SKIP_PACKAGE_TEST=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh ffmpeg sqlite3 prometheus chromium
+scripts/ensure-packages.sh ffmpeg sqlite3 prometheus chromium rclone
 # The Kubernetes manifests first (seconds): the schema (kubernetes-validate --strict, from PyPI)
 # and the Indexed Job's rules (--shards equal to completions, exit 2 fails the Job, ...).
 scripts/ensure-pip-packages.sh kubernetes_validate=kubernetes-validate

@@ -13,8 +13,9 @@ public struct ArchiveFolder: Sendable {
     public var catalogPath: String { state + "/catalog.sqlite" }
     var markerPath: String { state + "/" + Self.markerName }
     var lockPath: String { state + "/lock" }
-    /// Files being written; never complete, never in the catalog.
-    var temporary: String { state + "/tmp" }
+    /// Files being written; never complete, never in the catalog. Emptied by a backup when it
+    /// starts: write here only while holding the archive's lock (`lock()`).
+    public var temporary: String { state + "/tmp" }
     /// Each clip's thumbnail, by the clip's relative path (`ArchiveThumbnails`).
     public var thumbnails: String { state + "/thumbnails" }
 
@@ -81,6 +82,15 @@ public struct ArchiveFolder: Sendable {
         } catch {
             throw ArchiveFolderError.cannotCreate(root, StorageFailure.reason(error))
         }
+    }
+
+    /// Takes the archive's lock, for work that changes the archive outside a backup (shipping
+    /// clips, deleting local copies); released with the value.
+    ///
+    /// - Throws: `BackupError.locked` when another run holds it (a backup, in this process or
+    ///   another); `BackupError.archive` when the lock file cannot be opened.
+    public func lock() throws -> ArchiveLock {
+        try ArchiveLock(path: lockPath)
     }
 
     /// The MP4 files the folder holds outside the tool's own folder, relative to the root.

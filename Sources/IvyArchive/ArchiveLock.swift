@@ -2,8 +2,9 @@ import Foundation
 import Glibc
 
 /// `flock` on `ARCHIVE/.ivy-archiver/lock`: one run per archive. The kernel drops the lock when
-/// the process dies, even by `kill -9`, so a crash never leaves the archive locked.
-final class ArchiveLock {
+/// the process dies, even by `kill -9`, so a crash never leaves the archive locked. Held until
+/// the value is released. Within one process too: a second lock of the same archive is refused.
+public final class ArchiveLock: Sendable {
     private let descriptor: Int32
 
     init(path: String) throws {

@@ -16,23 +16,27 @@ extension Backup {
             guard !missing.isEmpty, let retention = await retention(of: camera.device.macAddr, options: context.options) else { continue }
             for clip in missing {
                 let left = clip.start + retention - now
-                let message: String
+                let message: String, kind: Summary.Warning.Kind
                 if clip.state == .partial {
                     // Its file keeps what could be had; past the retention there is no more to get.
                     guard left > 0, left <= context.options.expiryWarning else { continue }
                     message = "is partial (\(clip.holes.filter(\.isUnavailable).map(\.description).joined(separator: "; "))) "
                         + "and the cloud deletes it in about \(max(1, left / 3600)) h"
+                    kind = .partialExpiring
                 } else if left <= 0, listed[mac]?.contains(clip.start) == true {
                     message = "is past its plan's retention, still missing, and the cloud may delete it any moment"
+                    kind = .overdue
                 } else if left <= 0 {
                     try await context.catalog.mark(.lost, clip.key)
                     message = "was deleted by the cloud before it could be archived"
+                    kind = .lost
                 } else if left <= context.options.expiryWarning {
                     message = "is still missing and the cloud deletes it in about \(max(1, left / 3600)) h"
+                    kind = .expiring
                 } else {
                     continue
                 }
-                warnings.append(.init(device: mac, start: clip.start, message: message))
+                warnings.append(.init(device: mac, start: clip.start, message: message, kind: kind))
                 context.events(.warning(device: mac, start: clip.start, message: message))
             }
         }
@@ -54,12 +58,10 @@ extension Backup {
     /// folders this leaves empty.
     func prune(_ context: Context, keepDays: Int, now: Int64) async throws -> Int {
         let clips = try await pruneCandidates(context, keepDays: keepDays, now: now)
+        let folder = ArchiveFolder(root: context.root)
         for clip in clips {
             if let file = clip.file {
-                let path = context.root + "/" + file
-                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-                ArchiveThumbnails(folder: ArchiveFolder(root: context.root)).remove(clipFile: file)
-                removeEmptyFolders(from: (path as NSString).deletingLastPathComponent, root: context.root)
+                try folder.removeClip(file: file)
                 context.events(.pruned(path: file))
             }
             try await context.catalog.mark(.pruned, clip.key)
@@ -72,26 +74,11 @@ extension Backup {
         var cutoffs: [CameraID: Int64] = [:]
         var candidates: [Catalog.Clip] = []
         for clip in try await context.catalog.archived() {
-            let cutoff = try cutoffs[clip.camera] ?? {
-                var calendar = Calendar(identifier: .gregorian)
-                calendar.timeZone = context.options.timeZone(of: clip.camera)
-                let today = calendar.startOfDay(for: Date(timeIntervalSince1970: Double(now)))
-                guard let first = calendar.date(byAdding: .day, value: -keepDays, to: today) else {
-                    throw BackupError.archive("cannot count \(keepDays) days back")
-                }
-                return Int64(first.timeIntervalSince1970)
-            }()
+            let cutoff = try cutoffs[clip.camera]
+                ?? ArchiveFolder.keepCutoff(keepDays: keepDays, now: now, timeZone: context.options.timeZone(of: clip.camera))
             cutoffs[clip.camera] = cutoff
             if clip.start < cutoff { candidates.append(clip) }
         }
         return candidates
-    }
-
-    private func removeEmptyFolders(from folder: String, root: String) {
-        var folder = folder
-        while folder.hasPrefix(root + "/"), (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true {
-            try? FileManager.default.removeItem(atPath: folder)
-            folder = (folder as NSString).deletingLastPathComponent
-        }
     }
 }

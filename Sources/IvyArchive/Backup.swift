@@ -116,6 +116,39 @@ public struct Backup: Sendable {
             public var device: CameraID
             public var start: Int64
             public var message: String
+            /// What the warning is about, for a program (a notification tells "expires soon"
+            /// from "lost" by it); `message` says the same to a person.
+            public var kind: Kind
+
+            public enum Kind: String, Sendable, Codable {
+                /// Missing, and the cloud deletes it within `Options.expiryWarning`.
+                case expiring
+                /// Archived with holes, and the cloud deletes what is missing within
+                /// `Options.expiryWarning`.
+                case partialExpiring = "partial-expiring"
+                /// Missing, past its plan's retention and still listed: the cloud may delete it
+                /// any moment.
+                case overdue
+                /// The cloud deleted it before it could be archived (the catalog marks it `lost`).
+                case lost
+            }
+
+            init(device: CameraID, start: Int64, message: String, kind: Kind) {
+                self.device = device
+                self.start = start
+                self.message = message
+                self.kind = kind
+            }
+
+            /// A summary written before warnings had a kind reads as `expiring`: the cautious
+            /// reading, since a lost clip also said so in its message.
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                device = try container.decode(CameraID.self, forKey: .device)
+                start = try container.decode(Int64.self, forKey: .start)
+                message = try container.decode(String.self, forKey: .message)
+                kind = try container.decodeIfPresent(Kind.self, forKey: .kind) ?? .expiring
+            }
         }
 
         public struct Partial: Sendable, Codable {

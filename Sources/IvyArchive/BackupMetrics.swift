@@ -16,6 +16,21 @@ public struct BackupMetrics: Sendable {
     public var lastSuccess: Date?
     /// `nil` when the run stopped before it had one (nothing is counted then, not even zeros).
     public var summary: Backup.Summary?
+    /// With a destination: what was copied there after the clips.
+    public var shipping: Shipping?
+
+    /// Clips copied to a remote destination after the run, and those that failed to be.
+    public struct Shipping: Sendable {
+        public var shipped: Int
+        public var failed: Int
+        public var bytes: Int64
+
+        public init(shipped: Int, failed: Int, bytes: Int64) {
+            self.shipped = shipped
+            self.failed = failed
+            self.bytes = bytes
+        }
+    }
 
     public init(account: String, finishedAt: Date, durationSeconds: Double, exitCode: Int32, lastSuccess: Date?, summary: Backup.Summary?) {
         self.account = account
@@ -28,47 +43,84 @@ public struct BackupMetrics: Sendable {
 
     static let lastSuccessName = "ivy_archiver_last_success_timestamp_seconds"
 
-    /// The last success recorded in an earlier metrics file at `path`, if any.
-    public static func lastSuccess(inFileAt path: String) -> Date? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix(lastSuccessName) {
-            guard let value = line.split(separator: " ").last.flatMap({ Double($0) }), value > 0 else { continue }
-            return Date(timeIntervalSince1970: value)
-        }
-        return nil
+    /// The last success of `account` (any, when `nil`) recorded in an earlier metrics file
+    /// at `path`, if any.
+    public static func lastSuccess(inFileAt path: String, account: String? = nil) -> Date? {
+        samples(of: lastSuccessName, inFileAt: path).first { account == nil || $0.account == account }
+            .flatMap { $0.value > 0 ? Date(timeIntervalSince1970: $0.value) : nil }
     }
 
     /// The account label of an earlier metrics file at `path`: what a run that could not read
     /// its configuration reports under, so that its series stays the same one.
     public static func account(inFileAt path: String) -> String? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("ivy_archiver_last_run_timestamp_seconds{account=\"") {
+        accounts(inFileAt: path).first
+    }
+
+    /// Every account of an earlier metrics file at `path`, in its order.
+    public static func accounts(inFileAt path: String) -> [String] {
+        samples(of: "ivy_archiver_last_run_timestamp_seconds", inFileAt: path).map(\.account)
+    }
+
+    /// The samples of `name` labelled with an account alone.
+    private static func samples(of name: String, inFileAt path: String) -> [(account: String, value: Double)] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        let prefix = name + "{account=\""
+        return text.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix(prefix) else { return nil }
             var value = "", escaped = false
-            for character in line.dropFirst("ivy_archiver_last_run_timestamp_seconds{account=\"".count) {
+            for (offset, character) in line.dropFirst(prefix.count).enumerated() {
                 if escaped {
                     value.append(character == "n" ? "\n" : character)
                     escaped = false
                 } else if character == "\\" {
                     escaped = true
                 } else if character == "\"" {
-                    return value
+                    let rest = line.dropFirst(prefix.count + offset + 1)
+                    guard rest.hasPrefix("} "), let number = Double(rest.dropFirst(2)) else { return nil }
+                    return (value, number)
                 } else {
                     value.append(character)
                 }
             }
+            return nil
         }
-        return nil
     }
 
     /// Prometheus text exposition format 0.0.4: `# HELP`, `# TYPE`, then samples; label values
     /// escaped (`\\`, `\"`, `\n`).
     public func prometheusText() -> String {
-        var lines: [String] = []
+        Self.prometheusText([self])
+    }
+
+    /// Several accounts' runs in one file: each metric once, with a sample per account.
+    public static func prometheusText(_ runs: [BackupMetrics]) -> String {
+        var families: [Family] = []
+        for run in runs {
+            for family in run.families() {
+                if let index = families.firstIndex(where: { $0.name == family.name }) {
+                    families[index].samples += family.samples
+                } else {
+                    families.append(family)
+                }
+            }
+        }
+        return families.flatMap { family in
+            ["# HELP \(family.name) \(family.help)", "# TYPE \(family.name) gauge"] + family.samples.map { "\(family.name){\($0.labels)} \($0.value)" }
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// One metric and its samples.
+    struct Family {
+        var name: String
+        var help: String
+        var samples: [(labels: String, value: String)]
+    }
+
+    private func families() -> [Family] {
+        var families: [Family] = []
         let account = "account=\"\(Self.escape(self.account))\""
         func gauge(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) gauge")
-            for sample in samples { lines.append("\(name){\(sample.labels)} \(sample.value)") }
+            families.append(Family(name: name, help: help, samples: samples))
         }
         gauge("ivy_archiver_last_run_timestamp_seconds", "When the last backup ended (unix time), whatever its outcome.",
               [(account, "\(Int64(finishedAt.timeIntervalSince1970))")])
@@ -78,7 +130,7 @@ public struct BackupMetrics: Sendable {
         gauge("ivy_archiver_exit_code", "The last backup's exit code: 0 ok, 1 partial, 2 configuration or authentication, 3 cloud unavailable, 130 interrupted.",
               [(account, "\(exitCode)")])
         gauge("ivy_archiver_duration_seconds", "How long the last backup took.", [(account, String(format: "%.3f", durationSeconds))])
-        guard let summary else { return lines.joined(separator: "\n") + "\n" }
+        guard let summary else { return families }
 
         let tallies = CameraTally.of(summary)
         func perCamera(_ name: String, _ help: String, total: Int, _ value: (CameraTally) -> Int) {
@@ -96,15 +148,28 @@ public struct BackupMetrics: Sendable {
         gauge("ivy_archiver_clips_unfinished", "Clips the last backup left for the next run when its deadline came.", [(account, "\(summary.unfinished)")])
         gauge("ivy_archiver_clips_pruned", "Archived clips the last backup deleted (keep_days).", [(account, "\(summary.pruned)")])
         gauge("ivy_archiver_bytes_archived", "Bytes written by the last backup.", [(account, "\(summary.bytes)")])
-        return lines.joined(separator: "\n") + "\n"
+        if let shipping {
+            gauge("ivy_archiver_clips_shipped", "Clips the last backup copied to its destination and checked there.", [(account, "\(shipping.shipped)")])
+            gauge("ivy_archiver_clips_ship_failed", "Clips the last backup could not copy to its destination (shipped by the next run).",
+                  [(account, "\(shipping.failed)")])
+            gauge("ivy_archiver_bytes_shipped", "Bytes the last backup copied to its destination.", [(account, "\(shipping.bytes)")])
+        }
+        return families
     }
 
     /// Writes the file atomically (a temporary file beside it, fsynced, renamed).
     ///
     /// - Throws: the file system's error.
     public func write(to path: String) async throws {
+        try await Self.write([self], to: path)
+    }
+
+    /// Writes several accounts' runs in one file, atomically.
+    ///
+    /// - Throws: the file system's error.
+    public static func write(_ runs: [BackupMetrics], to path: String) async throws {
         let temporary = path + ".tmp"
-        try Data(prometheusText().utf8).write(to: URL(fileURLWithPath: temporary))
+        try Data(prometheusText(runs).utf8).write(to: URL(fileURLWithPath: temporary))
         try await FileSync.rename(temporary, to: path)
     }
 

@@ -115,6 +115,7 @@ public final class Catalog: Sendable {
             }
         }
         migrator.registerMigration("v7: a generation of what the archive lists", migrate: addGeneration)
+        migrator.registerMigration("v8: shipments", migrate: addShipments)
         return migrator
     }
 

@@ -3,6 +3,7 @@ import IvyArchive
 import IvyCloud
 import IvyHLS
 import IvySandbox
+import IvyShip
 
 /// The documented exit codes, and which failure gets which.
 enum ExitStatus {
@@ -59,6 +60,9 @@ enum ExitStatus {
             return Failure(code: .usage, message: error.description)
         case let error as ArchiveFolderError:
             // A typo, an unmounted disk or a folder never made an archive: nothing was fetched.
+            return Failure(code: .usage, message: error.description)
+        case let error as RcloneError where error == .notFound || error == .cannotRun:
+            // A destination without rclone: installing it, not waiting, helps.
             return Failure(code: .usage, message: error.description)
         case let error as ArchiveLayoutError:
             return Failure(code: .usage, message: error.description)

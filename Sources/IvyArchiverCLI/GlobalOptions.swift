@@ -10,6 +10,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Config file (TOML). Default: ~/.config/ivy-archiver/config.toml.")
     var config: String?
 
+    @Option(name: .customLong("account"), help: ArgumentHelp("With [[accounts]] in the config: the account (backup: repeatable; default every account).",
+                                                              valueName: "name"))
+    var accounts: [String] = []
+
     @Option(name: .customLong("api-url"), help: "Base URL of the cloud API ($IVY_API_URL; default https://api.myfoscam.com).")
     var apiURL: String?
 

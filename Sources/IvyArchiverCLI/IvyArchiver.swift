@@ -22,7 +22,7 @@ struct IvyArchiver: AsyncParsableCommand {
         version: BuildInfo.line,
         subcommands: [
             DevicesCommand.self, RecordingsCommand.self, ServiceCommand.self, FirmwareCommand.self,
-            InitCommand.self, BackupCommand.self, ListCommand.self, IndexCommand.self, VerifyCommand.self, ConfigCommand.self, CatalogCommand.self, ExportCommand.self, DeviceCommand.self, GrantsCommand.self, TimeCommand.self, FetchCommand.self, RemuxCommand.self,
+            InitCommand.self, BackupCommand.self, ShardsCommand.self, ListCommand.self, IndexCommand.self, VerifyCommand.self, ConfigCommand.self, CatalogCommand.self, ExportCommand.self, DeviceCommand.self, GrantsCommand.self, TimeCommand.self, FetchCommand.self, RemuxCommand.self,
             SandboxCommand.self,
         ]
     )

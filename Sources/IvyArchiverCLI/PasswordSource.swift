@@ -14,16 +14,17 @@ enum PasswordSource {
     /// (or `LoadCredentialEncrypted=`) makes `$CREDENTIALS_DIRECTORY/password`.
     static let credentialName = "password"
 
-    /// The first that is set of `$IVY_PASSWORD`, `$IVY_PASSWORD_FILE`, a systemd credential,
-    /// and the config's `password`, `password_file` or `password_command` (one of them).
+    /// The first that is set of `$IVY_PASSWORD`, `$IVY_PASSWORD_FILE`, the systemd credential
+    /// `credential` (`password`; `password-NAME` for an `[[accounts]]` entry), and the
+    /// config's `password`, `password_file` or `password_command` (one of them).
     ///
     /// - Throws: `UserError` when the config sets more than one of its three.
-    static func resolve(file: ConfigFile, environment: [String: String]) throws -> PasswordSource? {
+    static func resolve(file: ConfigFile, environment: [String: String], credential: String = PasswordSource.credentialName) throws -> PasswordSource? {
         if let value = environment["IVY_PASSWORD"], !value.isEmpty { return .value(value, origin: "environment IVY_PASSWORD") }
         if let path = environment["IVY_PASSWORD_FILE"], !path.isEmpty { return .file(path, origin: "environment IVY_PASSWORD_FILE") }
         if let folder = environment["CREDENTIALS_DIRECTORY"], !folder.isEmpty,
-           FileManager.default.fileExists(atPath: folder + "/" + credentialName) {
-            return .file(folder + "/" + credentialName, origin: "systemd credential '\(credentialName)'")
+           FileManager.default.fileExists(atPath: folder + "/" + credential) {
+            return .file(folder + "/" + credential, origin: "systemd credential '\(credential)'")
         }
         let set = ["password", "password_file", "password_command"].filter { file.string($0) != nil }
         guard set.count <= 1 else {

@@ -3,10 +3,14 @@ import IvyArchive
 import IvyCloud
 import IvyHLS
 import IvyDomain
+import IvyFleet
+import IvyNotify
 
 /// Configuration after merging flags, environment and the config file, with where each
 /// setting came from (`ivy-archiver config check` shows it).
 struct Settings {
+    /// The `[[accounts]]` entry these settings are of; `nil` for a config without entries.
+    var account: AccountName?
     var apiURL = CloudConfiguration.defaultAPIURL
     var clientId = CloudConfiguration.defaultClientId
     var clientSecret = CloudConfiguration.defaultClientSecret
@@ -41,9 +45,22 @@ struct Settings {
     var allowedMediaHosts: [String] = []
     /// The login endpoint, when not `<api_url>/oauth` (`login_url`, `$IVY_LOGIN_URL`).
     var loginURL: String?
+    /// The folder of the session file: where state kept between runs goes (the notification
+    /// digest's too).
+    var stateDirectory: String? { sessionPath.map { ($0 as NSString).deletingLastPathComponent } }
     /// Where the session (tokens) is kept between runs: `state_dir`, `$IVY_STATE_DIR`, else
     /// `$XDG_STATE_HOME/ivy-archiver`.
     var sessionPath: String?
+    /// An rclone remote (`remote:path`) each archived clip is copied to (`destination`).
+    var destination: String?
+    /// Local copies older than this many days are deleted once shipped (`keep_local_days`).
+    var keepLocalDays: Int?
+    /// `notify_command`, `notify_url`, `notify_on_success`.
+    var notifyCommand: String?
+    var notifyURL: String?
+    var notifyOnSuccess = false
+    /// `notify_digest`: one digest a day, sent by the first run after this time.
+    var notifyDigest: DigestSchedule?
     /// Every setting as resolved, in the config file's terms, secrets redacted.
     var report: [Entry] = []
     /// Things worth a warning that do not stop the command (a password others can read).
@@ -63,10 +80,35 @@ struct Settings {
     /// - Throws: `UserError` for anything missing or malformed, naming the setting and where
     ///   it was set (the file and line for the config file).
     static func resolve(options: GlobalOptions, environment: [String: String]) throws -> Settings {
-        let file = try loadFile(options.config ?? environment["IVY_CONFIG"], required: options.config != nil || environment["IVY_CONFIG"] != nil,
-                                environment: environment)
+        let file = try loadFile(options: options, environment: environment)
+        guard !file.accounts.isEmpty else {
+            if let name = options.accounts.first { throw UserError("--account \(name): \(file.path) has no [[accounts]] entries") }
+            return try resolve(file: file, options: options, environment: environment)
+        }
+        let chosen = try chooseAccounts(options.accounts, in: file)
+        guard chosen.count == 1 || (options.accounts.isEmpty && file.accounts.count == 1) else {
+            let names = file.accounts.map(\.name.rawValue).joined(separator: ", ")
+            throw UserError(options.accounts.isEmpty ? "\(file.path) has \(file.accounts.count) accounts (\(names)): say which with --account NAME"
+                : "this command takes one --account, not \(options.accounts.count)")
+        }
+        return try resolve(file: file.view(of: chosen[0]), options: options, environment: environment)
+    }
+
+    /// `file` is the whole config, or one account's view of it (`ConfigFile.view(of:)`).
+    static func resolve(file: ConfigFile, options: GlobalOptions, environment: [String: String]) throws -> Settings {
+        let account = file.accountName
+        // An entry's credentials are its own: the one-account variables would log every
+        // account in as the same user.
+        let environment = account == nil ? environment : environment.filter { !Self.oneAccountVariables.contains($0.key) }
+        if account != nil {
+            for (flag, value) in [("--username", options.username), ("--open-id", options.openId)] where value != nil {
+                throw UserError("\(flag) cannot be used with [[accounts]]: each entry of \(file.path) has its own credentials")
+            }
+        }
         var settings = Settings()
+        settings.account = account
         var report: [Entry] = []
+        if let account { report.append(Entry(key: "name", value: account.rawValue, source: file.location(of: "name"))) }
         /// The first of flag, environment variable and file key that is set, noted in the report.
         func pick(_ key: String, flag: (name: String, value: String?)? = nil, _ variable: String?, secret: Bool = false,
                   default fallback: String? = nil) -> String? {
@@ -84,7 +126,8 @@ struct Settings {
         settings.clientSecret = pick("client_secret", "IVY_CLIENT_SECRET", secret: true, default: settings.clientSecret) ?? settings.clientSecret
         settings.oemCode = pick("oem_code", flag: ("--oem-code", options.oemCode), "IVY_OEM_CODE", default: "") ?? ""
         settings.username = pick("username", flag: ("--username", options.username), "IVY_USERNAME")
-        settings.password = try PasswordSource.resolve(file: file, environment: environment)
+        settings.password = try PasswordSource.resolve(file: file, environment: environment,
+                                                       credential: account.map { "\(PasswordSource.credentialName)-\($0)" } ?? PasswordSource.credentialName)
         report.append(Entry(key: "password", value: settings.password.map(\.redacted), source: settings.password?.origin ?? "unset"))
         settings.openId = pick("open_id", flag: ("--open-id", options.openId), "IVY_OPEN_ID")
         settings.accessToken = pick("access_token", "IVY_ACCESS_TOKEN", secret: true)
@@ -99,7 +142,7 @@ struct Settings {
             report[report.count - 1] = Entry(key: "timezone", value: TimeZone.current.identifier, source: "default (the system's)")
         }
         settings.json = options.json
-        settings.archive = pick("archive", "IVY_ARCHIVE")
+        settings.archive = try account == nil ? pick("archive", "IVY_ARCHIVE") : accountArchive(file: file, environment: environment, report: &report)
         settings.pathTemplate = pick("path_template", nil, default: ArchiveLayout.defaultTemplate)
         if let template = settings.pathTemplate {
             // Checked here, so that `config check` (and every command) names a bad one.
@@ -175,13 +218,43 @@ struct Settings {
         if let loginURL = settings.loginURL, !(loginURL.hasPrefix("http://") || loginURL.hasPrefix("https://")) {
             throw UserError("\(Self.place(report.last)): login_url must start with http:// or https://")
         }
+        settings.destination = file.string("destination").map { remote in
+            // Above the entries, a destination is every account's root: each gets its folder.
+            account != nil && !file.setsItself("destination") ? Self.joined(remote, account!.rawValue) : remote
+        }
+        report.append(Entry(key: "destination", value: settings.destination, source: settings.destination == nil ? "unset" : file.location(of: "destination")))
+        settings.keepLocalDays = try number("keep_local_days", atLeast: 1).map { Int($0) }
+        if settings.keepLocalDays != nil, settings.destination == nil {
+            throw UserError("\(file.location(of: "keep_local_days")): keep_local_days deletes local copies once shipped, and there is no destination to ship to")
+        }
+        settings.notifyCommand = pick("notify_command", nil)
+        settings.notifyURL = pick("notify_url", nil)
+        if let url = settings.notifyURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw UserError("\(Self.place(report.last)): notify_url must start with http:// or https://")
+        }
+        settings.notifyOnSuccess = file.boolean("notify_on_success") ?? false
+        report.append(Entry(key: "notify_on_success", value: String(settings.notifyOnSuccess),
+                            source: file.boolean("notify_on_success") == nil ? "default" : file.location(of: "notify_on_success")))
+        if let text = file.string("notify_digest") {
+            guard let schedule = DigestSchedule(text, timeZone: settings.timeZone) else {
+                throw UserError("\(file.location(of: "notify_digest")): notify_digest must be a time such as \"07:30\" (24-hour), or true, not '\(text)'")
+            }
+            settings.notifyDigest = schedule
+        } else if file.boolean("notify_digest") == true {
+            settings.notifyDigest = .midnight(in: settings.timeZone)
+        }
+        report.append(Entry(key: "notify_digest", value: file.string("notify_digest") ?? file.boolean("notify_digest").map { _ in "true (00:00)" },
+                            source: file.values["notify_digest"] == nil ? "unset" : file.location(of: "notify_digest")))
+        if settings.notifyDigest != nil || settings.notifyOnSuccess, settings.notifyCommand == nil, settings.notifyURL == nil {
+            settings.warnings.append("\(file.path): notify_digest and notify_on_success need notify_command or notify_url to send anything")
+        }
         let stateDirectory = pick("state_dir", "IVY_STATE_DIR")
         if let stateDirectory, !(stateDirectory.hasPrefix("/") || stateDirectory.hasPrefix("~/")) {
             throw UserError("\(Self.place(report.last)): state_dir must be an absolute path (or ~/...), not '\(stateDirectory)'")
         }
         settings.sessionPath = try sessionPath(stateDirectory: stateDirectory, settings: settings, environment: environment)
         settings.report = report
-        settings.warnings = file.exposedSecrets()
+        settings.warnings += file.exposedSecrets()
         return settings
     }
 
@@ -199,7 +272,7 @@ struct Settings {
 
     /// The account the session file is named after. The name holds no secret, so a password
     /// not read yet (a file, a command) is stood for by an empty one.
-    private var account: CloudCredentials? {
+    private var sessionCredentials: CloudCredentials? {
         if let openId, let accessToken { return .token(openId: openId, accessToken: accessToken, refreshToken: refreshToken) }
         return username.map { .password(username: $0, password: "") }
     }
@@ -209,9 +282,14 @@ struct Settings {
     private static func sessionPath(stateDirectory: String?, settings: Settings, environment: [String: String]) throws -> String? {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let folder = stateDirectory.map { $0.hasPrefix("~/") ? home + $0.dropFirst(1) : $0 }
-        guard let account = settings.account else { return nil }
+        guard let account = settings.sessionCredentials else { return nil }
         if let folder { return folder + "/" + SessionFile.fileName(apiURL: settings.apiURL, credentials: account) }
         return SessionFile.defaultPath(apiURL: settings.apiURL, credentials: account, environment: environment)
+    }
+
+    static func loadFile(options: GlobalOptions, environment: [String: String]) throws -> ConfigFile {
+        try loadFile(options.config ?? environment["IVY_CONFIG"], required: options.config != nil || environment["IVY_CONFIG"] != nil,
+                     environment: environment)
     }
 
     private static func loadFile(_ path: String?, required: Bool, environment: [String: String]) throws -> ConfigFile {

@@ -5,7 +5,9 @@ public enum ClipState: String, Sendable, Codable, CaseIterable {
     case archived
     /// The last attempt failed; later runs try again while the cloud holds the clip.
     case failed
-    /// Archived, then deleted by `--keep-days`: never fetched again.
+    /// Archived, then deleted from the archive's disk: by `--keep-days`, or by `keep_local_days`
+    /// once a remote destination holds a checked copy (the catalog's shipments say where).
+    /// Never fetched again; the catalog keeps its size and SHA-256.
     case pruned
     /// Never archived, and past the cloud's retention: gone for good.
     case lost

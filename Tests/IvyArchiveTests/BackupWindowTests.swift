@@ -74,6 +74,8 @@ import Testing
             #expect(warnings[gone]?.contains("deleted by the cloud before it could be archived") == true)
             // Listed in this very run: the cloud still has it, whatever the plan says.
             #expect(warnings[due]?.contains("may delete it any moment") == true, "\(warnings)")
+            let kinds = Dictionary(uniqueKeysWithValues: summary.warnings.map { ($0.start, $0.kind) })
+            #expect(kinds == [soon: .expiring, gone: .lost, due: .overdue])
             let catalog = try Catalog(path: archive + "/.ivy-archiver/catalog.sqlite")
             let camera = CameraID(Self.mac)!
             #expect(try await catalog.clip(ClipKey(camera: camera, start: gone))?.state == .lost)

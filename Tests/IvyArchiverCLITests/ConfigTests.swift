@@ -40,6 +40,17 @@ import Testing
         ("timezone = \"Europe/Berln\"\n", 1, "unknown time zone 'Europe/Berln'"),
         ("max_rate = \"fast\"\n", 1, "max_rate takes bytes per second from 1K up"),
         ("password = \"x\"\npassword_command = \"pass show foscam\"\n", 2, "set one of password and password_command, not both"),
+        // [[accounts]]: each mistake named in its entry.
+        ("archive = \"/srv\"\n[[accounts]]\nname = \"a\"\nmax_rate = \"2M\"\n", 4, "max_rate is set for the whole run, not per account"),
+        ("[[accounts]]\nusername = \"a@b.c\"\n", 1, "this [[accounts]] entry has no name"),
+        ("[[accounts]]\nname = \"a b\"\n", 2, "account name 'a b' is not 1-64 letters"),
+        ("[[accounts]]\nname = \"a\"\n[[accounts]]\nname = \"A\"\n", 4, "two accounts are named 'a'"),
+        ("[[accounts]]\nname = \"a\"\n[[accounts]]\nname = \"b\"\nkeep_day = 3\n", 5, "unknown key 'keep_day' (did you mean keep_days?)"),
+        ("[[accounts]]\nname = \"a\"\n[accounts.device_timezones]\n\"00626E8A1B0\" = \"UTC\"\n", 4, "is not a MAC address"),
+        ("[[accounts]]\nname = \"a\"\narchive = \"rel\"\n", 3, "archive \"rel\" is relative, and no archive above"),
+        ("accounts = \"a\"\n", 1, "accounts must be a list of [[accounts]] tables"),
+        ("destination = \"r:x\"\nkeep_local_days = 0\n", 2, "keep_local_days must be at least 1"),
+        ("keep_local_days = 3\n", 1, "there is no destination to ship to"),
     ]
 
     @Test(arguments: 0..<mistakes.count)

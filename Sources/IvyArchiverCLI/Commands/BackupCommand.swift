@@ -5,6 +5,7 @@ import IvyHTTP
 import IvyHLS
 import Synchronization
 import IvyDomain
+import IvyFleet
 import Logging
 
 struct BackupCommand: AsyncParsableCommand {
@@ -48,10 +49,18 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-rate"), parsing: .unconditional, help: "Download cap for all connections together, bytes per second: 2M, 500K (1024-based; max_rate in the config).",
             transform: Rate.parse) var maxRate: Int?
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics here (node_exporter textfile collector).") var metricsFile: String?
+    @Option(name: .long, help: ArgumentHelp("Only the [[accounts]] of shard I of N (I from 0): each worker of N runs its share, by the accounts' names.",
+                                            valueName: "I/N"), transform: { text in
+                do { return try Shard(parsing: text) } catch { throw ArgumentRefusal(description: "\(error)") }
+            }) var shard: Shard?
+    @Option(name: .long, parsing: .unconditional,
+            help: "Like --shard, with I from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's pod index).",
+            transform: NumberOption.whole(1...10_000)) var shards: Int?
     @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     func validate() throws {
         if let from, let to, to < from { throw ValidationError("--to is before --from") }
+        if shard != nil, shards != nil { throw ValidationError("give --shard I/N or --shards N, not both") }
         if segmentJobs != nil, maxConnectionsOption != nil {
             throw ValidationError("--segment-jobs fixes the downloads at once and --max-connections bounds how many are found: give one of them")
         }
@@ -63,20 +72,41 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let started = ContinuousClock.now
         if let metricsFile { try MetricsFile.checkWritable(metricsFile) }
-        // Until the settings say, the account of the last run (a config that cannot be read
-        // must not move the series elsewhere).
-        var account = metricsFile.flatMap(BackupMetrics.account(inFileAt:)) ?? "unknown"
+        let all: [Settings]
+        do {
+            all = try Settings.resolveAll(options: global, environment: ProcessInfo.processInfo.environment, shard: try chosenShard())
+        } catch {
+            // Monitoring must not keep showing last night's figures after a config mistake:
+            // every account of the last run's file is marked with this run's exit code.
+            if let metricsFile, !dryRun {
+                let accounts = BackupMetrics.accounts(inFileAt: metricsFile)
+                try? await Self.write(metricsFile, runs: (accounts.isEmpty ? ["unknown"] : accounts).map {
+                    AccountRun(account: $0, exitCode: ExitStatus.code(for: error), summary: nil)
+                }, started: started)
+            }
+            throw error
+        }
+        all.first?.warnings.forEach { Output.warning($0) }
+        guard all.count == 1, all[0].account == nil else { return try await runAccounts(all, started: started) }
+        let settings = all[0]
+        let account = settings.username ?? settings.openId ?? "unknown"
+        let startedAt = Date()
         let done: Done
         var resolved: Backup.Options?
         do {
-            done = try await backup(account: &account, options: &resolved)
+            done = try await backup(settings, options: &resolved)
         } catch {
+            var stoppedRun: Done?
+            if let summary = (error as? BackupError)?.summary, let resolved {
+                stoppedRun = Done(summary: summary, options: resolved, elapsedSeconds: Date().timeIntervalSince(startedAt))
+            }
+            await notify(settings, done: stoppedRun, failure: error, exitCode: ExitStatus.code(for: error), started: startedAt)
             // A disk that filled stopped a run that got to the clips: what it did is reported
             // like any run's, before the one line that says why it stopped.
             let stopped = (error as? BackupError)?.summary
             // Monitoring must not keep showing last night's figures after a bad night.
             if let metricsFile, !dryRun {
-                try? await Self.write(metricsFile, account: account, started: started, exitCode: ExitStatus.code(for: error), summary: stopped)
+                try? await Self.write(metricsFile, runs: [AccountRun(account: account, exitCode: ExitStatus.code(for: error), summary: stopped)], started: started)
             }
             if let stopped, let resolved, global.json {
                 try? Output.json(BackupReport(stopped, timeZone: resolved.timeZone(of:)))
@@ -88,22 +118,27 @@ struct BackupCommand: AsyncParsableCommand {
         }
         // A finished run, however it went: its counts are in the metrics, exit 1 included.
         if let metricsFile, !dryRun {
-            try await Self.write(metricsFile, account: account, started: started, exitCode: Self.exitCode(of: done.summary), summary: done.summary)
+            try await Self.write(metricsFile, runs: [AccountRun(account: account, exitCode: done.exitCode, summary: done.summary, shipping: done.shipping)],
+                                 started: started)
         }
+        await notify(settings, done: done, failure: nil, exitCode: done.exitCode, started: startedAt)
         try report(done)
     }
 
     /// A finished run, for its report.
-    private struct Done {
+    struct Done {
         var summary: Backup.Summary
         var options: Backup.Options
         var elapsedSeconds: Double
+        /// With a `destination`: what was shipped after the clips.
+        var shipping: Shipping?
+
+        /// The exit code of the run: the clips', and shipping's.
+        var exitCode: Int32 { BackupCommand.severest(BackupCommand.exitCode(of: summary), shipping?.exitCode ?? 0) }
     }
 
     /// `resolved`: the options, once settled (a run stopped by its disk is reported with them).
-    private func backup(account: inout String, options resolved: inout Backup.Options?) async throws -> Done {
-        let settings = try global.settings()
-        account = settings.username ?? settings.openId ?? account
+    func backup(_ settings: Settings, options resolved: inout Backup.Options?) async throws -> Done {
         let session = try await global.makeSession(settings, maxRate: maxRate, connections: segmentJobs ?? maxConnections)
         let folder = try session.settings.archiveFolder(archive)
         let days = CalendarDays(timeZone: session.settings.timeZone)
@@ -141,17 +176,47 @@ struct BackupCommand: AsyncParsableCommand {
             default: break
             }
         }
-        return Done(summary: summary, options: options, elapsedSeconds: progress.elapsedSeconds)
+        var done = Done(summary: summary, options: options, elapsedSeconds: progress.elapsedSeconds)
+        if let destination = session.settings.destination, !dryRun, !summary.interrupted {
+            done.shipping = await Self.ship(to: destination, keepLocalDays: session.settings.keepLocalDays, options: options, logger: session.logger) { _ in }
+        }
+        return done
     }
 
     private func report(_ done: Done) throws {
         let summary = done.summary, options = done.options
         if global.json {
-            try Output.json(BackupReport(summary, timeZone: options.timeZone(of:)))
-        } else if dryRun {
-            summary.planned.forEach { print("would fetch \($0)") }
-            summary.prunable.forEach { print("would delete \($0) (older than the days kept)") }
-            print("\(summary.planned.count) clips to fetch, \(summary.skipped) already archived"
+            try Output.json(BackupReport(summary, shipping: done.shipping, timeZone: options.timeZone(of:)))
+        } else {
+            printSummary(done)
+        }
+        if let shipping = done.shipping { printShipping(shipping, json: global.json) }
+        // Interrupted: the summary above says what was done; the interruption itself is the
+        // one line on stderr, and exit 130.
+        if summary.interrupted || done.exitCode == ExitStatus.Code.interrupted.rawValue { throw Interruption.Interrupted() }
+        if Self.exitCode(of: summary) != 0 {
+            // One line on stderr too, for cron mail and journals that keep stderr only.
+            Output.error("backup incomplete: " + Self.incompleteness(summary))
+        }
+        if done.exitCode != 0 { throw ExitCode(done.exitCode) }
+    }
+
+    /// What is left undone, for the line on stderr.
+    static func incompleteness(_ summary: Backup.Summary) -> String {
+        var parts: [String] = []
+        if !summary.failures.isEmpty { parts.append("\(summary.failures.count) failed (first: \(summary.failures[0].reason))") }
+        if !summary.partial.isEmpty { parts.append("\(summary.partial.count) partial") }
+        if summary.unfinished > 0 { parts.append("\(summary.unfinished) not reached before the deadline") }
+        return parts.joined(separator: ", ") + "; the next run tries them again"
+    }
+
+    /// The text summary of one run; `prefix` names its account among several.
+    func printSummary(_ done: Done, prefix: String = "") {
+        let summary = done.summary, options = done.options
+        if dryRun {
+            summary.planned.forEach { print(prefix + "would fetch \($0)") }
+            summary.prunable.forEach { print(prefix + "would delete \($0) (older than the days kept)") }
+            print(prefix + "\(summary.planned.count) clips to fetch, \(summary.skipped) already archived"
                 + (options.keepDays != nil ? ", \(summary.prunable.count) to delete after a run with no failure" : ""))
         } else {
             var line = "\(summary.archived - summary.partial.count) archived, \(summary.skipped) already there, \(summary.failures.count) failed"
@@ -159,33 +224,45 @@ struct BackupCommand: AsyncParsableCommand {
             if summary.unfinished > 0 { line += ", \(summary.unfinished) left for the next run (\(summary.interrupted ? "interrupted" : "deadline"))" }
             if summary.pruned > 0 { line += ", \(summary.pruned) pruned" }
             if !summary.warnings.isEmpty { line += ", \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s")" }
-            Output.line(line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(done.elapsedSeconds)) s")
-        }
-        // Interrupted: the summary above says what was done; the interruption itself is the
-        // one line on stderr, and exit 130.
-        if summary.interrupted { throw Interruption.Interrupted() }
-        if Self.exitCode(of: summary) != 0 {
-            // One line on stderr too, for cron mail and journals that keep stderr only.
-            var parts: [String] = []
-            if !summary.failures.isEmpty { parts.append("\(summary.failures.count) failed (first: \(summary.failures[0].reason))") }
-            if !summary.partial.isEmpty { parts.append("\(summary.partial.count) partial") }
-            if summary.unfinished > 0 { parts.append("\(summary.unfinished) not reached before the deadline") }
-            Output.error("backup incomplete: " + parts.joined(separator: ", ") + "; the next run tries them again")
-            throw ExitCode(ExitStatus.Code.partialFailure.rawValue)
+            Output.line(prefix + line + "; \(ProgressLine.bytes(Int(summary.bytes))) in \(Int(done.elapsedSeconds)) s")
         }
     }
 
-    private static func exitCode(of summary: Backup.Summary) -> Int32 {
+    /// The severer of two exit codes: 130, then 2 (retrying cannot help), 3, 1, 0.
+    static func severest(_ a: Int32, _ b: Int32) -> Int32 {
+        let order: [Int32] = [0, 1, 3, 2, 130]
+        return (order.firstIndex(of: a) ?? 1) >= (order.firstIndex(of: b) ?? 1) ? a : b
+    }
+
+    static func exitCode(of summary: Backup.Summary) -> Int32 {
         if summary.interrupted { return ExitStatus.Code.interrupted.rawValue }
         return summary.failures.isEmpty && summary.partial.isEmpty && summary.unfinished == 0 ? 0 : ExitStatus.Code.partialFailure.rawValue
     }
 
+    /// One account's run, for the metrics file.
+    struct AccountRun {
+        var account: String
+        var exitCode: Int32
+        var summary: Backup.Summary?
+        /// Seconds; `nil`: since the command started.
+        var durationSeconds: Double?
+        var shipping: Shipping?
+    }
+
     /// Written from a task of its own: an interrupted run (its task cancelled) still records
-    /// that it was interrupted.
-    private static func write(_ path: String, account: String, started: ContinuousClock.Instant, exitCode: Int32, summary: Backup.Summary?) async throws {
-        let metrics = BackupMetrics(account: account, finishedAt: Date(), durationSeconds: (ContinuousClock.now - started).inSeconds,
-                                    exitCode: exitCode, lastSuccess: BackupMetrics.lastSuccess(inFileAt: path), summary: summary)
-        let result = await Task.detached { try await metrics.write(to: path) }.result
+    /// that it was interrupted. Each account keeps its last success from the earlier file.
+    static func write(_ path: String, runs: [AccountRun], started: ContinuousClock.Instant) async throws {
+        let now = Date(), elapsed = (ContinuousClock.now - started).inSeconds
+        let metrics = runs.map { run in
+            var metrics = BackupMetrics(account: run.account, finishedAt: now, durationSeconds: run.durationSeconds ?? elapsed, exitCode: run.exitCode,
+                                        lastSuccess: BackupMetrics.lastSuccess(inFileAt: path, account: run.account), summary: run.summary)
+            metrics.shipping = run.shipping.map { shipping in
+                BackupMetrics.Shipping(shipped: shipping.summary?.shipped.count ?? 0, failed: shipping.summary?.failures.count ?? 0,
+                                       bytes: shipping.summary?.bytes ?? 0)
+            }
+            return metrics
+        }
+        let result = await Task.detached { try await BackupMetrics.write(metrics, to: path) }.result
         if case .failure(let error) = result { throw UserError("cannot write the metrics file \(path): \(error.localizedDescription)") }
     }
 }

@@ -49,8 +49,11 @@ struct BackupReport: Encodable {
     /// With `--dry-run`: archive-relative paths.
     var planned: [String]
     var prunable: [String]
+    /// With a `destination`: what was shipped after the clips.
+    var shipping: ShippingReport?
 
-    init(_ summary: Backup.Summary, timeZone: (CameraID) -> TimeZone) {
+    init(_ summary: Backup.Summary, shipping: BackupCommand.Shipping? = nil, timeZone: (CameraID) -> TimeZone) {
+        self.shipping = shipping.map(ShippingReport.init)
         func time(_ camera: CameraID, _ start: Int64) -> String { RecordingTime(start).iso8601(in: timeZone(camera)) }
         archived = summary.archived
         skipped = summary.skipped
