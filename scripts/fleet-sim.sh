@@ -29,7 +29,8 @@
 #
 # Knobs (environment): FLEET_ACCOUNTS (40), FLEET_CAMERAS (4), FLEET_WORKERS ("1 2 4"),
 # FLEET_SANDBOX_ARGS (the recordings and the link: "--days 1 --chunk-seconds 120
-# --chunks-per-day 1 --events-per-day 2 --latency-ms 20 --bandwidth 4000000"), IVY_BIN (an
+# --chunks-per-day 1 --events-per-day 2 --latency-ms 20 --bandwidth 4000000"), FLEET_SHIP=0
+# (no destination: the sharded backups alone, the WebDAV checks skipped), IVY_BIN (an
 # ivy-archiver binary; default: a release build, under the shared build lock), FLEET_KEEP=1
 # keeps the work folder (its path is printed).
 set -euo pipefail
@@ -38,6 +39,7 @@ cd "$(dirname "$0")/.."
 accounts="${FLEET_ACCOUNTS:-40}"
 cameras="${FLEET_CAMERAS:-4}"
 workers="${FLEET_WORKERS:-1 2 4}"
+ship="${FLEET_SHIP:-1}"
 sandbox_args="${FLEET_SANDBOX_ARGS:---days 1 --chunk-seconds 120 --chunks-per-day 1 --events-per-day 2 --latency-ms 20 --bandwidth 4000000}"
 
 scripts/ensure-packages.sh rclone python3 curl >/dev/null
@@ -79,7 +81,9 @@ webdav="$(address_in "$work/webdav.log" "WebDav Server started")"
 curl -fsS "$api/sandbox/accounts" >"$work/accounts.json"
 echo "== $(sed -n 's/^Serving \(.*\)\.$/\1/p' "$work/sandbox.log") at $api; WebDAV at $webdav; work in $work" >&2
 
-if "$bin" backup --help 2>&1 | grep -q -- '--shards'; then mode=sharded; else mode=legacy; fi
+# Read whole first: grep -q stops at its match, and the help, cut off, would fail the pipe.
+backup_help="$("$bin" backup --help 2>&1 || true)"
+if grep -q -- '--shards' <<<"$backup_help"; then mode=sharded; else mode=legacy; fi
 [ "$mode" = sharded ] || echo "== this ivy-archiver has no 'backup --shards' yet (issue #15's CLI): running the legacy fleet" >&2
 
 name_of() { printf 'acct-%02d' "$1"; }
@@ -92,7 +96,7 @@ config() {
         "$api" "$root" "$work/W$w/state"
     for number in $(seq 1 "$accounts"); do
         printf '\n[[accounts]]\nname = "%s"\nusername = "%s"\npassword = "sandbox-password"\n' "$(name_of "$number")" "$(user_of "$number")"
-        printf "destination = \":webdav,url='%s':W%s/%s\"\n" "$webdav" "$w" "$(name_of "$number")"
+        [ "$ship" = 0 ] || printf "destination = \":webdav,url='%s':W%s/%s\"\n" "$webdav" "$w" "$(name_of "$number")"
     done
 }
 
@@ -120,7 +124,7 @@ for w in $workers; do
     config "$w" "$root" >"$run/config.toml"
     chmod 600 "$run/config.toml"
     curl -fsS -X POST "$api/sandbox/stats/reset" >/dev/null
-    echo "== W=$w: $w worker(s), $mode" >&2
+    echo "== W=$w: $w worker(s), $mode$([ "$ship" != 0 ] || echo ', no destination')" >&2
     started="$(date +%s.%N)"
     worker_pids=()
     for index in $(seq 0 $((w - 1))); do
@@ -146,7 +150,9 @@ for w in $workers; do
     for index in "${!exits[@]}"; do
         [ "${exits[$index]}" = 0 ] || { echo "worker $index exited ${exits[$index]}:" >&2; tail -n 5 "$run/worker-$index.log" >&2; }
     done
-    if ! python3 - "$work/accounts.json" "$run/stats.json" "$root" "$work/webdav.log" "$w" "$mode" "$wall" "$speedup" \
+    label="$mode"
+    [ "$mode" = legacy ] || [ "$ship" != 0 ] || label="sharded, no destination"
+    if ! python3 - "$work/accounts.json" "$run/stats.json" "$root" "$work/webdav.log" "$w" "$label" "$wall" "$speedup" \
         "${exits[*]}" >>"$work/table.md" <<'EOF'; then failed=1; fi
 import json, pathlib, re, sys
 from collections import Counter
@@ -201,7 +207,7 @@ if len(problems) > 40:
     print(f"fleet-sim W={w}: ... {len(problems) - 40} more", file=sys.stderr)
 def spread(counter):
     return ", ".join(f"{key}: {value}" for key, value in sorted(counter.items(), key=lambda item: str(item[0])))
-shipped = f"{shipped_ok}/{len(listed)} accounts" if mode == "sharded" else "not in legacy mode"
+shipped = f"{shipped_ok}/{len(listed)} accounts" if mode == "sharded" else f"not checked ({mode})"
 verdict = "all hold" if not problems else f"**{len(problems)} failed**"
 print(f"| {w} | {mode} | {wall} | {speedup} | {len(listed)} | {clips_total} | {segments_total} | {spread(plays)} | {spread(segment_ratio)} "
       f"| {spread(logins)} | {shipped} | {exits} | {verdict} |")
