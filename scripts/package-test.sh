@@ -127,6 +127,7 @@ for file in /usr/bin/ivy-archiver /usr/share/man/man1/ivy-archiver.1.gz \
     /usr/share/doc/ivy-archiver/examples/config.toml /usr/share/doc/ivy-archiver/examples/crontab \
     /usr/lib/systemd/system/ivy-archiver-backup.service /usr/lib/systemd/system/ivy-archiver-backup.timer \
     /usr/lib/systemd/system/ivy-archiver-backup@.service /usr/lib/systemd/system/ivy-archiver-backup@.timer \
+    /usr/lib/systemd/system/ivy-archiver-account@.service /usr/lib/systemd/system/ivy-archiver-account@.timer \
     /usr/lib/systemd/system/ivy-archiver-failure@.service; do
     [ -e "$root$file" ] || fail "$file is missing"
 done
@@ -221,7 +222,7 @@ step "systemd-analyze verify (systemd installed into the test root for it)"
 DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -q --no-install-recommends systemd >"$work/apt-systemd.log" 2>&1 \
     || { tail -n 30 "$work/apt-systemd.log"; fail "apt could not install systemd"; }
 units=(ivy-archiver-backup.service ivy-archiver-backup.timer ivy-archiver-backup@home.service ivy-archiver-backup@home.timer
-    ivy-archiver-failure@ivy-archiver-backup.service)
+    ivy-archiver-account@home.service ivy-archiver-account@home.timer ivy-archiver-failure@ivy-archiver-backup.service)
 in_root systemd-analyze --version | sed -n '1p'
 # --man=no: the root has no man-db (the man page was checked above).
 verify_log="$(in_root systemd-analyze verify --man=no "${units[@]/#//usr/lib/systemd/system/}" 2>&1)" || { echo "$verify_log"; fail "systemd-analyze verify"; }
@@ -230,7 +231,7 @@ if grep -i 'ivy-archiver' <<<"$verify_log"; then fail "systemd-analyze verify fo
 echo "systemd-analyze verify ${units[*]}: ok"
 
 step "systemd-analyze security --offline=true (exposure must be under 4.0)"
-for service in ivy-archiver-backup.service ivy-archiver-backup@home.service; do
+for service in ivy-archiver-backup.service ivy-archiver-backup@home.service ivy-archiver-account@home.service; do
     line="$(in_root systemd-analyze security --offline=true "/usr/lib/systemd/system/$service" 2>&1 | grep 'Overall exposure level')" \
         || fail "systemd-analyze security $service"
     echo "$line"

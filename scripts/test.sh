@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs what is missing, then `swift test`.
+# Runs the whole test suite: installs what is missing, checks the Kubernetes manifests
+# (scripts/check-kubernetes.py), then `swift test`.
 # Tests start their own sandbox cloud on 127.0.0.1 and judge media with ffprobe.
 # Then a release smoke test (scripts/demo.sh: backup and exports against the sandbox), because
 # twice a task-group bug showed only in release builds; IVY_SKIP_RELEASE_SMOKE=1 skips it. Then
@@ -7,6 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh ffmpeg sqlite3 prometheus chromium rclone apprise
+# The Kubernetes manifests first (seconds): the schema (kubernetes-validate --strict, from PyPI)
+# and the Indexed Job's rules (--shards equal to completions, exit 2 fails the Job, ...).
+scripts/ensure-pip-packages.sh kubernetes_validate=kubernetes-validate
+scripts/check-kubernetes.py || { echo "the Kubernetes manifests (deploy/kubernetes) fail their check" >&2; exit 1; }
 swift build --build-tests
 swift test --skip-build "$@"
 # The bounded-concurrency helper, a package of its own, in both modes: task-group code like it

@@ -1,4 +1,4 @@
-/// The one user of the sandbox cloud and its cameras.
+/// A user of the sandbox cloud and its cameras (one, or a fleet: `SandboxAccount+Fleet`).
 public struct SandboxAccount: Sendable {
     public var username: String
     /// Plaintext; the client sends its MD5, which is what the sandbox checks.
@@ -39,7 +39,7 @@ public struct SandboxAccount: Sendable {
     }
 
     /// `value` in upper-case hexadecimal, zero-padded to `digits`.
-    private static func hex(_ value: Int, digits: Int) -> String {
+    static func hex(_ value: Int, digits: Int) -> String {
         let text = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, digits - text.count)) + text
     }

@@ -62,8 +62,20 @@ extension SandboxCloud {
             return Self.envelope("009999", "service not implemented")
         }
         if let refusal = validate(request, spec) { return refusal }
-        if spec.access == .user, let refusal = authenticate(request) { return refusal }
-        return answer(service, request)
+        guard spec.access == .user else { return publicAnswer(service, request) }
+        switch authenticate(request) {
+        case .refused(let refusal):
+            return refusal
+        case .account(let account):
+            state.withLock { state in state.stats.account(state.accounts[account].username) { $0.calls[service, default: 0] += 1 } }
+            return answer(service, request, account: account)
+        }
+    }
+
+    /// Whose call this is, or why it is refused.
+    enum Authentication {
+        case account(Int)
+        case refused(SandboxResponse)
     }
 
     /// Method and required parameters, as the document's `000006` describes.
@@ -78,23 +90,24 @@ extension SandboxCloud {
         return nil
     }
 
-    /// `clientId`, `openId`, `accessToken`, with the document's authentication codes.
-    func authenticate(_ request: SandboxRequest) -> SandboxResponse? {
+    /// `clientId`, `openId`, `accessToken`, with the document's authentication codes. The
+    /// token must be one issued to that `openId`'s account: another account's token is refused.
+    func authenticate(_ request: SandboxRequest) -> Authentication {
         guard let clientId = request.parameter("clientId"), let openId = request.parameter("openId"),
             let accessToken = request.parameter("accessToken")
-        else { return Self.envelope("000006", "missing clientId, openId or accessToken") }
-        guard clientId == configuration.clientId else { return Self.envelope("030010", "appKey does not exist") }
+        else { return .refused(Self.envelope("000006", "missing clientId, openId or accessToken")) }
+        guard clientId == configuration.clientId else { return .refused(Self.envelope("030010", "appKey does not exist")) }
         let now = serverNowSeconds
-        return state.withLock { state -> SandboxResponse? in
-            guard openId == state.openId else { return Self.envelope("030030", "openId does not exist") }
-            guard var token = state.tokens[accessToken] else { return Self.envelope("030091", "token does not exist") }
-            guard token.openId == openId else { return Self.envelope("030040", "accessToken does not match") }
+        return state.withLock { state -> Authentication in
+            guard let account = state.account(openId: openId) else { return .refused(Self.envelope("030030", "openId does not exist")) }
+            guard var token = state.tokens[accessToken] else { return .refused(Self.envelope("030091", "token does not exist")) }
+            guard token.openId == openId else { return .refused(Self.envelope("030040", "accessToken does not match")) }
             guard token.expiresAt > now, token.callsLeft.map({ $0 > 0 }) ?? true else {
-                return Self.envelope("030041", "accessToken expired")
+                return .refused(Self.envelope("030041", "accessToken expired"))
             }
             token.callsLeft = token.callsLeft.map { $0 - 1 }
             state.tokens[accessToken] = token
-            return nil
+            return .account(account)
         }
     }
 
@@ -114,45 +127,69 @@ extension SandboxCloud {
         guard clientId == configuration.clientId else { return Self.envelope("030010", "appKey does not exist") }
         guard clientSecret == configuration.clientSecret else { return Self.envelope("030020", "appSecret does not match") }
         let now = serverNowSeconds
-        let account = configuration.account
         switch request.parameter("service") {
         case "authorize":
             guard request.parameter("grantType") == "password", let username = request.parameter("username"),
                 let password = request.parameter("password")
             else { return Self.envelope("000006", "missing grantType, username or password") }
-            guard username.lowercased() == account.username.lowercased() else { return Self.envelope("030060", "username does not exist") }
-            guard password.lowercased() == Self.md5Hex(account.password) else { return Self.envelope("030061", "password does not match") }
-            return tokenAnswer(now: now)
+            guard let account = state.withLock({ $0.account(username: username) }) else {
+                return Self.envelope("030060", "username does not exist")
+            }
+            guard password.lowercased() == Self.md5Hex(configuration.accounts[account].password) else {
+                countLogin(account, succeeded: false)
+                return Self.envelope("030061", "password does not match")
+            }
+            countLogin(account, succeeded: true)
+            return tokenAnswer(account: account, now: now)
         case "refresh_access_token":
             guard let openId = request.parameter("openId"), let refresh = request.parameter("refreshToken") else {
                 return Self.envelope("000006", "missing openId or refreshToken")
             }
-            guard spendRefreshToken(refresh, openId: openId) else { return Self.envelope("030040", "refreshToken does not match") }
-            return tokenAnswer(now: now)
+            guard let account = spendRefreshToken(refresh, openId: openId) else { return Self.envelope("030040", "refreshToken does not match") }
+            return tokenAnswer(account: account, now: now)
         default:
             return Self.envelope("009999", "service not implemented")
         }
     }
 
-    /// Whether `refresh` is a live refresh token of `openId`; with rotation it is spent now.
-    func spendRefreshToken(_ refresh: String, openId: String) -> Bool {
+    /// The account whose live refresh token `refresh` is (of `openId`, when the request names
+    /// one); with rotation it is spent now. Counted as the account's refresh.
+    func spendRefreshToken(_ refresh: String, openId: String?) -> Int? {
         state.withLock { state in
-            guard state.refreshTokens[refresh] == openId else { return false }
+            guard let owner = state.refreshTokens[refresh], openId.map({ $0 == owner }) ?? true,
+                let account = state.account(openId: owner)
+            else { return nil }
             if configuration.rotateRefreshTokens { state.refreshTokens[refresh] = nil }
-            return true
+            state.stats.account(state.accounts[account].username) { $0.refreshes += 1 }
+            return account
         }
     }
 
-    private func tokenAnswer(now: Int64) -> SandboxResponse {
-        let (openId, tokens) = state.withLock { state in
-            (state.openId, state.issueToken(lifetime: configuration.tokenLifetime, calls: configuration.tokenLifetimeInCalls, now: now))
+    /// A password login of `account`, for its counters.
+    func countLogin(_ account: Int, succeeded: Bool) {
+        state.withLock { state in
+            state.stats.account(state.accounts[account].username) { stats in
+                if succeeded { stats.logins += 1 } else { stats.failedLogins += 1 }
+            }
         }
+    }
+
+    /// A new token pair for `account`: its `openId`, tokens and `userId`.
+    func issueTokens(account: Int, now: Int64) -> (openId: String, access: String, refresh: String) {
+        state.withLock { state in
+            let tokens = state.issueToken(account: account, lifetime: configuration.tokenLifetime, calls: configuration.tokenLifetimeInCalls, now: now)
+            return (state.accounts[account].openId, tokens.access, tokens.refresh)
+        }
+    }
+
+    private func tokenAnswer(account: Int, now: Int64) -> SandboxResponse {
+        let tokens = issueTokens(account: account, now: now)
         return Self.envelope(data: .object([
-            ("openId", .string(openId)),
+            ("openId", .string(tokens.openId)),
             ("accessToken", .string(tokens.access)),
             ("refreshToken", .string(tokens.refresh)),
             ("expiresIn", .int(configuration.tokenLifetime)),
-            ("userId", .int(configuration.account.userId)),
+            ("userId", .int(configuration.accounts[account].userId)),
         ]))
     }
 }

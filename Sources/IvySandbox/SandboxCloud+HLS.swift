@@ -11,6 +11,8 @@ extension SandboxCloud {
     static let discontinuityJumpSeconds: Int64 = 3600
 
     struct Clip {
+        /// The username of the account that has the camera, for its counters.
+        var account: String
         var mac: String
         var recording: SandboxRecording
         var profile: MediaProfile
@@ -26,13 +28,13 @@ extension SandboxCloud {
     func hls(_ request: SandboxRequest) -> SandboxResponse {
         let parts = request.path.split(separator: "/").map(String.init)  // hls, MAC, start, file
         guard parts.count == 4, let start = Int64(parts[2]) else { return .notFound }
-        let found: (SandboxDevice, SandboxRecording)? = state.withLock { state in
-            guard let index = state.deviceIndex(parts[1]), let clip = state.devices[index].recordings.first(where: { $0.start == start }) else {
-                return nil
-            }
-            return (state.devices[index].device, clip)
+        let found: (String, SandboxDevice, SandboxRecording)? = state.withLock { state in
+            guard let owner = state.owner(of: parts[1]) else { return nil }
+            let account = state.accounts[owner.account]
+            guard let clip = account.devices[owner.device].recordings.first(where: { $0.start == start }) else { return nil }
+            return (account.username, account.devices[owner.device].device, clip)
         }
-        guard let (device, recording) = found, let template = templates.template(for: device.profile) else { return .notFound }
+        guard let (username, device, recording) = found, let template = templates.template(for: device.profile) else { return .notFound }
         let timerange = request.parameter("timerange") ?? ""
         guard timerange == "\(recording.start)-\(recording.end)", let expires = Int64(request.parameter("expires") ?? ""),
             request.parameter("sign") == sign("\(device.mac)/\(start)", timerange: timerange, expires: expires)
@@ -49,11 +51,14 @@ extension SandboxCloud {
         if let failure = failureInjected(scope: .media) { return failure }
 
         let query = "timerange=\(timerange)&expires=\(expires)&urlVersion=&sign=\(request.parameter("sign")!)&storageType=BPI&oemCode=" + (request.parameter("issued").map { "&issued=\($0)" } ?? "")
-        let clip = Clip(mac: device.mac, recording: recording, profile: device.profile, template: template, query: query)
+        let clip = Clip(account: username, mac: device.mac, recording: recording, profile: device.profile, template: template, query: query)
         let file = parts[3]
         switch file {
         case "index.m3u8":
-            state.withLock { $0.stats.playlistRequests += 1 }
+            state.withLock { state in
+                state.stats.playlistRequests += 1
+                state.stats.account(username) { $0.playlistRequests += 1 }
+            }
             var response = SandboxResponse(status: 200, headers: [("Content-Type", "application/vnd.apple.mpegurl")], body: Array(playlist(clip, request: request).utf8))
             response.gzip = configuration.faults.media.gzip
             return response
@@ -106,6 +111,10 @@ extension SandboxCloud {
         let (missing, truncate, html) = state.withLock { state -> (Bool, Bool, Bool) in
             state.stats.segmentRequests += 1
             state.stats.segmentRequestsByClip[clip.resource, default: 0] += 1
+            state.stats.account(clip.account) { account in
+                account.segmentRequests += 1
+                account.segmentRequestsByClip[clip.resource, default: 0] += 1
+            }
             if faults.missingSegments.contains(index) || faults.brokenClips.contains(clip.recording.start) { return (true, false, false) }
             if faults.media.gapSegments.contains(index) {
                 state.stats.gapSegmentRequests += 1

@@ -8,32 +8,37 @@ extension SandboxCloud {
         guard form.parameter("client_id") == configuration.clientId, form.parameter("client_secret") == configuration.clientSecret else {
             return Self.oauthError(401, "invalid_client", "unknown client")
         }
-        let account = configuration.account
+        let account: Int
         switch form.parameter("grant_type") {
         case "password":
             guard let username = form.parameter("username"), let password = form.parameter("password") else {
                 return Self.oauthError(400, "invalid_request", "username and password are required")
             }
-            guard username.lowercased() == account.username.lowercased(), password == account.password else {
+            guard let known = state.withLock({ $0.account(username: username) }) else {
                 return Self.oauthError(400, "invalid_grant", "bad username or password")
             }
+            guard password == configuration.accounts[known].password else {
+                countLogin(known, succeeded: false)
+                return Self.oauthError(400, "invalid_grant", "bad username or password")
+            }
+            countLogin(known, succeeded: true)
+            account = known
         case "refresh_token":
-            let openId = state.withLock { $0.openId }
-            guard let refresh = form.parameter("refresh_token"), spendRefreshToken(refresh, openId: openId) else {
+            // The refresh token alone says whose session it renews.
+            guard let refresh = form.parameter("refresh_token"), let owner = spendRefreshToken(refresh, openId: nil) else {
                 return Self.oauthError(400, "invalid_grant", "unknown refresh token")
             }
+            account = owner
         default:
             return Self.oauthError(400, "unsupported_grant_type", "password or refresh_token")
         }
-        let (openId, tokens) = state.withLock { state in
-            (state.openId, state.issueToken(lifetime: configuration.tokenLifetime, calls: configuration.tokenLifetimeInCalls, now: serverNowSeconds))
-        }
+        let tokens = issueTokens(account: account, now: serverNowSeconds)
         return SandboxResponse.json(.object([
             ("access_token", .string(tokens.access)),
             ("token_type", .string("bearer")),
             ("expires_in", .int(configuration.tokenLifetime)),
             ("refresh_token", .string(tokens.refresh)),
-            ("open_id", .string(openId)),
+            ("open_id", .string(tokens.openId)),
         ]))
     }
 

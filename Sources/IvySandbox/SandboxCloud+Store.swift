@@ -20,17 +20,25 @@ extension SandboxCloud {
         guard let timestamp = Int64(request.parameter("timestamp")!) else { return Self.envelope("000006", "timestamp is not a number") }
         guard timestamp > now else { return Self.envelope("000006", "timestamp must be later than the server time") }
         guard timestamp <= now + Self.timestampWindow else { return Self.envelope("000006", "timestamp is too far ahead of the server time") }
-        let (subtoken, rejected) = state.withLock { state in
+        let (subtokens, rejected) = state.withLock { state in
             defer { state.storeTokenRejectionsLeft = max(0, state.storeTokenRejectionsLeft - 1) }
-            return (state.subtoken, state.storeTokenRejectionsLeft > 0)
+            return (state.accounts.map(\.subtoken), state.storeTokenRejectionsLeft > 0)
         }
-        guard !rejected, request.parameter("sessionToken")?.lowercased() == Self.md5Hex(subtoken + String(timestamp)) else {
+        // The signature says whose call this is: the account whose subtoken made it. A fleet of
+        // 40 costs 40 MD5s of a few dozen bytes, nothing next to the answer.
+        let sessionToken = request.parameter("sessionToken")?.lowercased()
+        guard !rejected, let account = subtokens.firstIndex(where: { sessionToken == Self.md5Hex($0 + String(timestamp)) }) else {
             return Self.envelope("000006", "invalid sessionToken")
         }
         let mac = request.parameter("devId")!
-        guard let clips = state.withLock({ state in state.deviceIndex(mac).map { state.devices[$0].recordings } }) else {
-            return Self.envelope("000006", "unknown devId")
+        let found = state.withLock { state -> (username: String, device: SandboxState.DeviceRecord?) in
+            let record = state.accounts[account]
+            state.stats.account(record.username) { $0.calls[service, default: 0] += 1 }
+            return (record.username, record.deviceIndex(mac).map { record.devices[$0] })
         }
+        // Another account's camera is as unknown as one of no account.
+        guard let device = found.device else { return Self.envelope("000006", "unknown devId") }
+        let clips = device.recordings
         let available = clips.filter { $0.end <= now }
         switch service {
         case "record.date.query":
@@ -48,6 +56,9 @@ extension SandboxCloud {
                 return Self.envelope("000006", "no recording starts at recordSt")
             }
             let url = playlistURL(request.baseURL, mac: mac.uppercased(), clip: clip, now: now)
+            // Keyed as the HLS host keys its segment counts (the camera's own spelling of its MAC).
+            let key = "\(device.device.mac)/\(clip.start)"
+            state.withLock { $0.stats.account(found.username) { $0.recordPlaysByClip[key, default: 0] += 1 } }
             return SandboxResponse.json(.object([
                 ("errorCode", .string("")), ("failureDetails", .string("")),
                 ("recordUrl", .string(url)), ("secureUrl", .string(url + "&se=1")),

@@ -3,7 +3,7 @@ import Foundation
 public import Logging
 import Synchronization
 
-/// The sandbox cloud's behaviour, apart from HTTP: a request in, an answer out. It keeps the
+/// The sandbox cloud's behaviour, apart from HTTP: a request in, an answer out. It keeps each
 /// account's state (devices, grants, tokens) and answers like the real cloud, error codes
 /// included. `SandboxServer` puts it on a port.
 public final class SandboxCloud: Sendable {
@@ -30,7 +30,7 @@ public final class SandboxCloud: Sendable {
     public var stats: SandboxStats { state.withLock { $0.stats } }
 
     public func resetStats() {
-        state.withLock { $0.stats = SandboxStats() }
+        _ = state.withLock { $0.resetStats() }
     }
 
     /// Every access token issued so far expires now (tokens issued later live as configured):
@@ -41,9 +41,15 @@ public final class SandboxCloud: Sendable {
         }
     }
 
-    /// The clips the store lists for a device now (tests compare the client's view with it).
+    /// The clips the store lists for a device now, whichever account has it (tests compare the
+    /// client's view with it).
     public func recordings(mac: String) -> [SandboxRecording] {
-        state.withLock { $0.devices.first { $0.device.mac == mac }?.recordings ?? [] }
+        state.withLock { state in state.owner(of: mac).map { state.accounts[$0.account].devices[$0.device].recordings } ?? [] }
+    }
+
+    /// Each account's cameras now (MACs, in the account's order), first account first.
+    public func deviceMACs() -> [(username: String, macs: [String])] {
+        state.withLock { state in state.accounts.map { ($0.username, $0.devices.map(\.device.mac)) } }
     }
 
     /// The server's clock, in milliseconds, with the configured offset.

@@ -4,8 +4,14 @@ extension SandboxConfiguration {
     /// seed, account and anchor give the same clips in any process. A bench builds the archive
     /// of a year of clips from these without fetching one.
     public func recordings(anchor: Int64) -> [[SandboxRecording]] {
-        account.devices.enumerated().map { index, device in
-            RecordingGenerator.recordings(for: device, index: index, seed: seed, anchor: anchor).map(Self.roundedToSegments)
+        recordings(ofAccount: 0, anchor: anchor)
+    }
+
+    /// The same for account `index` of `accounts`, from its own seed (`seed(ofAccount:)`).
+    public func recordings(ofAccount index: Int, anchor: Int64) -> [[SandboxRecording]] {
+        let seed = seed(ofAccount: index)
+        return accounts[index].devices.enumerated().map { deviceIndex, device in
+            RecordingGenerator.recordings(for: device, index: deviceIndex, seed: seed, anchor: anchor).map(Self.roundedToSegments)
         }
     }
 

@@ -3,8 +3,12 @@
 public struct SandboxConfiguration: Sendable {
     /// Seeds the account (device ids, recordings, tokens) and every random fault decision.
     public var seed: UInt64 = 1
-    /// The account: who logs in, and the cameras with their recordings.
+    /// The first account: who logs in, and the cameras with their recordings.
     public var account: SandboxAccount = .demo()
+    /// More accounts on the same cloud (`ivy-archiver sandbox --accounts N`), each with its own
+    /// cameras, recordings, identity and counters. Their MACs must differ from every other
+    /// account's: a camera belongs to one account, and HLS URLs name it by MAC alone.
+    public var additionalAccounts: [SandboxAccount] = []
     /// The application identity the sandbox accepts (the document's, by default).
     public var clientId = "oemkey"
     public var clientSecret = "397ff5985bb7437198a9ef51b4815caf"
@@ -39,6 +43,18 @@ public struct SandboxConfiguration: Sendable {
     public var faults = Faults()
 
     public init() {}
+
+    /// Every account, the first one first.
+    public var accounts: [SandboxAccount] { [account] + additionalAccounts }
+
+    /// The seed of account `index`'s recordings and identity: the first account keeps `seed`
+    /// itself (so a one-account cloud is what it always was), the others get seeds mixed from
+    /// it and their index, far from the ones `RecordingGenerator` derives for cameras.
+    public func seed(ofAccount index: Int) -> UInt64 {
+        guard index > 0 else { return seed }
+        var mixer = SplitMix64(seed: seed ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
+        return mixer.next()
+    }
 
     public enum LoginMode: Sendable {
         /// `POST /oauth`, fields read from the form body or the query; `/oauth/token` too.

@@ -21,6 +21,26 @@ extension SandboxStats {
             ("peakConcurrentMedia", .int(peakConcurrentMedia)),
             ("mediaBytesSent", .int(mediaBytesSent)),
             ("segmentRequestsByClip", counts(segmentRequestsByClip) { $0 }),
+            ("accounts", .object(accounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) })),
+        ])
+    }
+}
+
+extension SandboxStats.AccountStats {
+    var json: JSONValue {
+        func counts(_ values: [String: Int]) -> JSONValue {
+            .object(values.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+        }
+        return .object([
+            ("logins", .int(logins)),
+            ("failedLogins", .int(failedLogins)),
+            ("refreshes", .int(refreshes)),
+            ("calls", counts(calls)),
+            ("recordPlays", .int(recordPlays)),
+            ("recordPlaysByClip", counts(recordPlaysByClip)),
+            ("playlistRequests", .int(playlistRequests)),
+            ("segmentRequests", .int(segmentRequests)),
+            ("segmentRequestsByClip", counts(segmentRequestsByClip)),
         ])
     }
 }

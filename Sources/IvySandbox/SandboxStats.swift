@@ -29,6 +29,37 @@ public struct SandboxStats: Sendable {
     public var segmentRequestsByClip: [String: Int] = [:]
     /// The last requests, oldest first: method, path (never the query: it holds secrets), service.
     public var log: [Entry] = []
+    /// The same kind of counts for each account, by username: what a fleet of backups must
+    /// show (every clip fetched once, by its own account). Every account is listed, idle ones too.
+    public var accounts: [String: AccountStats] = [:]
+
+    public init() {}
+
+    init(usernames: [String]) {
+        for username in usernames { accounts[username] = AccountStats() }
+    }
+
+    /// What one account asked of the cloud: calls counted once they are known to be its own
+    /// (a valid token or store signature of its), media by the account that has the camera.
+    public struct AccountStats: Sendable, Equatable {
+        /// Password logins that succeeded (`/oauth` authorize or the token endpoint's password grant).
+        public var logins = 0
+        /// Password logins with its username and a wrong password.
+        public var failedLogins = 0
+        /// Sessions renewed with a refresh token.
+        public var refreshes = 0
+        /// Gateway and store calls made with its token or store signature, by service.
+        public var calls: [String: Int] = [:]
+        /// `record.play` answers with a URL, keyed `MAC/start` like `segmentRequestsByClip`.
+        public var recordPlaysByClip: [String: Int] = [:]
+        public var playlistRequests = 0
+        public var segmentRequests = 0
+        public var segmentRequestsByClip: [String: Int] = [:]
+
+        public init() {}
+
+        public var recordPlays: Int { recordPlaysByClip.values.reduce(0, +) }
+    }
 
     public struct Entry: Sendable {
         public var method: String
@@ -38,6 +69,11 @@ public struct SandboxStats: Sendable {
     }
 
     static let logLimit = 10_000
+
+    /// Counts something for the account `username` (one the cloud was made with).
+    mutating func account(_ username: String, _ change: (inout AccountStats) -> Void) {
+        change(&accounts[username, default: AccountStats()])
+    }
 
     mutating func record(_ entry: Entry) {
         statuses[entry.status, default: 0] += 1

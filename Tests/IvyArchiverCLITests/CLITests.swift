@@ -133,29 +133,13 @@ import Testing
 
     @Test func theSandboxCommandServesTheCLI() async throws {
         // `ivy-archiver sandbox` started as its own process, as a user would start it by hand.
-        let directory = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let bannerPath = directory + "/banner"
-        _ = FileManager.default.createFile(atPath: bannerPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIProcess.executable)
-        process.arguments = ["sandbox", "--port", "0"]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: bannerPath))
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { process.terminate() }
-        var base: String?
-        for _ in 0..<200 where base == nil {
-            let banner = (try? String(contentsOfFile: bannerPath, encoding: .utf8)) ?? ""
-            base = banner.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init)
-            if base == nil { try await Task.sleep(for: .milliseconds(50)) }
+        try await SandboxProcess.withRunning(["--port", "0"]) { url, _ in
+            let result = try await CLIProcess.run(["devices", "--json"], environment: [
+                "IVY_API_URL": url, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com", "IVY_PASSWORD": "sandbox-password",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Front Door"))
         }
-        let url = try #require(base, "the sandbox printed its address")
-        let result = try await CLIProcess.run(["devices", "--json"], environment: [
-            "IVY_API_URL": url, "IVY_OEM_CODE": "SANDBOX", "IVY_USERNAME": "demo@example.com", "IVY_PASSWORD": "sandbox-password",
-        ])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("Front Door"))
     }
 
     /// Values are read into their types before any work: a malformed one, or options that do not

@@ -15,14 +15,25 @@ struct SandboxCommand: HandlesItsOwnSignals {
                   --media-fault gap
               ivy-archiver sandbox --scenario scale --latency-ms 40 --bandwidth 4000000 --max-concurrent 12
               ivy-archiver sandbox --cameras 10 --days 365 --events-per-day 14 --chunks-per-day 0
+              ivy-archiver sandbox --accounts 40 --cameras 4 --port 0
+
+            With --accounts N, account 1 is demo@example.com and account K is demoK@example.com (demo2@example.com ... \
+            demoN@example.com), all with the password sandbox-password; each has its own cameras (--cameras of them, under \
+            MACs of its own), recordings (from a seed of its own, derived from --seed and K) and tokens, and sees no other \
+            account's.
 
             GET /sandbox/stats answers the counters as JSON (requests by service and kind, statuses, 429s, the peak of \
-            concurrent media requests, media bytes sent); POST /sandbox/stats/reset answers them and starts over.
+            concurrent media requests, media bytes sent, and under "accounts", per username: logins, calls, record.play \
+            and segment requests per clip); POST /sandbox/stats/reset answers them and starts over. GET /sandbox/accounts \
+            lists each account's cameras and the clips it lists now (as MAC/start, the key of the per-clip counters).
             """)
 
     @Option(name: .long, parsing: .unconditional, help: "Port to listen on (0 picks a free one).", transform: NumberOption.whole(0...65535)) var port = 8080
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Seed for the account's recordings.") var seed: UInt64 = 1
+    @Option(name: .long, parsing: .unconditional,
+            help: "Accounts to serve (1-1000): demo@example.com, then demo2@example.com ... each with its own cameras and recordings.",
+            transform: NumberOption.whole(1...1000)) var accounts = 1
     @Option(name: .long, help: ArgumentHelp("The account: demo (five cameras, one per media profile, or --cameras of them, shaped by --days, "
                 + "--chunk-seconds, --chunks-per-day, --events-per-day and --anchor) or scale (the scale benchmarks' cloud: two H.264 cameras, "
                 + "30 minutes of continuous recording in 10-minute clips and 30 motion clips of 10-60 s, 1 MB segments; about 0.7 GB).",
@@ -103,6 +114,7 @@ struct SandboxCommand: HandlesItsOwnSignals {
         if scenario != .scale, scaleClips != nil || scaleLength != nil {
             throw ValidationError("--scale-clips and --scale-length shape --scenario scale only")
         }
+        if scenario == .scale, accounts > 1 { throw ValidationError("--accounts serves the demo scenario only") }
         do {
             try scale?.check()
         } catch {
@@ -113,8 +125,8 @@ struct SandboxCommand: HandlesItsOwnSignals {
             throw ValidationError("--chunks-per-day x --chunk-seconds must stay within 4 hours a day")
         }
         // Every clip is kept in memory (24 bytes each): a bound keeps the sandbox's memory sane.
-        guard cameras * days * (chunksPerDay + eventsPerDay) <= Self.maximumClips else {
-            throw ValidationError("--cameras x --days x (--chunks-per-day + --events-per-day) must stay within \(Self.maximumClips) clips")
+        guard accounts * cameras * days * (chunksPerDay + eventsPerDay) <= Self.maximumClips else {
+            throw ValidationError("--accounts x --cameras x --days x (--chunks-per-day + --events-per-day) must stay within \(Self.maximumClips) clips")
         }
     }
 
@@ -127,8 +139,10 @@ struct SandboxCommand: HandlesItsOwnSignals {
     func run() async throws {
         var configuration = SandboxConfiguration()
         configuration.seed = seed
-        configuration.account = .demo(cameras: cameras, days: days, continuousChunksPerDay: chunksPerDay, eventsPerDay: eventsPerDay,
-                                      chunkSeconds: chunkSeconds)
+        let fleet = SandboxAccount.fleet(accounts, cameras: cameras, days: days, continuousChunksPerDay: chunksPerDay,
+                                         eventsPerDay: eventsPerDay, chunkSeconds: chunkSeconds)
+        configuration.account = fleet[0]
+        configuration.additionalAccounts = Array(fleet.dropFirst())
         configuration.anchor = anchor
         try scale?.apply(to: &configuration)
         if let segmentBytes { configuration.segmentBytes = segmentBytes }
@@ -144,10 +158,18 @@ struct SandboxCommand: HandlesItsOwnSignals {
         let account = configuration.account
         let host = host
         let oemCode = configuration.oemCode, delKey = configuration.delKey
-        let clips = account.devices.map { cloud.recordings(mac: $0.mac) }
+        let macs = cloud.deviceMACs().flatMap(\.macs)
+        let clips = macs.map { cloud.recordings(mac: $0) }
         let segments = clips.joined().reduce(0) { $0 + ($1.end - $1.start) / 4 }  // 4 s segments
-        let contents = "\(account.devices.count) cameras, \(clips.joined().count) clips, \(segments) segments"
+        let owners = configuration.accounts.count == 1 ? "" : "\(configuration.accounts.count) accounts, "
+        let contents = owners + "\(macs.count) cameras, \(clips.joined().count) clips, \(segments) segments"
             + (configuration.segmentBytes.map { " of about \($0) bytes" } ?? "")
+        // The usernames a fleet's config names, said once so that nobody guesses them.
+        let others = configuration.additionalAccounts.map(\.username)
+        let fleetLine = others.first.map { first in
+            let names = others.count == 1 ? first : "\(first) ... \(others[others.count - 1])"
+            return "  (the other accounts: \(names), the same password)\n"
+        } ?? ""
         try await SandboxServer.run(cloud: cloud, host: host, port: port, logger: logger) { bound in
             let base = "http://\(host):\(bound)"
             let banner = """
@@ -156,7 +178,7 @@ struct SandboxCommand: HandlesItsOwnSignals {
                 Use it with:
                   export IVY_API_URL=\(base) IVY_OEM_CODE=\(oemCode)
                   export IVY_USERNAME=\(account.username) IVY_PASSWORD=\(account.password)
-                  export IVY_DEL_KEY=\(delKey)
+                \(fleetLine)  export IVY_DEL_KEY=\(delKey)
                 Stop it with Ctrl-C.
 
                 """
