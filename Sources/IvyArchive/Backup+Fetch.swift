@@ -123,7 +123,9 @@ extension Backup {
     private func clip(_ item: Plan.Item, deadline: RunDeadline?, context: Context) async -> Outcome {
         // Long clips' remuxes hold their sample index to the end: they run one at a time.
         let index = Remuxer.sampleIndexBytes(forSeconds: Double(item.recording.duration))
-        let admitted: @Sendable () async throws -> Archived = { [limiter] in
+        let admitted: @Sendable () async throws -> Archived = { [limiter, seams] in
+            // Before the admission: a clip a test holds here keeps no other from being admitted.
+            try await seams.starting(item.key)
             let admission = try await limiter.admission(holding: index)
             defer { withExtendedLifetime(admission) {} }
             return try await archive(item, context: context)
@@ -168,6 +170,8 @@ extension Backup {
             try? FileManager.default.removeItem(atPath: destination)
             throw error
         }
+        // From here the clip is archived: nothing may throw, or the summary would miss it.
+        await seams.archived(item.key)
         // Made anew each time, so a partial clip's is replaced with the clip; a failure is a warning.
         await ArchiveThumbnails(folder: ArchiveFolder(root: context.root)).refresh(clipFile: path, logger: logger)
         return Archived(path: path, bytes: Int64(result.bytes), holes: result.holes)

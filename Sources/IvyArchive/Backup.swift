@@ -182,6 +182,8 @@ public struct Backup: Sendable {
     let fetcher: ClipFetcher
     let limiter: DownloadLimiter
     let logger: Logger
+    /// Tests' hold on the order of clips' ends (`Seams`).
+    var seams = Seams()
 
     public init(client: CloudClient, transport: any HTTPTransport, limiter: DownloadLimiter, policy: HLSDownloader.Policy = .init(), logger: Logger) {
         self.client = client
