@@ -271,7 +271,8 @@ public struct Backup: Sendable {
         do {
             try await finish(run, summary, catalog: catalog)
         } catch {
-            throw BackupError.storage("cannot record the run in the catalog: \(StorageFailure.reason(error))")
+            // The clips are archived all the same: the report still says which.
+            throw BackupError.storage("cannot record the run in the catalog: \(StorageFailure.reason(error))", summary: summary)
         }
         return summary
     }
