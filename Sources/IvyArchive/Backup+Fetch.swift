@@ -34,13 +34,17 @@ extension Backup {
     /// checksum and catalog entry overlap the next clips' transfers. One clip failing does not stop
     /// the others; an archive that cannot be written to (full, read-only) stops the run, and
     /// that reason is returned. At the deadline, clips under way are stopped and no clip starts.
+    ///
+    /// Whatever stops the pass (its disk, the deadline, a cancellation), what the clips under way
+    /// still return is handled: a clip whose file reached the archive before it could be stopped
+    /// is in the summary, never dropped with the clips that were.
     func fetch(_ items: [Plan.Item], context: Context, into summary: inout Summary) async -> Pass {
         var pass = Pass()
         let deadline = context.options.deadline
         var remaining = Dictionary(items.map { ($0.camera, 1) }, uniquingKeysWith: +)
         var handled = 0
         do {
-            try await BoundedConcurrency.forEach(items, limit: context.options.jobs) { item in
+            try await BoundedConcurrency.forEach(items, limit: context.options.jobs, afterError: .handleUnderWay) { item in
                 await clip(item, deadline: deadline, context: context)
             } handle: { index, outcome in
                 handled += 1
@@ -48,6 +52,9 @@ extension Backup {
                 let mac = item.camera
                 switch outcome {
                 case .archived(let archived):
+                    // A second pass's file replaces the first's (a partial clip tried again).
+                    summary.archivedClips.removeAll { $0.device == mac && $0.start == item.recording.start }
+                    summary.partial.removeAll { $0.device == mac && $0.start == item.recording.start }
                     summary.archivedClips.append(.init(device: mac, start: item.recording.start, path: archived.path, bytes: archived.bytes))
                     let missing = archived.holes.filter(\.isUnavailable)
                     if missing.isEmpty {
@@ -59,11 +66,19 @@ extension Backup {
                     }
                 case .unfinished:
                     summary.unfinished += 1
+                case .failed where pass.stopped != nil:
+                    // Stopped with the run by its disk (cancelled, or failing on the same disk):
+                    // not the clip's failure, and the run's error says why; it stays wanted.
+                    break
                 case .failed(let error) where error is CancellationError || Task.isCancelled:
                     // Interrupted (Ctrl-C, SIGTERM): not the clip's failure; it stays wanted.
                     summary.unfinished += 1
                 case .failed(let error):
-                    if let problem = StorageFailure.problem(error) { throw StorageStop(problem: problem) }
+                    if let problem = StorageFailure.problem(error) {
+                        // Stops the clips under way; what they still archive is handled after.
+                        pass.stopped = problem
+                        throw StorageStop(problem: problem)
+                    }
                     let reason = "\(error)"
                     if Self.isTransient(error) { pass.retry.append(item) }
                     try? await context.catalog.markFailed(item.key, error: reason)
@@ -73,19 +88,19 @@ extension Backup {
                 remaining[mac, default: 1] -= 1
                 if remaining[mac] == 0 { context.events(.deviceFinished(device: mac)) }
             }
-        } catch let stop as StorageStop {
-            pass.stopped = stop.problem
-            return pass
         } catch {
-            // Cancelled: the clips that never started are not done either.
+            // Stopped by the disk (`pass.stopped`, set when it was handled): the run's error says
+            // so. Cancelled: the clips that never started are not done either.
+            if pass.stopped != nil { return pass }
         }
         summary.unfinished += items.count - handled
         return pass
     }
 
-    /// The second pass: after `pause`, the clips of `retry` once more, their first outcome
-    /// taken back out of the summary. Skipped when the deadline would pass during the pause, or
-    /// when the run is cancelled.
+    /// The second pass: after `pause`, the clips of `retry` once more, their first failure taken
+    /// back out of the summary. A partial file of the first pass stays counted until the second
+    /// replaces it: a second pass that fails, or is stopped, leaves it in the archive. Skipped
+    /// when the deadline would pass during the pause, or when the run is cancelled.
     func retry(_ items: [Plan.Item], after pause: Duration, context: Context, into summary: inout Summary) async -> Pass {
         context.events(.retrying(clips: items.count, after: pause))
         logger.notice("clips failed on a transient cause; trying them again after a pause", metadata: ["clips": "\(items.count)", "pause": "\(pause)"])
@@ -102,8 +117,6 @@ extension Backup {
         summary.failures.removeAll { failure in
             failure.device.map { camera in failure.start.map { keys.contains(ClipKey(camera: camera, start: $0)) } ?? false } ?? false
         }
-        summary.partial.removeAll { keys.contains(ClipKey(camera: $0.device, start: $0.start)) }
-        summary.archivedClips.removeAll { keys.contains(ClipKey(camera: $0.device, start: $0.start)) }
         return await fetch(items, context: context, into: &summary)
     }
 
@@ -123,7 +136,9 @@ extension Backup {
     private func clip(_ item: Plan.Item, deadline: RunDeadline?, context: Context) async -> Outcome {
         // Long clips' remuxes hold their sample index to the end: they run one at a time.
         let index = Remuxer.sampleIndexBytes(forSeconds: Double(item.recording.duration))
-        let admitted: @Sendable () async throws -> Archived = { [limiter] in
+        let admitted: @Sendable () async throws -> Archived = { [limiter, seams] in
+            // Before the admission: a clip a test holds here keeps no other from being admitted.
+            try await seams.starting(item.key)
             let admission = try await limiter.admission(holding: index)
             defer { withExtendedLifetime(admission) {} }
             return try await archive(item, context: context)
@@ -168,6 +183,8 @@ extension Backup {
             try? FileManager.default.removeItem(atPath: destination)
             throw error
         }
+        // From here the clip is archived: nothing may throw, or the summary would miss it.
+        await seams.archived(item.key)
         // Made anew each time, so a partial clip's is replaced with the clip; a failure is a warning.
         await ArchiveThumbnails(folder: ArchiveFolder(root: context.root)).refresh(clipFile: path, logger: logger)
         return Archived(path: path, bytes: Int64(result.bytes), holes: result.holes)

@@ -182,6 +182,8 @@ public struct Backup: Sendable {
     let fetcher: ClipFetcher
     let limiter: DownloadLimiter
     let logger: Logger
+    /// Tests' hold on the order of clips' ends (`Seams`).
+    var seams = Seams()
 
     public init(client: CloudClient, transport: any HTTPTransport, limiter: DownloadLimiter, policy: HLSDownloader.Policy = .init(), logger: Logger) {
         self.client = client
@@ -269,7 +271,8 @@ public struct Backup: Sendable {
         do {
             try await finish(run, summary, catalog: catalog)
         } catch {
-            throw BackupError.storage("cannot record the run in the catalog: \(StorageFailure.reason(error))")
+            // The clips are archived all the same: the report still says which.
+            throw BackupError.storage("cannot record the run in the catalog: \(StorageFailure.reason(error))", summary: summary)
         }
         return summary
     }

@@ -12,13 +12,27 @@ public enum BoundedConcurrency {
         case elements
     }
 
+    /// What becomes of the operations under way when one fails, or `handle` throws.
+    public enum AfterError: Sendable {
+        /// Their results are dropped: right when a result is worth nothing once the work failed
+        /// (the segments of a clip that cannot be had).
+        case dropLaterResults
+        /// They are cancelled, and what they still return is handled, as they finish (in
+        /// `.elements` order, the results waiting for an earlier one first, by index): right when
+        /// an operation leaves something behind that the caller must account for (a clip's file
+        /// in the archive). What they throw then, and what `handle` throws then, is dropped: the
+        /// first error is the one rethrown.
+        case handleUnderWay
+    }
+
     /// Runs `operation` on every element, starting them in the order given, with at most `limit`
     /// elements started and not yet handled at any time (a `limit` below 1 counts as 1). Each
     /// result goes to `handle`, on the caller's isolation, one at a time, with the element's
     /// index in `elements`; the next element starts once a result is handled.
     ///
     /// - Errors: the first error thrown by `operation` or by `handle` cancels every operation
-    ///   still running, is rethrown once they have ended, and no later result is handled.
+    ///   still running and starts no further element; it is rethrown once they have ended. What
+    ///   they still return is dropped, or with `afterError: .handleUnderWay` handled.
     ///   Cancelling the calling task starts no further element; operations under way are
     ///   cancelled with it (as child tasks), what they still return is handled, and then
     ///   `CancellationError` is thrown unless every element was handled.
@@ -26,6 +40,7 @@ public enum BoundedConcurrency {
         _ elements: [Element],
         limit: Int,
         order: Order = .completion,
+        afterError: AfterError = .dropLaterResults,
         isolation: isolated (any Actor)? = #isolation,
         operation: @escaping @Sendable (Element) async throws -> Success,
         handle: (_ index: Int, _ result: Success) async throws -> Void
@@ -49,7 +64,13 @@ public enum BoundedConcurrency {
                 }
             }
             startMore(&group)
+            var failure: (any Error)?
             while let completed = try await group.next() {
+                if failure != nil {
+                    // Stopped: only what the operations under way finished is still handled.
+                    if case .success(let value) = completed.result { try? await handle(completed.index, value) }
+                    continue
+                }
                 do {
                     let value = try completed.result.get()
                     switch order {
@@ -65,10 +86,16 @@ public enum BoundedConcurrency {
                     }
                 } catch {
                     group.cancelAll()
-                    throw error
+                    guard afterError == .handleUnderWay else { throw error }
+                    failure = error
+                    for index in waiting.keys.sorted() {
+                        if let value = waiting.removeValue(forKey: index) { try? await handle(index, value) }
+                    }
+                    continue
                 }
                 startMore(&group)
             }
+            if let failure { throw failure }
             if handled < elements.count { throw CancellationError() }
         }
     }

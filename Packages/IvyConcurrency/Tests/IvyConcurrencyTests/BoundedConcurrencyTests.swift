@@ -115,6 +115,35 @@ struct BoundedConcurrencyTests {
         #expect(await log.cancelledIndices == [1])
     }
 
+    @Test(arguments: [BoundedConcurrency.Order.completion, .elements])
+    func handlingUnderWayAfterAnErrorHandlesWhatTheRunningOperationsStillReturn(order: BoundedConcurrency.Order) async throws {
+        // Element 2 fails once 0 and 1 are running; they finish only when cancelled by it, and
+        // what they return must still be handled (a clip whose file is in place by then).
+        let gate = Gate()
+        let log = Log()
+        var handled: [Int: String] = [:]
+        await #expect(throws: Boom(index: 2)) {
+            try await BoundedConcurrency.forEach(Array(0..<6), limit: 3, order: order, afterError: .handleUnderWay) { index in
+                await log.started(index)
+                if index == 2 {
+                    await gate.waitUntilArrived(2)
+                    throw Boom(index: index)
+                }
+                await gate.arrive()
+                do {
+                    try await Task.sleep(for: .seconds(3600))
+                    return "finished \(index)"
+                } catch {
+                    return "stopped \(index)"
+                }
+            } handle: { index, value in
+                handled[index] = value
+            }
+        }
+        #expect(handled == [0: "stopped 0", 1: "stopped 1"])
+        #expect(await log.startOrder.sorted() == [0, 1, 2])
+    }
+
     @Test func cancellingTheCallerStartsNothingMoreAndHandlesWhatRunningOperationsReturn() async throws {
         let gate = Gate()
         let log = Log()
