@@ -136,7 +136,7 @@ let package = Package(
         .target(
             name: "IvyShip",
             dependencies: [
-                "IvyArchive", "IvyDomain",
+                "IvyArchive", "IvyDomain", "IvyProcess",
                 .product(name: "IvyConcurrency", package: "IvyConcurrency"),
                 .product(name: "Logging", package: "swift-log"),
             ],
