@@ -115,7 +115,7 @@ let package = Package(
         .target(
             name: "IvyNotify",
             dependencies: [
-                "IvyArchive", "IvyCloud", "IvyDomain", "IvyHTTP",
+                "IvyArchive", "IvyCloud", "IvyDomain", "IvyHTTP", "IvyProcess",
                 .product(name: "IvyConcurrency", package: "IvyConcurrency"),
                 .product(name: "Logging", package: "swift-log"),
             ],
