@@ -169,6 +169,7 @@ let package = Package(
                 "IvyFleet",
                 "IvyShip",
                 "IvyNotify",
+                "IvyProcess",
                 "IvyHLS",
                 "IvyHTTP",
                 "IvySandbox",
