@@ -63,26 +63,22 @@ import Testing
     }
 
     @Test func cancellingTheTaskKillsTheChildAndWhatItStarted() async throws {
-        let folder = try Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        // The shell writes its own pid and its grandchild's, then waits.
-        let command = #"sleep 300 & echo "$$ $!" > "$OUT/pids.tmp"; mv "$OUT/pids.tmp" "$OUT/pids"; wait"#
-        let running = Task { try await ChildProcess.shell(command, environment: Self.path.merging(["OUT": folder]) { $1 }).run() }
-        let pids = try await Self.pids(in: folder + "/pids")
-        running.cancel()
-        await #expect(throws: CancellationError.self) { try await running.value }
-        // The child is reaped before `run` returns; the grandchild was killed with its group.
-        #expect(kill(pids.child, 0) == -1 && errno == ESRCH, "the child \(pids.child) is still there")
-        #expect(try await Self.isGone(pids.grandchild), "the grandchild \(pids.grandchild) is still there")
+        try await Self.cancelAndCheck(prefix: "", killGrace: .seconds(5))
     }
 
     @Test func aChildThatIgnoresSIGTERMIsKilledAfterTheGrace() async throws {
+        // Ignored by the shell, and so by its `sleep` too: only SIGKILL ends them.
+        try await Self.cancelAndCheck(prefix: "trap '' TERM; ", killGrace: .milliseconds(50))
+    }
+
+    /// Runs a shell that starts a grandchild and writes both pids (after `prefix`), cancels the
+    /// task once they are written, and checks that both are gone: the child reaped before `run`
+    /// returned, the grandchild killed with its group.
+    private static func cancelAndCheck(prefix: String, killGrace: Duration) async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        // Ignored by the shell, and so by its `sleep` too: only SIGKILL ends them.
-        let command = #"trap '' TERM; sleep 300 & echo "$$ $!" > "$OUT/pids.tmp"; mv "$OUT/pids.tmp" "$OUT/pids"; wait"#
-        var child = ChildProcess.shell(command, environment: Self.path.merging(["OUT": folder]) { $1 })
-        child.killGrace = .milliseconds(50)
+        var child = ChildProcess.shell(prefix + Self.pidsCommand, environment: Self.path.merging(["OUT": folder]) { $1 })
+        child.killGrace = killGrace
         let running = Task { [child] in try await child.run() }
         let pids = try await Self.pids(in: folder + "/pids")
         running.cancel()
@@ -94,8 +90,7 @@ import Testing
     @Test func aChildPastItsTimeoutIsStoppedWithWhatItStarted() async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let command = #"echo started >&2; sleep 300 & echo "$$ $!" > "$OUT/pids.tmp"; mv "$OUT/pids.tmp" "$OUT/pids"; wait"#
-        var child = ChildProcess.shell(command, environment: Self.path.merging(["OUT": folder]) { $1 })
+        var child = ChildProcess.shell("echo started >&2; " + Self.pidsCommand, environment: Self.path.merging(["OUT": folder]) { $1 })
         // Long enough for the shell to write the pids on a busy machine; nothing else waits on it.
         child.timeout = .seconds(1)
         let ending = try await child.run()
@@ -127,6 +122,10 @@ import Testing
 
     /// For the shell's `sleep`, `head` and `tr`: the child gets no environment but what it is given.
     private static let path = ["PATH": "/usr/bin:/bin"]
+
+    /// Starts a grandchild, writes the shell's pid and the grandchild's to `$OUT/pids` (whole,
+    /// by a rename), and waits.
+    private static let pidsCommand = #"sleep 300 & echo "$$ $!" > "$OUT/pids.tmp"; mv "$OUT/pids.tmp" "$OUT/pids"; wait"#
 
     private struct NeverWritten: Error {}
 
