@@ -59,6 +59,13 @@ let package = Package(
         // The pipeline, lowest first. A module imports only modules above it in this list.
         // The archive's vocabulary (cameras, clips, states), shared by the archive and the CLI.
         .target(name: "IvyDomain", swiftSettings: strict),
+        // Child processes (rclone, notify_command, password_command): one runner, in a process
+        // group of its own, its output in files, killed with all it started when cancelled.
+        .target(
+            name: "IvyProcess",
+            dependencies: [.product(name: "IvyConcurrency", package: "IvyConcurrency")],
+            swiftSettings: strict
+        ),
         // Many accounts: their names and which worker (shard) runs each.
         .target(name: "IvyFleet", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
@@ -108,7 +115,7 @@ let package = Package(
         .target(
             name: "IvyNotify",
             dependencies: [
-                "IvyArchive", "IvyCloud", "IvyDomain", "IvyHTTP",
+                "IvyArchive", "IvyCloud", "IvyDomain", "IvyHTTP", "IvyProcess",
                 .product(name: "IvyConcurrency", package: "IvyConcurrency"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,7 +136,7 @@ let package = Package(
         .target(
             name: "IvyShip",
             dependencies: [
-                "IvyArchive", "IvyDomain",
+                "IvyArchive", "IvyDomain", "IvyProcess",
                 .product(name: "IvyConcurrency", package: "IvyConcurrency"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -162,6 +169,7 @@ let package = Package(
                 "IvyFleet",
                 "IvyShip",
                 "IvyNotify",
+                "IvyProcess",
                 "IvyHLS",
                 "IvyHTTP",
                 "IvySandbox",
@@ -198,6 +206,7 @@ let package = Package(
             path: "Tests/IvyTestSupport",
             swiftSettings: strict
         ),
+        .testTarget(name: "IvyProcessTests", dependencies: ["IvyProcess"], swiftSettings: strict),
         .testTarget(name: "IvyFleetTests", dependencies: ["IvyFleet"], swiftSettings: strict),
         .testTarget(name: "IvyHTTPTests", dependencies: ["IvyHTTP", "IvyTestSupport"], swiftSettings: strict),
         .testTarget(name: "IvyCloudTests", dependencies: ["IvyCloud", "IvyHTTP", "IvySandbox", "IvyTestSupport"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 import Foundation
 import IvyConcurrency
+import IvyProcess
 
 /// Where the account's password comes from, so that it need not sit in the config file:
 /// the value itself, a file holding it (`password_file`, `$IVY_PASSWORD_FILE`, a systemd
@@ -67,7 +68,7 @@ enum PasswordSource {
     /// The password; a file's or a command's output without its final line break.
     ///
     /// - Throws: `UserError` naming the file or the command (never its output) when it cannot
-    ///   be read, fails or prints nothing.
+    ///   be read, fails or prints nothing; `CancellationError` (the command is killed).
     func read() async throws -> String {
         switch self {
         case .value(let value, _):
@@ -79,7 +80,7 @@ enum PasswordSource {
             guard !password.isEmpty else { throw UserError("the password file \(path) is empty (\(origin))") }
             return password
         case .command(let command, let origin):
-            let (status, output) = try await Self.run(command)
+            let (status, output) = try await Self.run(command, origin: origin)
             guard status == 0 else { throw UserError("the password command failed with exit status \(status) (\(origin))") }
             let password = Self.trimmed(output)
             guard !password.isEmpty else { throw UserError("the password command printed nothing (\(origin))") }
@@ -93,25 +94,22 @@ enum PasswordSource {
         return text
     }
 
-    /// `/bin/sh -c command`, its standard output captured; its standard error goes to ours
-    /// (a password manager's prompt or complaint stays visible). On a thread of its own: the
-    /// wait blocks.
-    private static func run(_ command: String) async throws -> (Int32, String) {
-        try await BlockingThread.run(name: "password-command") { _ in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", command]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardInput = FileHandle.nullDevice
-            do {
-                try process.run()
-            } catch {
-                throw UserError("cannot run the password command: \(error.localizedDescription)")
-            }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// `/bin/sh -c command`: its exit status and standard output. Its standard error goes to
+    /// ours (a password manager's prompt or complaint stays visible); cancelling the task (a
+    /// Ctrl-C) kills it and what it started. In a process group of its own, like every child:
+    /// a command that opens the terminal itself, rather than through an agent (`pass` asks
+    /// gpg-agent's pinentry), is stopped (SIGTTIN) when it reads it, until a Ctrl-C.
+    ///
+    /// - Throws: `UserError` when it cannot be started; `CancellationError`.
+    private static func run(_ command: String, origin: String) async throws -> (Int32, String) {
+        var child = ChildProcess.shell(command, environment: ProcessInfo.processInfo.environment)
+        child.standardError = .inherited
+        let ending: ChildProcess.Ending
+        do {
+            ending = try await child.run()
+        } catch let error as ChildProcessError {
+            throw UserError("the password command could not be started: \(error.description) (\(origin))")
         }
+        return (ending.status, String(decoding: ending.standardOutput, as: UTF8.self))
     }
 }

@@ -1,7 +1,14 @@
 import IvyCloud
+import IvyProcess
 
 extension Notifier {
-    /// Runs `notify_command` with the notice on its standard input.
+    /// Characters of the command's standard error shown in a warning: the end of it, where a
+    /// tool says why it failed.
+    static let stderrLimit = 300
+
+    /// Runs `notify_command` (`/bin/sh -c`) with the notice on its standard input, its output
+    /// discarded; killed, with every process it started, when `tuning.commandTimeout` passes or
+    /// the task is cancelled.
     ///
     /// - Returns: `nil` when it exited 0; else why, with the end of its standard error
     ///   (redacted: a tool may echo the URL it failed to reach, password and all). Never the
@@ -12,19 +19,24 @@ extension Notifier {
         environment["IVY_NOTIFY_KIND"] = notice.kind.rawValue
         environment["IVY_NOTIFY_ACCOUNT"] = notice.account
         environment["IVY_NOTIFY_SUMMARY"] = notice.summary
-        let ending: ShellCommand.Ending
+        var child = ChildProcess.shell(command, environment: environment)
+        child.input = body
+        child.standardOutput = .discarded
+        child.timeout = tuning.commandTimeout
+        let ending: ChildProcess.Ending
         do {
-            ending = try await ShellCommand(command: command, environment: environment, timeout: tuning.commandTimeout).run(input: body)
-        } catch let error as NotifyError {
-            return error
+            ending = try await child.run()
+        } catch let error as ChildProcessError {
+            return .commandNotStarted(error.description)
         } catch {
             return .cancelled("notify_command")
         }
-        let said = ending.stderr.isEmpty ? "" : ": " + Redaction.text(ending.stderr)
+        let lastWords = Self.lastWords(ending.standardError)
+        let said = lastWords.isEmpty ? "" : ": " + Redaction.text(lastWords)
         if ending.timedOut {
             return .commandTimedOut("did not end within \(Self.seconds(tuning.commandTimeout)) and was killed\(said)")
         }
-        switch ending.status {
+        switch ending.termination {
         case .exited(0):
             return nil
         case .exited(let status):
@@ -32,6 +44,13 @@ extension Notifier {
         case .signaled(let signal):
             return .commandFailed("was killed by signal \(signal)\(said)")
         }
+    }
+
+    /// The end of `stderr` on one line (whitespace folded to single spaces), at most
+    /// `stderrLimit` characters, `…` in front when cut.
+    static func lastWords(_ stderr: String) -> String {
+        let text = stderr.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return text.count > stderrLimit ? "…" + String(text.suffix(stderrLimit)) : text
     }
 
     static func seconds(_ duration: Duration) -> String {

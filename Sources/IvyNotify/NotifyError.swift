@@ -27,7 +27,7 @@ public struct NotifyError: Error, Sendable, CustomStringConvertible, Equatable {
     public static let commandFailed = commandFailed("")
     /// The command ran past its timeout and was killed (it and every process it started).
     public static let commandTimedOut = commandTimedOut("")
-    /// `/bin/sh` could not be run.
+    /// `/bin/sh` could not be run (or no temporary file made for its input).
     public static let commandNotStarted = commandNotStarted("")
     /// The URL answered with a status other than 2xx (after retries, for 5xx and 429).
     public static let urlRejected = urlRejected("")

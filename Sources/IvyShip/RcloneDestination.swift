@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import IvyDomain
+import IvyProcess
 
 /// A destination reached through the `rclone` program: any of its remotes (S3, B2, SFTP,
 /// WebDAV, Google Drive, a crypt over one of those, a local folder), configured with `rclone
@@ -126,15 +127,15 @@ public struct RcloneDestination: Destination {
         logger.debug("rclone \(command)", metadata: ["destination": "\(identity)", "file": "\(file)"])
         let child = ChildProcess(executable: executable, arguments: all,
                                  environment: ProcessInfo.processInfo.environment.merging(configuration.environment) { $1 })
-        let result: ChildProcess.Result
+        let ending: ChildProcess.Ending
         do {
-            result = try await child.run()
-        } catch let error as ChildProcess.CannotRun {
+            ending = try await child.run()
+        } catch let error as ChildProcessError {
             throw RcloneError.cannotRun(error.description)
         }
-        if result.status == 0 { return result.standardOutput }
-        if absentIsNil, [3, 4].contains(result.status) { return nil }
-        throw RcloneError.failed("\(command) \(file) at \(identity)", status: result.status, stderr: said(result.standardError))
+        if ending.status == 0 { return Data(ending.standardOutput) }
+        if absentIsNil, [3, 4].contains(ending.status) { return nil }
+        throw RcloneError.failed("\(command) \(file) at \(identity)", status: ending.status, stderr: said(ending.standardError))
     }
 
     /// rclone's last lines on stderr, without their timestamps and secrets, at most 400
