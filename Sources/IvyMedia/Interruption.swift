@@ -18,9 +18,13 @@ extension CancellationFlag {
 extension BlockingThread {
     /// Runs FFmpeg work on a thread of its own; when the task is cancelled, FFmpeg stops at its
     /// next read, write or packet, and whatever error that made is reported as
-    /// `CancellationError`.
+    /// `CancellationError`. A task cancelled already starts nothing: its thread would otherwise
+    /// race the flag and might finish the work (a thumbnail written for a cancelled clip).
+    ///
+    /// - Throws: `CancellationError`, or what `body` throws.
     static func media<Value: Sendable>(name: String, _ body: @escaping @Sendable (CancellationFlag) throws -> Value) async throws -> Value {
-        try await run(name: name, cancellable(body))
+        try Task.checkCancellation()
+        return try await run(name: name, cancellable(body))
     }
 
     /// `body`, whose failures after a cancellation are `CancellationError`.

@@ -12,7 +12,7 @@ import Testing
 /// archive at its end is in the run's summary, and so in `--json` and the metrics. A full
 /// suite on a busy machine once lost one: a clip finished while another's full disk stopped
 /// the run. `Backup.Seams` set that order here; no test waits on the machine's speed.
-@Suite(.timeLimit(.minutes(1))) struct BackupStopReportTests {
+@Suite(.timeLimit(.minutes(5))) struct BackupStopReportTests {
     @Test func aClipArchivedWhileTheDiskStopsTheRunIsInTheSummary() async throws {
         try await withSandbox(BackupTests.configure) { _, client in
             let archive = try makeArchiveDirectory()
