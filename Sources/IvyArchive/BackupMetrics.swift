@@ -164,13 +164,67 @@ public struct BackupMetrics: Sendable {
         try await Self.write([self], to: path)
     }
 
-    /// Writes several accounts' runs in one file, atomically.
+    /// Writes several accounts' runs in one file, atomically. The series of accounts an
+    /// earlier file at `path` has and `runs` has not (accounts not run this time: another
+    /// `--account`, an interrupted run) are kept as they were, so that their last success
+    /// stays and an alert on its age still fires.
     ///
     /// - Throws: the file system's error.
     public static func write(_ runs: [BackupMetrics], to path: String) async throws {
+        var text = prometheusText(runs)
+        if let earlier = try? String(contentsOfFile: path, encoding: .utf8) {
+            text = merging(earlier, into: text, except: Set(runs.map(\.account)))
+        }
         let temporary = path + ".tmp"
-        try Data(prometheusText(runs).utf8).write(to: URL(fileURLWithPath: temporary))
+        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
         try await FileSync.rename(temporary, to: path)
+    }
+
+    /// `text` with the samples of `earlier` whose account is not in `accounts`, each under its
+    /// metric (its `# HELP` and `# TYPE` from `earlier` when `text` has none).
+    static func merging(_ earlier: String, into text: String, except accounts: Set<String>) -> String {
+        var order: [String] = []
+        var headers: [String: [String]] = [:]
+        var samples: [String: [String]] = [:]
+        func read(_ text: String, keep: (Substring) -> Bool) {
+            for line in text.split(separator: "\n") {
+                if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") {
+                    let name = String(line.split(separator: " ")[2])
+                    if headers[name] == nil { order.append(name) }
+                    if (headers[name]?.count ?? 0) < 2 { headers[name, default: []].append(String(line)) }
+                } else if let brace = line.firstIndex(where: { $0 == "{" || $0 == " " }), keep(line) {
+                    let name = String(line[..<brace])
+                    if headers[name] == nil, samples[name] == nil { order.append(name) }
+                    samples[name, default: []].append(String(line))
+                }
+            }
+        }
+        read(text) { _ in true }
+        read(earlier) { line in
+            guard let owner = Self.account(of: line) else { return false }
+            return !accounts.contains(owner)
+        }
+        // A metric in both: its header once (the first two lines, from `text`).
+        return order.flatMap { name in (headers[name] ?? []) + (samples[name] ?? []) }.joined(separator: "\n") + "\n"
+    }
+
+    /// The `account` label of one sample line.
+    private static func account(of line: Substring) -> String? {
+        guard let start = line.range(of: "{account=\"") else { return nil }
+        var value = "", escaped = false
+        for character in line[start.upperBound...] {
+            if escaped {
+                value.append(character == "n" ? "\n" : character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                return value
+            } else {
+                value.append(character)
+            }
+        }
+        return nil
     }
 
     private static func escape(_ value: String) -> String {

@@ -5,6 +5,7 @@ import IvyHLS
 import IvyDomain
 import IvyFleet
 import IvyNotify
+import IvyShip
 
 /// Configuration after merging flags, environment and the config file, with where each
 /// setting came from (`ivy-archiver config check` shows it).
@@ -222,13 +223,25 @@ struct Settings {
             // Above the entries, a destination is every account's root: each gets its folder.
             account != nil && !file.setsItself("destination") ? Self.joined(remote, account!.rawValue) : remote
         }
-        report.append(Entry(key: "destination", value: settings.destination, source: settings.destination == nil ? "unset" : file.location(of: "destination")))
+        if let destination = file.string("destination"), destination.trimmingCharacters(in: .whitespaces).isEmpty {
+            // Empty, rclone takes it for a local path: the clips would go to the root folder.
+            throw UserError("\(file.location(of: "destination")): destination is empty; give an rclone remote and a folder (\"offsite:cams\"), or leave the key out")
+        }
+        report.append(Entry(key: "destination", value: settings.destination.map(RcloneDestination.redacted),
+                            source: settings.destination == nil ? "unset" : file.location(of: "destination")))
         settings.keepLocalDays = try number("keep_local_days", atLeast: 1).map { Int($0) }
         if settings.keepLocalDays != nil, settings.destination == nil {
             throw UserError("\(file.location(of: "keep_local_days")): keep_local_days deletes local copies once shipped, and there is no destination to ship to")
         }
+        // Shown redacted: an Apprise URL or a webhook's token is a password.
         settings.notifyCommand = pick("notify_command", nil)
         settings.notifyURL = pick("notify_url", nil)
+        for index in report.indices where ["notify_command", "notify_url"].contains(report[index].key) {
+            report[index].value = report[index].value.map(Redaction.text)
+        }
+        for key in ["notify_command", "notify_url"] where file.string(key)?.trimmingCharacters(in: .whitespaces).isEmpty == true {
+            throw UserError("\(file.location(of: key)): \(key) is empty; give one, or leave the key out")
+        }
         if let url = settings.notifyURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw UserError("\(Self.place(report.last)): notify_url must start with http:// or https://")
         }

@@ -10,8 +10,8 @@ public struct RcloneError: Error, Sendable, CustomStringConvertible, Equatable {
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 
     static func notFound(_ name: String) -> Self {
-        Self(code: .notFound, status: nil, description: "cannot find \(name) on the PATH: install rclone (apt install rclone) "
-            + "or give the path of its binary")
+        Self(code: .notFound, status: nil, description: "cannot find \(name) on the PATH, and a destination is configured: install rclone "
+            + "(apt install rclone), or put its folder on the PATH")
     }
 
     static func cannotRun(_ detail: String) -> Self {

@@ -71,3 +71,11 @@ struct RcloneRemote: Sendable, Equatable {
         return (prefix + shown.joined(separator: ",") + String(characters[index...]), secrets)
     }
 }
+
+extension RcloneDestination {
+    /// `spec` with the value of every secret parameter (`pass=`, `token=` ...) as `***`: what
+    /// may be shown of a destination (`config check`).
+    public static func redacted(_ spec: String) -> String {
+        RcloneRemote(spec).redacted
+    }
+}

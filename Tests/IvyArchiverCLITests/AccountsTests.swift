@@ -107,12 +107,23 @@ import Testing
             #expect(verified.status == 1, "\(verified.stdout)\(verified.stderr)")
             let problems = verified.stdout.split(separator: "\n").filter { $0.hasPrefix("PROBLEM ") }
             #expect(problems.count == 1 && problems.first?.contains(homeClips[0]) == true, "\(verified.stdout)")
+            #expect(verified.stdout.contains("1 of them will be shipped again by the next backup"), "\(verified.stdout)")
 
             // The next night: home has nothing new, shop still fails; each keeps its series.
             let again = try await CLIProcess.run(["backup", "--config", config, "--account", "home", "--metrics-file", metrics], environment: env)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stdout.contains("home: 0 archived, \(expected) already there"), "\(again.stdout)")
-            #expect(try MetricsTests.samples(metrics)["ivy_archiver_exit_code{account=\"home\"}"] == 0)
+            let later = try MetricsTests.samples(metrics)
+            #expect(later["ivy_archiver_exit_code{account=\"home\"}"] == 0)
+            // The bad copy was shipped again, and the remote is whole.
+            #expect(FileManager.default.contentsEqual(atPath: root + "/home/" + homeClips[0], andPath: changed))
+            #expect(later["ivy_archiver_clips_shipped{account=\"home\"}"] == 1, "\(later)")
+            let whole = try await CLIProcess.run(["verify", "--remote", "--config", config, "--account", "home"], environment: env)
+            #expect(whole.status == 0, "\(whole.stdout)\(whole.stderr)")
+            // shop did not run this time: its series stay as they were, for its alerts.
+            #expect(later["ivy_archiver_exit_code{account=\"shop\"}"] == 2, "\(later)")
+            #expect(later["ivy_archiver_last_success_timestamp_seconds{account=\"shop\"}"] == 0)
+            #expect(try await MetricsTests.promtool(metrics) == nil)
         }
     }
 

@@ -51,6 +51,7 @@ import Testing
         ("accounts = \"a\"\n", 1, "accounts must be a list of [[accounts]] tables"),
         ("destination = \"r:x\"\nkeep_local_days = 0\n", 2, "keep_local_days must be at least 1"),
         ("keep_local_days = 3\n", 1, "there is no destination to ship to"),
+        ("username = \"a@b.c\"\ndestination = \"\"\n", 2, "destination is empty"),
     ]
 
     @Test(arguments: 0..<mistakes.count)
@@ -86,6 +87,9 @@ import Testing
             username = "file@example.com"
             password = "file-password-123"
             keep_days = 30
+            destination = ":webdav,url='https://dav.example',user=me,pass=dav-secret-789:cams"
+            notify_url = "https://hook:hook-secret-000@hooks.example.com/ivy?token=hook-token-111"
+            notify_command = 'apprise -b "$(cat)" "mailtos://me:mail-secret-222@mail.example.com"'
 
             [device_timezones]
             "00:62:6e:8a:1b:01" = "America/New_York"
@@ -94,7 +98,9 @@ import Testing
         let result = try await CLIProcess.run(["config", "check", "--config", path, "--username", "flag@example.com", "--json"],
                                               environment: ["IVY_TIMEZONE": "Europe/Berlin", "IVY_ACCESS_TOKEN": "token-secret-456"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(!result.stdout.contains("file-password-123") && !result.stdout.contains("token-secret-456"), "\(result.stdout)")
+        for secret in ["file-password-123", "token-secret-456", "dav-secret-789", "hook-secret-000", "hook-token-111", "mail-secret-222"] {
+            #expect(!result.stdout.contains(secret), "\(secret): \(result.stdout)")
+        }
         let rows = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
         let sources = Dictionary(rows.map { ($0["key"] as? String ?? "", $0["source"] as? String ?? "") }) { $1 }
         #expect(sources["username"] == "flag --username")
@@ -103,7 +109,7 @@ import Testing
         #expect(sources["oem_code"] == "\(path):1")
         #expect(sources["password"] == "\(path):3")
         #expect(sources["keep_days"] == "\(path):4")
-        #expect(sources["device_timezones.00626E8A1B01"] == "\(path):7")
+        #expect(sources["device_timezones.00626E8A1B01"] == "\(path):10")
         #expect(sources["api_url"] == "default")
     }
 

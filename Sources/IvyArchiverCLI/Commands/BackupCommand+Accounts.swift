@@ -71,10 +71,20 @@ extension BackupCommand {
             }, started: started)
         }
         let code = Self.exitCode(of: outcomes.map(\.exitCode))
+        // Interrupted before their turn: said, not dropped (their metrics stay as they were).
+        let notRun = all.compactMap(\.account).filter { name in !outcomes.contains { $0.name == name } }
+        if !notRun.isEmpty {
+            Output.error("not run (interrupted): " + notRun.map(\.rawValue).joined(separator: ", "))
+        }
         if global.json {
-            try Output.json(AccountsReport(outcomes: outcomes, exitCode: code, shard: try chosenShard()?.description))
+            var report = AccountsReport(outcomes: outcomes, exitCode: code, shard: try chosenShard()?.description)
+            report.accounts += notRun.map {
+                AccountsReport.Account(account: $0.rawValue, exitCode: ExitStatus.Code.interrupted.rawValue, error: "not run: interrupted before its turn")
+            }
+            try Output.json(report)
         } else if outcomes.isEmpty {
-            Output.line("no account to back up: shard \(try chosenShard()?.description ?? "-") owns none of this config's accounts")
+            let named = global.accounts.isEmpty ? "" : " named by --account"
+            Output.line("no account to back up: shard \(try chosenShard()?.description ?? "-") owns none of the accounts\(named)")
         } else if outcomes.count > 1 {
             let failed = outcomes.filter { $0.exitCode != 0 }
             Output.line("\(outcomes.count) accounts: \(outcomes.count - failed.count) complete"

@@ -6,6 +6,7 @@ import IvyHLS
 import Synchronization
 import IvyDomain
 import IvyFleet
+import IvyShip
 import Logging
 
 struct BackupCommand: AsyncParsableCommand {
@@ -16,8 +17,15 @@ struct BackupCommand: AsyncParsableCommand {
             --timezone. A second run fetches only what is new. Each clip gets a thumbnail, and the archive's pages \
             (ARCHIVE/index.html) are brought up to date after the run (a page that cannot be written is a warning). Exit 1 when any clip or a camera's listing failed, a clip \
             is partial (a segment the cloud did not give: the rest is archived, and the clip is tried again next run), \
-            the deadline left clips for the next run, or the disk filled up; 2 for configuration or authentication \
-            errors (a locked archive, a damaged catalog); 3 when the cloud is unavailable; 130 when interrupted.
+            the deadline left clips for the next run, the disk filled up, or a clip could not be shipped to the \
+            destination; 2 for configuration or authentication errors (a locked archive, a damaged catalog); 3 when \
+            the cloud is unavailable; 130 when interrupted.
+
+            With [[accounts]] in the config, every account is backed up in turn (or those of --account, or of \
+            --shard): each into its own archive, shipped to its destination and notified as configured; one \
+            account's failure is reported and the others go on. Exit 0 when all went well, 3 when every failed \
+            account found its cloud unavailable, else 1; 2 only for the run's own configuration (README: "Several \
+            accounts").
 
             Examples:
               ivy-archiver init --archive /srv/camera-archive
@@ -26,6 +34,8 @@ struct BackupCommand: AsyncParsableCommand {
               ivy-archiver backup --device "Front Door" --from 2026-11-20 --to 2026-11-22
               ivy-archiver backup --deadline 06:30 --quiet \\
                   --metrics-file /var/lib/node_exporter/textfile_collector/ivy.prom
+              ivy-archiver backup --config /etc/ivy-archiver/config.toml --account smith
+              JOB_COMPLETION_INDEX=0 ivy-archiver backup --shards 4
             """)
 
     @Option(name: .long, help: "The archive folder ($IVY_ARCHIVE, or archive in the config).") var archive: String?
@@ -141,6 +151,10 @@ struct BackupCommand: AsyncParsableCommand {
     func backup(_ settings: Settings, options resolved: inout Backup.Options?) async throws -> Done {
         let session = try await global.makeSession(settings, maxRate: maxRate, connections: segmentJobs ?? maxConnections)
         let folder = try session.settings.archiveFolder(archive)
+        if let destination = session.settings.destination, !dryRun {
+            // Before any download: a destination without rclone is a mistake to fix first.
+            _ = try RcloneDestination(.init(remote: destination), logger: session.logger)
+        }
         let days = CalendarDays(timeZone: session.settings.timeZone)
         var options = Backup.Options(archive: folder, layout: try ArchiveLayout(template: session.settings.pathTemplate ?? ArchiveLayout.defaultTemplate))
         options.deviceTimeZones = session.settings.deviceTimeZones

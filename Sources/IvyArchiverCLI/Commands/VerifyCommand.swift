@@ -58,6 +58,11 @@ struct VerifyCommand: AsyncParsableCommand {
             try Output.json(report)
         } else {
             report.problems.forEach { print("PROBLEM \($0)") }
+            if !report.reship.isEmpty { print("\(report.reship.count) of them will be shipped again by the next backup") }
+            if !report.lostCopies.isEmpty {
+                print("\(report.lostCopies.count) of them had no other copy: their local files were deleted by keep_local_days "
+                    + "(the next backup fetches them again if the cloud still holds them, and reports them lost if not)")
+            }
             print("\(report.checked) copies checked at \(report.destination), \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")"
                 + (report.notShipped == 0 ? "" : ", \(report.notShipped) clips not shipped yet"))
         }
