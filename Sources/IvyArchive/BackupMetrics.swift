@@ -66,23 +66,10 @@ public struct BackupMetrics: Sendable {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         let prefix = name + "{account=\""
         return text.split(separator: "\n").compactMap { line in
-            guard line.hasPrefix(prefix) else { return nil }
-            var value = "", escaped = false
-            for (offset, character) in line.dropFirst(prefix.count).enumerated() {
-                if escaped {
-                    value.append(character == "n" ? "\n" : character)
-                    escaped = false
-                } else if character == "\\" {
-                    escaped = true
-                } else if character == "\"" {
-                    let rest = line.dropFirst(prefix.count + offset + 1)
-                    guard rest.hasPrefix("} "), let number = Double(rest.dropFirst(2)) else { return nil }
-                    return (value, number)
-                } else {
-                    value.append(character)
-                }
-            }
-            return nil
+            // The account label and nothing else: `name{account="..."} value`.
+            guard line.hasPrefix(prefix), let account = account(of: line), let space = line.lastIndex(of: " "),
+                  line[..<space] == prefix + escape(account) + "\"}", let number = Double(line[line.index(after: space)...]) else { return nil }
+            return (account, number)
         }
     }
 
