@@ -192,7 +192,8 @@ public struct BackupMetrics: Sendable {
             return !accounts.contains(owner)
         }
         // A metric in both: its header once (the first two lines, from `text`).
-        return order.flatMap { name in (headers[name] ?? []) + (samples[name] ?? []) }.joined(separator: "\n") + "\n"
+        // A metric left with no sample (an earlier run's, of accounts run now) goes with its header.
+        return order.filter { samples[$0] != nil }.flatMap { name in (headers[name] ?? []) + samples[name]! }.joined(separator: "\n") + "\n"
     }
 
     /// The `account` label of one sample line.
