@@ -23,6 +23,13 @@ public final class DownloadLimiter: Sendable {
         public static func adaptive(upTo maximum: Int) -> Concurrency {
             .adaptive(ConcurrencyController.Configuration(initial: min(8, maximum), maximum: maximum))
         }
+
+        /// Adaptive as `adaptive(upTo:)`, never above `learned`: the most the cloud took at once
+        /// before it answered `429 Too Many Requests` (RFC 6585 §4) to an earlier run, so that
+        /// later runs do not meet the limit again to learn it.
+        public static func adaptive(upTo maximum: Int, learned: Int?) -> Concurrency {
+            adaptive(upTo: max(1, min(maximum, learned ?? maximum)))
+        }
     }
 
     /// Bytes of segments held in memory at once by default: 16 MiB, about sixteen 4-second
@@ -62,6 +69,9 @@ public final class DownloadLimiter: Sendable {
         public var peakInFlight: Int
         /// `429` answers seen.
         public var refusals: Int
+        /// The most transfers allowed at once: the maximum, lowered by each `429` (adaptive), or
+        /// the fixed number.
+        public var ceiling: Int
         /// Bytes of segments held at once, at most.
         public var peakHeldBytes: Int
         public var memoryBudget: Int

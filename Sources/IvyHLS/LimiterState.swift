@@ -70,7 +70,7 @@ struct LimiterState {
     var limit: Int { controller?.limit ?? fixedLimit }
 
     var snapshot: DownloadLimiter.Snapshot {
-        DownloadLimiter.Snapshot(limit: limit, peakInFlight: peakInFlight, refusals: controller?.refusals ?? 0,
+        DownloadLimiter.Snapshot(limit: limit, peakInFlight: peakInFlight, refusals: controller?.refusals ?? 0, ceiling: controller?.ceiling ?? fixedLimit,
                                  peakHeldBytes: peakHeld, memoryBudget: memoryBudget, heldBytes: held,
                                  peakClipBytes: peakClipHeld, clipBudget: clipBudget, clipBytes: clipHeld,
                                  waitingForPermit: permitWaiters.count, waitingForMemory: memoryWaiters.count,

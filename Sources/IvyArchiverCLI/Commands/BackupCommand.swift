@@ -172,10 +172,19 @@ struct BackupCommand: AsyncParsableCommand {
         options.retryPause = .milliseconds(Int64(session.settings.retryPauseSeconds * 1000))
         resolved = options
 
-        let limiter = DownloadLimiter(segmentJobs.map { .fixed($0) } ?? .adaptive(upTo: maxConnections))
+        // Adaptive downloads start under what the cloud took before it answered 429 to an earlier run.
+        // (A folder that is no archive is refused by the run itself, with its own message.)
+        let archiveFolder = try? ArchiveFolder.open(folder)
+        let learned = segmentJobs == nil ? archiveFolder?.learnedConcurrencyLimit(cloud: session.settings.apiURL) : nil
+        let limiter = DownloadLimiter(segmentJobs.map { .fixed($0) } ?? .adaptive(upTo: maxConnections, learned: learned?.limit))
         let backup = Backup(client: session.client, transport: session.transport, limiter: limiter,
                             policy: session.settings.downloadPolicy, logger: session.logger)
-        defer { Self.log(limiter.snapshot, to: session.logger) }
+        defer {
+            Self.log(limiter.snapshot, learned: learned, to: session.logger)
+            if segmentJobs == nil, !dryRun, let archiveFolder {
+                Self.rememberLimit(limiter.snapshot, cloud: session.settings.apiURL, in: archiveFolder, logger: session.logger)
+            }
+        }
         let json = session.settings.json
         let timeZones = options
         let transport = session.transport
@@ -286,11 +295,24 @@ struct BackupCommand: AsyncParsableCommand {
 
 extension BackupCommand {
     /// Where the downloads settled, at `--log-level info`, for whoever tunes a link.
-    static func log(_ snapshot: DownloadLimiter.Snapshot, to logger: Logger) {
+    static func log(_ snapshot: DownloadLimiter.Snapshot, learned: LearnedConcurrencyLimit?, to logger: Logger) {
         logger.info("downloads", metadata: [
             "limit": "\(snapshot.limit)", "peak_in_flight": "\(snapshot.peakInFlight)", "refusals_429": "\(snapshot.refusals)",
+            "ceiling": "\(snapshot.ceiling)", "learned_limit": "\(learned.map { "\($0.limit) since \($0.learnedAt)" } ?? "none")",
             "peak_held_bytes": "\(snapshot.peakHeldBytes)", "memory_budget_bytes": "\(snapshot.memoryBudget)",
             "peak_clip_bytes": "\(snapshot.peakClipBytes)", "clip_budget_bytes": "\(snapshot.clipBudget)",
         ])
+    }
+
+    /// A run the cloud answered `429` knows its limit (the controller's ceiling): the next runs
+    /// start under it. A run without refusals leaves the file alone, so a limit is met again
+    /// once it is no longer trusted. A file that cannot be written costs only the next run's 429s.
+    static func rememberLimit(_ snapshot: DownloadLimiter.Snapshot, cloud: String, in folder: ArchiveFolder, logger: Logger) {
+        guard snapshot.refusals > 0 else { return }
+        do {
+            try folder.remember(LearnedConcurrencyLimit(cloud: cloud, limit: snapshot.ceiling, learnedAt: Date()))
+        } catch {
+            logger.warning("the cloud's limit on requests at once could not be recorded", metadata: ["error": "\(error)"])
+        }
     }
 }
