@@ -32,7 +32,7 @@ for letter in "${chosen[@]}"; do
 done
 if [ $# -eq 0 ]; then output=docs/PERFORMANCE.md; else output=docs/PERFORMANCE-partial.md; fi
 
-scripts/ensure-packages.sh ffmpeg time python3-pip curl
+scripts/ensure-packages.sh ffmpeg time strace python3-pip curl
 python3 -m yt_dlp --version >/dev/null 2>&1 || python3 -m pip install --quiet yt-dlp
 if [ -n "${IVY_BENCH_BIN:-}" ]; then
   bin="$IVY_BENCH_BIN"
