@@ -10,10 +10,15 @@
 /// - **Steady.** Every `probeInterval` rounds it tries a quarter more and, in turn, a quarter
 ///   less: more is kept only when it pays `growth`, less when it costs under `tolerance` of the
 ///   best recent throughput (fewer transfers hold less memory).
-/// - **Overload.** A `429 Too Many Requests` says the server counts concurrent requests: each one
-///   lowers a ceiling to the transfers that were in flight when the refused one started, so a
-///   burst of refusals above a server's limit of `n` leaves the ceiling at `n`, whatever order
-///   they come back in, and the limit never rises above it again in this run. A timeout is
+/// - **Overload.** A `429 Too Many Requests` says the server counts concurrent requests: when
+///   the refused one arrived, the server was answering `n` others. Transfers started together
+///   reach the server in any order, so the count when it started may be short of them; a
+///   refusal comes back before the answers the server took (it carries no body), so the count
+///   when it comes back still holds them. Each refusal lowers a ceiling to the larger of the
+///   two, less itself: a burst of refusals above a server's limit of `n` leaves the ceiling at
+///   `n`, or at `n + 1` until the next refusal, never below `n` (a ceiling too low would cost
+///   the whole run, and the nights that start under it), and the limit never rises above it
+///   again in this run. A timeout is
 ///   congestion without a count: the limit halves, once per limit in force. `503`s shrink it to
 ///   three quarters only when they are a quarter of a round: a server that answers one now and
 ///   then whatever the load is noise, which the measured throughput already accounts for.
@@ -160,10 +165,13 @@ public struct ConcurrencyController: Sendable {
             if round.finished >= max(limit, configuration.minimumRoundSize) { endRound(at: now, seconds: Self.seconds(now - start)) }
         case .refused:
             refusals += 1
-            // The server took the others in flight when this one arrived, and not this one. A
-            // burst of refusals from one overshoot all say about the same: none lowers the
-            // ceiling below what its own arrival shows.
-            ceiling = max(configuration.minimum, min(ceiling, ticket.concurrency - 1))
+            // The server was answering others when this one arrived: some of those in flight
+            // then. The count at its start falls short when later transfers overtook it on the
+            // way; the count at its return (before this decrement) falls short when answers
+            // ended meanwhile. The larger errs high, which the next refusal corrects; erring
+            // low is never corrected, and the archive keeps the ceiling for a week.
+            let seen = max(ticket.concurrency, inFlight + 1)
+            ceiling = max(configuration.minimum, min(ceiling, seen - 1))
             if limit > ceiling { change(to: ceiling) }
             enterSteady(measured: nil)
         case .unavailable:

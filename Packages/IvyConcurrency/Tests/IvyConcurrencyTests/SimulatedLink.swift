@@ -4,7 +4,8 @@ import IvyConcurrency
 /// latency, then receives its body at its share of the bandwidth (per connection, and a total
 /// shared evenly). A server with a concurrency limit answers `429` at once to a request arriving
 /// while that many are being served; the client retries a refused transfer after `retryDelay`.
-/// Deterministic: latency jitter comes from a seeded generator.
+/// Requests started together may reach the server in another order (`arrivalSpread`), as over
+/// connections of their own. Deterministic: jitter comes from a seeded generator.
 struct SimulatedLink {
     var latency: Double
     /// Share of the latency drawn at random either side (0.5: 50 % to 150 %).
@@ -16,6 +17,9 @@ struct SimulatedLink {
     /// Requests served at once before the server answers `429`; `nil`: no limit.
     var serverLimit: Int?
     var retryDelay = 1.0
+    /// Seconds a request may take to reach the server, drawn at random from 0 to this, before
+    /// the server counts it; the latency runs from there.
+    var arrivalSpread = 0.0
     /// Share of requests answered `503` after the latency, whatever the load (a flaky CDN).
     var unavailableRate = 0.0
     var segmentBytes = 1_000_000
@@ -26,6 +30,8 @@ struct SimulatedLink {
         var refusals: Int
         var limits: [Int]
         var finalLimit: Int
+        /// The ceiling the server's `429`s left (the fixed limit, for a fixed run).
+        var finalCeiling: Int
         /// Transfers in flight, at most.
         var peakInFlight: Int
     }
@@ -33,7 +39,7 @@ struct SimulatedLink {
     /// How a controller does: `segments` transfers, at most `demand` wanted at once.
     func run(_ configuration: ConcurrencyController.Configuration, segments: Int = 600, demand: Int = .max) -> Run {
         var controller = ConcurrencyController(configuration: configuration)
-        return simulate(segments: segments, demand: demand, limit: { controller.limit },
+        return simulate(segments: segments, demand: demand, limit: { controller.limit }, ceiling: { controller.ceiling },
                         start: { controller.start(at: $0) }, finish: { controller.finish($0, $1, at: $2) },
                         received: { controller.received($0, at: $1) })
     }
@@ -42,7 +48,7 @@ struct SimulatedLink {
     func run(fixed: Int, segments: Int = 600) -> Run {
         var unused = ConcurrencyController()
         let ticket = unused.start(at: .zero)
-        return simulate(segments: segments, demand: .max, limit: { fixed }, start: { _ in ticket }, finish: { _, _, _ in }, received: { _, _ in })
+        return simulate(segments: segments, demand: .max, limit: { fixed }, ceiling: { fixed }, start: { _ in ticket }, finish: { _, _, _ in }, received: { _, _ in })
     }
 
     private struct Transfer {
@@ -51,9 +57,11 @@ struct SimulatedLink {
         var remaining: Double
         var refused: Bool
         var unavailable = false
+        /// Seconds until the server sees it; it is counted (or refused) then.
+        var arrival = 0.0
     }
 
-    private func simulate(segments: Int, demand: Int, limit: () -> Int,
+    private func simulate(segments: Int, demand: Int, limit: () -> Int, ceiling: () -> Int,
                           start: (Duration) -> ConcurrencyController.Ticket,
                           finish: (ConcurrencyController.Ticket, ConcurrencyController.Outcome, Duration) -> Void,
                           received: (Int, Duration) -> Void) -> Run {
@@ -74,14 +82,27 @@ struct SimulatedLink {
                 retries.removeFirst()
                 queued += 1
             }
+            // The server counts what reached it and was not refused, until its body is sent.
+            func arrive(_ transfer: inout Transfer) {
+                let serving = active.filter { $0.arrival <= 0 && !$0.refused }.count
+                transfer.refused = serverLimit.map { serving >= $0 } ?? false
+                transfer.unavailable = !transfer.refused && unavailableRate > 0 && random.unit() < unavailableRate
+                if transfer.refused || transfer.unavailable { transfer.remaining = 0 }
+            }
             while queued > 0, active.count < min(limit(), demand) {
                 queued -= 1
-                let serving = active.filter { !$0.refused }.count
-                let refused = serverLimit.map { serving >= $0 } ?? false
                 let wait = latency * (1 + jitter * (random.unit() * 2 - 1))
-                let unavailable = !refused && unavailableRate > 0 && random.unit() < unavailableRate
-                active.append(Transfer(ticket: start(instant), waiting: wait, remaining: refused || unavailable ? 0 : Double(segmentBytes),
-                                       refused: refused, unavailable: unavailable))
+                var transfer = Transfer(ticket: start(instant), waiting: wait, remaining: Double(segmentBytes), refused: false,
+                                        arrival: arrivalSpread > 0 ? arrivalSpread * random.unit() : 0)
+                if transfer.arrival <= 0 { arrive(&transfer) }
+                active.append(transfer)
+            }
+            for index in active.indices where active[index].arrival > 0 {
+                var transfer = active[index]
+                transfer.arrival -= step
+                // Decided while its own entry is still on the way, so that it does not count itself.
+                if transfer.arrival <= 0 { arrive(&transfer) }
+                active[index] = transfer
             }
             peak = max(peak, active.count)
             if limits.last != limit() { limits.append(limit()) }
@@ -90,7 +111,10 @@ struct SimulatedLink {
             if let total, receiving > 0 { rate = min(rate, total / Double(receiving)) }
             var still: [Transfer] = []
             for var transfer in active {
-                if transfer.waiting > 0 {
+                if transfer.arrival > 0 {
+                    still.append(transfer)
+                    continue
+                } else if transfer.waiting > 0 {
                     transfer.waiting -= step
                 } else if transfer.remaining > 0 {
                     let bytes = min(transfer.remaining, rate * step)
@@ -116,7 +140,7 @@ struct SimulatedLink {
             active = still
             now += step
         }
-        return Run(seconds: now, refusals: refusals, limits: limits, finalLimit: limit(), peakInFlight: peak)
+        return Run(seconds: now, refusals: refusals, limits: limits, finalLimit: limit(), finalCeiling: ceiling(), peakInFlight: peak)
     }
 }
 
