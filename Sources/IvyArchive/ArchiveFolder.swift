@@ -100,7 +100,7 @@ public struct ArchiveFolder: Sendable {
 /// The folder named as the archive cannot be used as one. The description is the one line a
 /// user needs, with the command that makes an archive.
 public struct ArchiveFolderError: Error, Sendable, CustomStringConvertible, Equatable {
-    private enum Code: Sendable { case missing, notAnArchive, cannotCreate }
+    private enum Code: Sendable { case missing, notAnArchive, cannotCreate, cannotWrite }
     private let code: Code
     public let description: String
 
@@ -120,7 +120,13 @@ public struct ArchiveFolderError: Error, Sendable, CustomStringConvertible, Equa
         Self(code: .cannotCreate, description: "cannot create the archive \(path): \(why)")
     }
 
+    static func cannotWrite(_ path: String, _ why: String) -> Self {
+        Self(code: .cannotWrite, description: "cannot write \(path): \(why)")
+    }
+
     public static let missing = missing("")
     public static let notAnArchive = notAnArchive("", "")
     public static let cannotCreate = cannotCreate("", "")
+    /// A file of the tool's own in `.ivy-archiver/` (not a clip, not the catalog) could not be written.
+    public static let cannotWrite = cannotWrite("", "")
 }

@@ -32,6 +32,8 @@ struct LimiterState {
     private let fixedLimit: Int
     private var inFlight = 0
     private var peakInFlight = 0
+    /// `429` answers, under a fixed limit too (the controller counts its own, the same ones).
+    private var refusals = 0
     private var permitWaiters: [Waiter] = []
     private var memoryWaiters: [Waiter] = []
     private var admissionWaiters: [Waiter] = []
@@ -70,7 +72,7 @@ struct LimiterState {
     var limit: Int { controller?.limit ?? fixedLimit }
 
     var snapshot: DownloadLimiter.Snapshot {
-        DownloadLimiter.Snapshot(limit: limit, peakInFlight: peakInFlight, refusals: controller?.refusals ?? 0, ceiling: controller?.ceiling ?? fixedLimit,
+        DownloadLimiter.Snapshot(limit: limit, peakInFlight: peakInFlight, refusals: refusals, ceiling: controller?.ceiling ?? fixedLimit,
                                  peakHeldBytes: peakHeld, memoryBudget: memoryBudget, heldBytes: held,
                                  peakClipBytes: peakClipHeld, clipBudget: clipBudget, clipBytes: clipHeld,
                                  waitingForPermit: permitWaiters.count, waitingForMemory: memoryWaiters.count,
@@ -134,6 +136,7 @@ struct LimiterState {
 
     mutating func finish(_ ticket: ConcurrencyController.Ticket?, _ outcome: ConcurrencyController.Outcome, at now: Duration) {
         inFlight -= 1
+        if outcome == .refused { refusals += 1 }
         if let ticket { controller?.finish(ticket, outcome, at: now) }
     }
 

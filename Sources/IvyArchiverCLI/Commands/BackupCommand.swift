@@ -182,7 +182,7 @@ struct BackupCommand: AsyncParsableCommand {
         defer {
             Self.log(limiter.snapshot, learned: learned, to: session.logger)
             if segmentJobs == nil, !dryRun, let archiveFolder {
-                Self.rememberLimit(limiter.snapshot, cloud: session.settings.apiURL, in: archiveFolder, logger: session.logger)
+                Self.rememberLimit(limiter.snapshot, cloud: session.settings.apiURL, in: archiveFolder)
             }
         }
         let json = session.settings.json
@@ -306,13 +306,14 @@ extension BackupCommand {
 
     /// A run the cloud answered `429` knows its limit (the controller's ceiling): the next runs
     /// start under it. A run without refusals leaves the file alone, so a limit is met again
-    /// once it is no longer trusted. A file that cannot be written costs only the next run's 429s.
-    static func rememberLimit(_ snapshot: DownloadLimiter.Snapshot, cloud: String, in folder: ArchiveFolder, logger: Logger) {
+    /// once it is no longer trusted. A file that cannot be written costs only the next run's 429s:
+    /// one warning line, before the summary.
+    static func rememberLimit(_ snapshot: DownloadLimiter.Snapshot, cloud: String, in folder: ArchiveFolder) {
         guard snapshot.refusals > 0 else { return }
         do {
             try folder.remember(LearnedConcurrencyLimit(cloud: cloud, limit: snapshot.ceiling, learnedAt: Date()))
         } catch {
-            logger.warning("the cloud's limit on requests at once could not be recorded", metadata: ["error": "\(error)"])
+            Output.warning("the cloud answered 429 (too many requests at once) and its limit could not be kept for the next runs: \(error)")
         }
     }
 }
