@@ -18,6 +18,25 @@ enum StorageFailure {
         }
     }
 
+    /// `problem(error)`, told apart by the folder the write was in: SQLite answers "read-only"
+    /// (`SQLITE_READONLY`) alike for a read-only file system and for a folder it may not write
+    /// in, and the two need different fixes (a remount, or `chmod`/`chown`).
+    static func problem(_ error: any Error, in folder: String) -> String? {
+        guard let code = errorNumber(error) else { return nil }
+        if code == EROFS, access(folder, W_OK) != 0, errno == EACCES || errno == EPERM {
+            return "the archive cannot be written to (\(folder): \(String(cString: strerror(errno))))"
+        }
+        return problem(error)
+    }
+
+    /// Whether `problem(error, in:)` is a permission: a mistake in the set-up (a user or a mode
+    /// that may not write the archive), not a disk that failed mid-run.
+    static func isPermission(_ error: any Error, in folder: String) -> Bool {
+        guard let code = errorNumber(error) else { return false }
+        if code == EACCES || code == EPERM { return true }
+        return code == EROFS && access(folder, W_OK) != 0 && (errno == EACCES || errno == EPERM)
+    }
+
     /// `problem(error)`, or the error's own words.
     static func reason(_ error: any Error) -> String {
         problem(error) ?? "\(error)"
