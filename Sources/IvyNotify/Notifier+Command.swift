@@ -6,13 +6,13 @@ extension Notifier {
     /// tool says why it failed.
     static let stderrLimit = 300
 
-    /// Runs `notify_command` (`/bin/sh -c`) with the notice on its standard input, its output
-    /// discarded; killed, with every process it started, when `tuning.commandTimeout` passes or
-    /// the task is cancelled.
+    /// Runs `notify_command` (`/bin/sh -c`) with the notice on its standard input; killed, with
+    /// every process it started, when `tuning.commandTimeout` passes or the task is cancelled.
     ///
-    /// - Returns: `nil` when it exited 0; else why, with the end of its standard error
-    ///   (redacted: a tool may echo the URL it failed to reach, password and all). Never the
-    ///   command itself, which may hold one.
+    /// - Returns: `nil` when it exited 0; else why, with the end of its standard error, or of
+    ///   its standard output when it said nothing there (Apprise logs its reasons to standard
+    ///   output), redacted: a tool may echo the URL it failed to reach, password and all. Never
+    ///   the command itself, which may hold one.
     func sendCommand(_ command: String, notice: Notice, body: [UInt8]) async -> NotifyError? {
         var environment = tuning.environment.filter { !$0.key.hasPrefix("IVY_") && $0.key != "CREDENTIALS_DIRECTORY" }
         environment["IVY_NOTIFY_EVENT"] = notice.events.map(\.rawValue).joined(separator: ",")
@@ -21,7 +21,7 @@ extension Notifier {
         environment["IVY_NOTIFY_SUMMARY"] = notice.summary
         var child = ChildProcess.shell(command, environment: environment)
         child.input = body
-        child.standardOutput = .discarded
+        child.standardOutput = .captured
         child.timeout = tuning.commandTimeout
         let ending: ChildProcess.Ending
         do {
@@ -31,7 +31,7 @@ extension Notifier {
         } catch {
             return .cancelled("notify_command")
         }
-        let lastWords = Self.lastWords(ending.standardError)
+        let lastWords = Self.lastWords(ending.standardError.isEmpty ? Self.tail(of: ending.standardOutput) : ending.standardError)
         let said = lastWords.isEmpty ? "" : ": " + Redaction.text(lastWords)
         if ending.timedOut {
             return .commandTimedOut("did not end within \(Self.seconds(tuning.commandTimeout)) and was killed\(said)")
@@ -51,6 +51,14 @@ extension Notifier {
     static func lastWords(_ stderr: String) -> String {
         let text = stderr.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return text.count > stderrLimit ? "…" + String(text.suffix(stderrLimit)) : text
+    }
+
+    /// The last `ChildProcess.standardErrorLimit` bytes of `output`, as text; a character cut in
+    /// two at the start is left out.
+    static func tail(of output: [UInt8]) -> String {
+        var bytes = output.suffix(ChildProcess.standardErrorLimit)
+        if bytes.count < output.count { bytes = bytes.drop { $0 & 0xC0 == 0x80 } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func seconds(_ duration: Duration) -> String {

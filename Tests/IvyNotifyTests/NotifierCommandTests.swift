@@ -28,6 +28,17 @@ import Testing
         #expect(line == "notify_command failed with exit status 3: apprise: cannot reach mailto://REDACTED@mail.example.com")
     }
 
+    /// Apprise logs why it failed to its standard output, not its standard error.
+    @Test func aCommandThatSaysWhyOnItsOutputOnlyIsQuotedFromThere() async throws {
+        let command = "cat >/dev/null; echo 'INFO - Notifying 1 service(s)'; echo 'WARNING - A Connection error occurred sending to json://me:hunter2-password@127.0.0.1'; exit 1"
+        let warnings = await notifier(command: command).send(runNotice(try summary(failures: [clipStart])))
+        #expect(warnings.first?.description == "notify_command failed with exit status 1: INFO - Notifying 1 service(s) "
+            + "WARNING - A Connection error occurred sending to json://REDACTED@127.0.0.1")
+        // Standard error, when the command wrote there, is what it says.
+        let both = await notifier(command: "cat >/dev/null; echo chatter; echo 'the reason' >&2; exit 2").send(runNotice(try summary(failures: [clipStart])))
+        #expect(both.first?.description == "notify_command failed with exit status 2: the reason")
+    }
+
     @Test func aCommandThatDoesNotReadItsInputStillEnds() async throws {
         // A notice far larger than a pipe's buffer: a command that ignores it must not hang.
         let notice = runNotice(try summary(failures: (0..<Notice.listLimit).map { clipStart + Int64($0) * 60 },
