@@ -60,7 +60,12 @@ public struct SessionFile: SessionStore {
 
     public func save(_ stored: StoredSession) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            // Foundation's error would be logged as its whole user info; its errno is the reason.
+            throw SessionFileError(path: folder, errno: Self.errorNumber(error))
+        }
         let bytes = Array(try JSONEncoder().encode(stored))
         let temporary = path + ".\(UUID().uuidString).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -87,10 +92,23 @@ public struct SessionFile: SessionStore {
     }
 }
 
+extension SessionFile {
+    static func errorNumber(_ error: any Error) -> Int32 {
+        guard let error = error as? CocoaError else { return EIO }
+        if let underlying = error.underlying as? POSIXError { return underlying.code.rawValue }
+        switch error.code {
+        case .fileWriteNoPermission: return EACCES
+        case .fileWriteVolumeReadOnly: return EROFS
+        case .fileWriteOutOfSpace: return ENOSPC
+        default: return EIO
+        }
+    }
+}
+
 /// The session file could not be written: the login still works for this run, but a rotated
 /// refresh token may be lost for the next one.
 public struct SessionFileError: Error, CustomStringConvertible {
     public let path: String
     public let errno: Int32
-    public var description: String { "cannot write the session file \(path): \(String(cString: strerror(errno)))" }
+    public var description: String { "cannot write the session file at \(path): \(String(cString: strerror(errno)))" }
 }

@@ -76,4 +76,23 @@ import Testing
             #expect(endpoint.cloud.stats.calls["oauth.refresh_access_token"] == 3)
         }
     }
+
+    /// A session that cannot be kept is one line naming the folder and the reason (it is
+    /// logged as a warning), not Foundation's dump of its user info.
+    @Test func aSessionFolderThatCannotBeMadeIsNamedWithItsReason() throws {
+        let (_, folder) = try Self.sessionFile()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A file where a folder must go: no user, root included, can make the folder.
+        #expect(FileManager.default.createFile(atPath: folder + "/state", contents: Data("x".utf8)))
+        let store = SessionFile(path: folder + "/state/ivy-archiver/session.json")
+        let stored = StoredSession(session: Session(openId: "open-id", accessToken: "secret-token"), style: .oauth2, credentials: "c")
+        #expect {
+            try store.save(stored)
+        } throws: { error in
+            let text = "\(error)"
+            // ENOTDIR or EEXIST, as Foundation finds it: either is the file in the way.
+            return text.hasPrefix("cannot write the session file at \(folder)/state/ivy-archiver: ") && !text.contains("Domain")
+                && (text.hasSuffix("Not a directory") || text.hasSuffix("File exists"))
+        }
+    }
 }
