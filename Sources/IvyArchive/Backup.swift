@@ -233,7 +233,7 @@ public struct Backup: Sendable {
         } catch let error where StorageFailure.isPermission(error, in: state) {
             // A folder this user may not write in is the set-up's mistake, found before any
             // fetching: exit 2, as for an archive that cannot be made.
-            throw BackupError.archive("cannot write the catalog in \(state): \(StorageFailure.problem(error, in: state) ?? "\(error)")")
+            throw BackupError.archive("cannot write the catalog in \(state): \(StorageFailure.permissionReason(error, in: state))")
         } catch let error where StorageFailure.problem(error) != nil {
             // A full or read-only disk is no mistake in the command: exit 1, like a disk that
             // fills up mid-run.

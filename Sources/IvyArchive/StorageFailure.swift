@@ -23,8 +23,8 @@ enum StorageFailure {
     /// in, and the two need different fixes (a remount, or `chmod`/`chown`).
     static func problem(_ error: any Error, in folder: String) -> String? {
         guard let code = errorNumber(error) else { return nil }
-        if code == EROFS, access(folder, W_OK) != 0, errno == EACCES || errno == EPERM {
-            return "the archive cannot be written to (\(folder): \(String(cString: strerror(errno))))"
+        if code == EROFS, let denied = writeDenied(folder) {
+            return "the archive cannot be written to (\(folder): \(String(cString: strerror(denied))))"
         }
         return problem(error)
     }
@@ -34,7 +34,23 @@ enum StorageFailure {
     static func isPermission(_ error: any Error, in folder: String) -> Bool {
         guard let code = errorNumber(error) else { return false }
         if code == EACCES || code == EPERM { return true }
-        return code == EROFS && access(folder, W_OK) != 0 && (errno == EACCES || errno == EPERM)
+        return code == EROFS && writeDenied(folder) != nil
+    }
+
+    /// A permission problem (`isPermission(error, in:)`) as the user's fix: the reason, and
+    /// who may not write where.
+    static func permissionReason(_ error: any Error, in folder: String) -> String {
+        let code = writeDenied(folder) ?? errorNumber(error) ?? EACCES
+        return "\(String(cString: strerror(code))) (the user running ivy-archiver, uid \(getuid()), may not write there: "
+            + "chown the archive to that user, or chmod it)"
+    }
+
+    /// `EACCES` or `EPERM` when this user may not write in `folder`; `nil` when it may, or
+    /// when the reason is another (`EROFS`: the file system is read-only).
+    private static func writeDenied(_ folder: String) -> Int32? {
+        guard access(folder, W_OK) != 0 else { return nil }
+        let code = errno
+        return code == EACCES || code == EPERM ? code : nil
     }
 
     /// `problem(error)`, or the error's own words.
