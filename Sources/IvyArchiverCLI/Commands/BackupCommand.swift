@@ -294,11 +294,14 @@ struct BackupCommand: AsyncParsableCommand {
 }
 
 extension BackupCommand {
-    /// Where the downloads settled, at `--log-level info`, for whoever tunes a link.
+    /// Where the downloads settled, at `--log-level info`, for whoever tunes a link: the limit
+    /// in force at the end, the ceiling the cloud's `429`s left (what the archive keeps), and
+    /// the learned limit the run started under (`none`: it found its own).
     static func log(_ snapshot: DownloadLimiter.Snapshot, learned: LearnedConcurrencyLimit?, to logger: Logger) {
         logger.info("downloads", metadata: [
             "limit": "\(snapshot.limit)", "peak_in_flight": "\(snapshot.peakInFlight)", "refusals_429": "\(snapshot.refusals)",
-            "ceiling": "\(snapshot.ceiling)", "learned_limit": "\(learned.map { "\($0.limit) since \($0.learnedAt)" } ?? "none")",
+            "ceiling": "\(snapshot.ceiling)", "learned_limit": "\(learned.map { "\($0.limit)" } ?? "none")",
+            "learned_at": "\(learned.map { $0.learnedAt.ISO8601Format() } ?? "none")",
             "peak_held_bytes": "\(snapshot.peakHeldBytes)", "memory_budget_bytes": "\(snapshot.memoryBudget)",
             "peak_clip_bytes": "\(snapshot.peakClipBytes)", "clip_budget_bytes": "\(snapshot.clipBudget)",
         ])
