@@ -1,3 +1,5 @@
+import Foundation
+
 /// The cloud answered, and said no. Carries everything a user needs to act on it, and no secret:
 /// `failureDetails` is the cloud's own text about the failure, never our request.
 public struct CloudAPIError: Error, Sendable, CustomStringConvertible {
@@ -14,8 +16,16 @@ public struct CloudAPIError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var text = "\(service) failed: \(code)"
         if let meaning = code.meaning { text += " (\(meaning))" }
-        if !failureDetails.isEmpty { text += ": \(failureDetails)" }
+        if !failureDetails.isEmpty && !Self.restates(code.meaning, failureDetails) { text += ": \(failureDetails)" }
         return text
+    }
+
+    /// Whether the cloud's text only repeats the code's documented meaning ("password does not
+    /// match" after "The password does not match"): said once, the line stays one clear cause.
+    private static func restates(_ meaning: String?, _ details: String) -> Bool {
+        guard let meaning else { return false }
+        let trimmed = details.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)).lowercased()
+        return !trimmed.isEmpty && meaning.lowercased().contains(trimmed)
     }
 }
 

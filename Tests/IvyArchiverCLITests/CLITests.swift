@@ -49,6 +49,7 @@ import Testing
             #expect(result.status == 2)
             #expect(result.stderr.contains("030061"))
             #expect(result.stderr.split(separator: "\n").count == 1)
+            #expect(result.stderr.lowercased().components(separatedBy: "password does not match").count == 2, "the cause said once: \(result.stderr)")
             #expect(!result.stderr.contains("wrong"), "the password must not be echoed")
         }
     }
